@@ -1,0 +1,82 @@
+/* moderatord -t: load config and rules, run every rule example, summarise. */
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "address.h"
+#include "modes.h"
+#include "rules.h"
+
+/*
+ * Loads the rules of c and runs their examples. Returns the ruleset, or
+ * NULL with every error (failing examples included) in d.
+ */
+struct ruleset *
+load_checked_rules(const struct config *c, struct diag *d)
+{
+	struct ruleset	*rs;
+	struct matcher	*m;
+	size_t		 total;
+
+	if ((rs = rules_load_dir(c->rules_dir, &c->rules, d)) == NULL)
+		return NULL;
+	m = matcher_new(&c->rules);
+	if (rules_check_examples(rs, m, d, &total) != 0) {
+		ruleset_free(rs);
+		rs = NULL;
+	}
+	matcher_free(m);
+	return rs;
+}
+
+int
+check_main(const struct config *c)
+{
+	struct diag		 d;
+	struct ruleset		*rs;
+	struct matcher		*m;
+	struct redis_address	 a;
+	size_t			 i, n[3] = { 0, 0, 0 }, shadow = 0, final = 0;
+	size_t			 examples;
+	char			*cause;
+	int			 rc = 0;
+
+	diag_init(&d);
+	if (address_parse(c->redis_address, &a, &cause) != 0) {
+		fprintf(stderr, "moderatord: redis address: %s\n", cause);
+		free(cause);
+		rc = 1;
+	}
+	address_free(&a);
+
+	if ((rs = rules_load_dir(c->rules_dir, &c->rules, &d)) != NULL) {
+		m = matcher_new(&c->rules);
+		rules_check_examples(rs, m, &d, &examples);
+		matcher_free(m);
+		for (i = 0; i < rs->nfiles; i++)
+			printf("%s: %zu rule%s\n", rs->files[i],
+			    rs->file_rules[i], rs->file_rules[i] == 1 ? "" : "s");
+		for (i = 0; i < rs->nrules; i++) {
+			n[rs->rules[i].action]++;
+			shadow += rs->rules[i].shadow;
+			final += rs->rules[i].final;
+		}
+		printf("%zu rules in %zu files: %zu reject, %zu flag, "
+		    "%zu approve; %zu shadow, %zu final; %zu examples, "
+		    "%zu failed\n", rs->nrules, rs->nfiles, n[ACTION_REJECT],
+		    n[ACTION_FLAG], n[ACTION_APPROVE], shadow, final,
+		    examples, d.n);
+		ruleset_free(rs);
+	}
+	for (i = 0; i < d.n; i++)
+		fprintf(stderr, "%s\n", d.lines[i]);
+	if (d.n != 0) {
+		fprintf(stderr, "moderatord: %zu error%s in the rules\n", d.n,
+		    d.n == 1 ? "" : "s");
+		rc = 1;
+	}
+	diag_free(&d);
+	if (rc == 0)
+		printf("configuration OK\n");
+	return rc;
+}

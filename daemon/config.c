@@ -1,0 +1,282 @@
+/*
+ * The config file: YAML sections redis, rules and log, each key in one
+ * table with its type and bounds. config_init() holds the defaults that
+ * moderatord.conf.example documents.
+ */
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "log.h"
+#include "xmalloc.h"
+#include "yamlfile.h"
+
+#define PASSWORD_FILE_MAX	4096
+
+enum ckind { C_STR, C_UINT, C_U32, C_SIZE, C_INT, C_BOOL, C_ACTION,
+    C_DECISIONS, C_LEVEL };
+
+struct ckey {
+	const char	*section;
+	const char	*key;
+	enum ckind	 kind;
+	size_t		 off;
+	uint64_t	 min;
+	uint64_t	 max;
+};
+
+#define O(f)	offsetof(struct config, f)
+static const struct ckey ckeys[] = {
+	{ "redis", "address", C_STR, O(redis_address), 0, 0 },
+	{ "redis", "password", C_STR, O(redis_password), 0, 0 },
+	{ "redis", "password_file", C_STR, O(redis_password_file), 0, 0 },
+	{ "redis", "database", C_INT, O(redis_db), 0, 65535 },
+	{ "redis", "input_stream", C_STR, O(input_stream), 1, 0 },
+	{ "redis", "output_stream", C_STR, O(output_stream), 1, 0 },
+	{ "redis", "group", C_STR, O(group), 1, 0 },
+	{ "redis", "consumer", C_STR, O(consumer), 0, 0 },
+	{ "redis", "batch_size", C_U32, O(batch_size), 1, 10000 },
+	{ "redis", "block_ms", C_U32, O(block_ms), 1, 60000 },
+	{ "redis", "output_maxlen", C_UINT, O(output_maxlen), 1, UINT64_MAX },
+	{ "rules", "directory", C_STR, O(rules_dir), 1, 0 },
+	{ "rules", "default_action", C_ACTION, O(default_action), 0, 0 },
+	{ "rules", "jit", C_BOOL, O(rules.jit), 0, 0 },
+	{ "rules", "match_limit", C_U32, O(rules.match_limit), 1, UINT32_MAX },
+	{ "rules", "depth_limit", C_U32, O(rules.depth_limit), 1, UINT32_MAX },
+	{ "rules", "jit_stack_max", C_SIZE, O(rules.jit_stack_max),
+	    32 * 1024, 1024 * 1024 * 1024 },
+	{ "rules", "max_text_length", C_SIZE, O(limits.max_text), 1,
+	    64 * 1024 * 1024 },
+	{ "rules", "max_fields", C_SIZE, O(limits.max_fields), 2, 100000 },
+	{ "rules", "max_field_length", C_SIZE, O(limits.max_field), 1,
+	    64 * 1024 * 1024 },
+	{ "log", "level", C_LEVEL, O(log_level), 0, 0 },
+	{ "log", "stdout", C_BOOL, O(log_stdout), 0, 0 },
+	{ "log", "stdout_decisions", C_DECISIONS, O(log_decisions_stdout), 0, 0 },
+	{ "log", "file", C_STR, O(log_file), 0, 0 },
+	{ "log", "file_decisions", C_DECISIONS, O(log_decisions_file), 0, 0 },
+	{ "log", "text", C_BOOL, O(log_text), 0, 0 },
+	{ "log", "text_max", C_SIZE, O(log_text_max), 1, 65536 },
+};
+#undef O
+
+static int	set_key(struct config *, const struct ckey *, struct diag *,
+		    struct yfile *, yaml_node_t *);
+static void	load_section(struct config *, const char *, struct diag *,
+		    struct yfile *, yaml_node_t *);
+
+void
+config_init(struct config *c)
+{
+	memset(c, 0, sizeof *c);
+	c->redis_address = xstrdup("127.0.0.1:6379");
+	c->redis_db = 0;
+	c->input_stream = xstrdup("comments:in");
+	c->output_stream = xstrdup("comments:decisions");
+	c->group = xstrdup("moderators");
+	c->batch_size = 256;
+	c->block_ms = 2000;
+	c->output_maxlen = 1000000;
+	c->rules_dir = xstrdup(MODERATORD_RULES_DEFAULT);
+	c->default_action = ACTION_APPROVE;
+	rules_options_default(&c->rules);
+	entry_limits_default(&c->limits);
+	c->log_level = xstrdup("info");
+	c->log_stdout = 1;
+	c->log_decisions_stdout = LOG_DECISIONS_FLAGGED;
+	c->log_decisions_file = LOG_DECISIONS_ALL;
+	c->log_text = 0;
+	c->log_text_max = 200;
+}
+
+void
+config_free(struct config *c)
+{
+	size_t	 i;
+	char	**sp;
+
+	for (i = 0; i < sizeof ckeys / sizeof ckeys[0]; i++) {
+		if (ckeys[i].kind != C_STR && ckeys[i].kind != C_LEVEL)
+			continue;
+		sp = (char **)((char *)c + ckeys[i].off);
+		if (*sp != NULL && ckeys[i].off == offsetof(struct config,
+		    redis_password))
+			explicit_bzero(*sp, strlen(*sp));
+		free(*sp);
+		*sp = NULL;
+	}
+}
+
+int
+config_parse_log_decisions(const char *s, enum log_decisions *out)
+{
+	if (strcmp(s, "all") == 0)
+		*out = LOG_DECISIONS_ALL;
+	else if (strcmp(s, "flagged") == 0)
+		*out = LOG_DECISIONS_FLAGGED;
+	else if (strcmp(s, "none") == 0)
+		*out = LOG_DECISIONS_NONE;
+	else
+		return -1;
+	return 0;
+}
+
+static int
+set_key(struct config *c, const struct ckey *k, struct diag *d,
+    struct yfile *yf, yaml_node_t *v)
+{
+	void		*field = (char *)c + k->off;
+	const char	*s;
+	uint64_t	 u;
+	enum log_level	 lvl;
+
+	switch (k->kind) {
+	case C_STR:
+	case C_LEVEL:
+		if (yfile_want_scalar(d, yf, v, k->key) != 0)
+			return -1;
+		s = yfile_scalar(v);
+		if (k->min > 0 && *s == '\0') {
+			yfile_error(d, yf, v, "%s must not be empty", k->key);
+			return -1;
+		}
+		if (k->kind == C_LEVEL && log_level_parse(s, &lvl) != 0) {
+			yfile_error(d, yf, v, "level must be error, warning, "
+			    "info or debug, not '%s'", s);
+			return -1;
+		}
+		free(*(char **)field);
+		*(char **)field = xstrdup(s);
+		return 0;
+	case C_BOOL:
+		return yfile_bool(d, yf, v, (int *)field);
+	case C_ACTION:
+		if (yfile_want_scalar(d, yf, v, k->key) != 0)
+			return -1;
+		if (action_parse(yfile_scalar(v), (enum action *)field) != 0) {
+			yfile_error(d, yf, v, "action must be approve, flag or "
+			    "reject, not '%s'", yfile_scalar(v));
+			return -1;
+		}
+		return 0;
+	case C_DECISIONS:
+		if (yfile_want_scalar(d, yf, v, k->key) != 0)
+			return -1;
+		if (config_parse_log_decisions(yfile_scalar(v),
+		    (enum log_decisions *)field) != 0) {
+			yfile_error(d, yf, v, "%s must be all, flagged or none, "
+			    "not '%s'", k->key, yfile_scalar(v));
+			return -1;
+		}
+		return 0;
+	case C_UINT:
+	case C_U32:
+	case C_SIZE:
+	case C_INT:
+		if (yfile_uint(d, yf, v, k->min, k->max, &u) != 0)
+			return -1;
+		if (k->kind == C_UINT)
+			*(uint64_t *)field = u;
+		else if (k->kind == C_U32)
+			*(uint32_t *)field = (uint32_t)u;
+		else if (k->kind == C_SIZE)
+			*(size_t *)field = (size_t)u;
+		else
+			*(int *)field = (int)u;
+		return 0;
+	}
+	return -1;
+}
+
+static void
+load_section(struct config *c, const char *section, struct diag *d,
+    struct yfile *yf, yaml_node_t *map)
+{
+	const char		*allowed[sizeof ckeys / sizeof ckeys[0] + 1];
+	yaml_node_pair_t	*p;
+	yaml_node_t		*k;
+	size_t			 i, n = 0;
+
+	for (i = 0; i < sizeof ckeys / sizeof ckeys[0]; i++)
+		if (strcmp(ckeys[i].section, section) == 0)
+			allowed[n++] = ckeys[i].key;
+	allowed[n] = NULL;
+	if (yfile_mapping_check(d, yf, map, allowed, section) != 0 &&
+	    map->type != YAML_MAPPING_NODE)
+		return;
+	for (p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+	    p++) {
+		k = yfile_node(yf, p->key);
+		for (i = 0; i < sizeof ckeys / sizeof ckeys[0]; i++) {
+			if (strcmp(ckeys[i].section, section) != 0 ||
+			    yfile_scalar(k) == NULL ||
+			    strcmp(ckeys[i].key, yfile_scalar(k)) != 0)
+				continue;
+			set_key(c, &ckeys[i], d, yf, yfile_node(yf, p->value));
+		}
+	}
+}
+
+/*
+ * Reads the YAML file at path over what c holds. Reports every error in
+ * d and returns -1 if there was any; c may then be partly updated.
+ */
+int
+config_load(struct config *c, const char *path, struct diag *d)
+{
+	static const char *const sections[] = { "redis", "rules", "log", NULL };
+	struct yfile		 yf;
+	yaml_node_t		*root;
+	yaml_node_pair_t	*p;
+	size_t			 before = d->n;
+
+	if (yfile_load(&yf, path, d) != 0) {
+		yfile_free(&yf);
+		return -1;
+	}
+	root = yfile_root(&yf);
+	if (root != NULL &&
+	    yfile_mapping_check(d, &yf, root, sections, "the config") == 0) {
+		for (p = root->data.mapping.pairs.start;
+		    p < root->data.mapping.pairs.top; p++)
+			load_section(c, yfile_scalar(yfile_node(&yf, p->key)),
+			    d, &yf, yfile_node(&yf, p->value));
+	}
+	yfile_free(&yf);
+	return d->n == before ? 0 : -1;
+}
+
+/*
+ * Reads the password from redis_password_file (a systemd credential, say):
+ * the first line, without its newline. An empty file means no password.
+ */
+int
+config_read_password(struct config *c, char **cause)
+{
+	FILE	*f;
+	char	 buf[PASSWORD_FILE_MAX + 1];
+	size_t	 n;
+
+	if (c->redis_password_file == NULL || *c->redis_password_file == '\0')
+		return 0;
+	if ((f = fopen(c->redis_password_file, "r")) == NULL) {
+		xasprintf(cause, "%s: %s", c->redis_password_file,
+		    strerror(errno));
+		return -1;
+	}
+	n = fread(buf, 1, PASSWORD_FILE_MAX, f);
+	fclose(f);
+	buf[n] = '\0';
+	buf[strcspn(buf, "\r\n")] = '\0';
+	if (c->redis_password != NULL) {
+		explicit_bzero(c->redis_password, strlen(c->redis_password));
+		free(c->redis_password);
+	}
+	c->redis_password = *buf ? xstrdup(buf) : NULL;
+	explicit_bzero(buf, sizeof buf);
+	return 0;
+}

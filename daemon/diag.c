@@ -1,0 +1,81 @@
+/* Diagnostics: "file:line:column: message" lines collected by the parsers. */
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "diag.h"
+#include "xmalloc.h"
+
+void
+diag_init(struct diag *d)
+{
+	d->lines = NULL;
+	d->n = d->cap = 0;
+}
+
+void
+diag_free(struct diag *d)
+{
+	size_t	i;
+
+	for (i = 0; i < d->n; i++)
+		free(d->lines[i]);
+	free(d->lines);
+	diag_init(d);
+}
+
+static void
+diag_push(struct diag *d, char *line)
+{
+	if (d->n == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 8;
+		d->lines = xreallocarray(d->lines, d->cap, sizeof *d->lines);
+	}
+	d->lines[d->n++] = line;
+}
+
+void
+diag_add(struct diag *d, const char *file, size_t line, size_t col,
+    const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*msg, *full;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	if (msg == NULL)
+		msg = xstrdup("(out of memory formatting a message)");
+	if (file == NULL)
+		full = msg;
+	else {
+		if (line != 0 && col != 0)
+			xasprintf(&full, "%s:%zu:%zu: %s", file, line, col, msg);
+		else if (line != 0)
+			xasprintf(&full, "%s:%zu: %s", file, line, msg);
+		else
+			xasprintf(&full, "%s: %s", file, msg);
+		free(msg);
+	}
+	diag_push(d, full);
+}
+
+/* Appends every line of src to dst and empties src. */
+void
+diag_move(struct diag *dst, struct diag *src)
+{
+	size_t	i;
+
+	for (i = 0; i < src->n; i++)
+		diag_push(dst, src->lines[i]);
+	free(src->lines);
+	diag_init(src);
+}
+
+const char *
+diag_first(const struct diag *d)
+{
+	return d->n ? d->lines[0] : "unknown error";
+}

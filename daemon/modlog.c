@@ -1,0 +1,61 @@
+/*
+ * The moderation log: one JSON object per decision. The fields are fixed
+ * here, in one place, so that `jq` filters written against them hold.
+ * No text unless the config asks, and then cut to text_max bytes.
+ */
+
+#include <string.h>
+
+#include "json.h"
+#include "modlog.h"
+
+static void	field_or_empty(struct jbuf *, const char *, const struct entry *);
+
+static void
+field_or_empty(struct jbuf *j, const char *name, const struct entry *e)
+{
+	const struct field	*f = entry_get(e, name);
+
+	if (f != NULL)
+		jbuf_str(j, name, f->value, f->value_len);
+	else
+		jbuf_str(j, name, "", 0);
+}
+
+/* Logs decision d of entry e; latency_us runs from read to durable write. */
+void
+modlog_decision(struct logger *lg, const struct entry *e,
+    const struct decision *d, uint64_t latency_us)
+{
+	struct jbuf	 j;
+	char		 ts[40];
+	size_t		 len;
+
+	if (lg->decisions_stdout == LOG_DECISIONS_NONE &&
+	    lg->decisions_file == LOG_DECISIONS_NONE)
+		return;
+	log_timestamp(ts, sizeof ts);
+	jbuf_init(&j);
+	jbuf_open(&j);
+	jbuf_cstr(&j, "ts", ts);
+	jbuf_cstr(&j, "event", "decision");
+	field_or_empty(&j, "id", e);
+	jbuf_cstr(&j, "decision", action_name(d->action));
+	jbuf_cstr(&j, "rules", d->rules);
+	jbuf_cstr(&j, "shadow", d->shadow);
+	jbuf_cstr(&j, "reason", d->reason);
+	field_or_empty(&j, "author", e);
+	field_or_empty(&j, "thread", e);
+	jbuf_cstr(&j, "entry", e->stream_id);
+	jbuf_int(&j, "latency_us", (int64_t)latency_us);
+	if (d->errors)
+		jbuf_int(&j, "rule_errors", (int64_t)d->errors);
+	if (lg->text && e->text != NULL) {
+		len = e->text->value_len;
+		jbuf_str(&j, "text", e->text->value,
+		    len > lg->text_max ? lg->text_max : len);
+	}
+	jbuf_close(&j);
+	logger_write(lg, j.p, j.len, (int)d->action);
+	jbuf_free(&j);
+}

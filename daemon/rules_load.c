@@ -1,0 +1,615 @@
+/*
+ * Rule files -> struct ruleset. Each *.yaml file of the directory, in
+ * lexical order, is a list of rules. Every error is reported as
+ * file:line:column and loading goes on, so one -t run shows them all.
+ */
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pcre2.h>
+
+#include "rules.h"
+#include "xmalloc.h"
+#include "yamlfile.h"
+
+#define RULE_NAME_MAX	64
+
+static const char *const rule_keys[] = { "name", "match", "words", "field",
+    "except", "action", "reason", "final", "mode", "caseless", "tests", NULL };
+static const char *const test_keys[] = { "match", "no_match", NULL };
+
+struct loader {
+	struct ruleset			*rs;
+	size_t				 cap;
+	const struct rules_options	*opts;
+	struct diag			*d;
+	struct yfile			*yf;
+	const char			*file;
+};
+
+static int	 cmp_names(const void *, const void *);
+static pcre2_code *compile(struct loader *, yaml_node_t *, const char *,
+		    size_t, int, int);
+static char	*words_pattern(struct loader *, yaml_node_t *);
+static int	 load_except(struct loader *, struct rule *, yaml_node_t *, int);
+static int	 load_examples(struct loader *, struct rule *, yaml_node_t *);
+static int	 check_name(struct loader *, yaml_node_t *);
+static void	 load_rule(struct loader *, yaml_node_t *);
+static void	 load_file(struct loader *, const char *);
+static void	 rule_clear(struct rule *);
+static yaml_node_t *find_key(struct yfile *, yaml_node_t *, const char *);
+
+const char *
+action_name(enum action a)
+{
+	switch (a) {
+	case ACTION_APPROVE:
+		return "approve";
+	case ACTION_FLAG:
+		return "flag";
+	case ACTION_REJECT:
+		return "reject";
+	}
+	return "?";
+}
+
+int
+action_parse(const char *s, enum action *a)
+{
+	if (strcmp(s, "approve") == 0)
+		*a = ACTION_APPROVE;
+	else if (strcmp(s, "flag") == 0)
+		*a = ACTION_FLAG;
+	else if (strcmp(s, "reject") == 0)
+		*a = ACTION_REJECT;
+	else
+		return -1;
+	return 0;
+}
+
+void
+rules_options_default(struct rules_options *o)
+{
+	o->jit = 1;
+	o->match_limit = RULES_DEFAULT_MATCH_LIMIT;
+	o->depth_limit = RULES_DEFAULT_DEPTH_LIMIT;
+	o->jit_stack_max = RULES_DEFAULT_JIT_STACK;
+}
+
+static yaml_node_t *
+find_key(struct yfile *yf, yaml_node_t *map, const char *key)
+{
+	yaml_node_pair_t	*p;
+	const char		*k;
+
+	for (p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+	    p++) {
+		k = yfile_scalar(yfile_node(yf, p->key));
+		if (k != NULL && strcmp(k, key) == 0)
+			return yfile_node(yf, p->value);
+	}
+	return NULL;
+}
+
+/*
+ * Compiles a pattern taken from node n (or built from it, for words:
+ * then map_offsets is 0 and errors point at the node itself).
+ */
+static pcre2_code *
+compile(struct loader *l, yaml_node_t *n, const char *pat, size_t len,
+    int caseless, int map_offsets)
+{
+	pcre2_code	*code;
+	PCRE2_UCHAR	 msg[256];
+	PCRE2_SIZE	 off;
+	uint32_t	 flags;
+	int		 err;
+
+	flags = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_UCP;
+	if (caseless)
+		flags |= PCRE2_CASELESS;
+	code = pcre2_compile((PCRE2_SPTR)pat, len, flags, &err, &off, NULL);
+	if (code == NULL) {
+		pcre2_get_error_message(err, msg, sizeof msg);
+		if (map_offsets)
+			yfile_error_at(l->d, l->yf, n, off,
+			    "bad regex: %s (at offset %zu)", (char *)msg,
+			    (size_t)off);
+		else
+			yfile_error(l->d, l->yf, n, "bad word list: %s",
+			    (char *)msg);
+		return NULL;
+	}
+	/* Without JIT (unsupported CPU, or jit: off) PCRE2 interprets. */
+	if (l->opts->jit)
+		(void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+	return code;
+}
+
+/*
+ * words: [a, b c] -> (?<!\w)(?:a|b\s+c)(?!\w). The lookarounds instead of
+ * \b keep whole-word matching right for words that begin or end with a
+ * non-word character, such as "f*ck".
+ */
+static char *
+words_pattern(struct loader *l, yaml_node_t *n)
+{
+	yaml_node_item_t	*it;
+	yaml_node_t		*w;
+	const unsigned char	*s;
+	char			*pat;
+	size_t			 len = 0, cap, i;
+	int			 bad = 0;
+
+	if (n->type != YAML_SEQUENCE_NODE ||
+	    n->data.sequence.items.start == n->data.sequence.items.top) {
+		yfile_error(l->d, l->yf, n, "words must be a non-empty list");
+		return NULL;
+	}
+	cap = 32;
+	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+	    it++) {
+		w = yfile_node(l->yf, *it);
+		if (yfile_want_scalar(l->d, l->yf, w, "a word") != 0) {
+			bad = 1;
+			continue;
+		}
+		if (w->data.scalar.length == 0) {
+			yfile_error(l->d, l->yf, w, "empty word in words");
+			bad = 1;
+		}
+		cap += 6 * w->data.scalar.length + 1;
+	}
+	if (bad)
+		return NULL;
+	pat = xmalloc(cap);
+	len = (size_t)sprintf(pat, "(?<!\\w)(?:");
+	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+	    it++) {
+		w = yfile_node(l->yf, *it);
+		s = w->data.scalar.value;
+		if (it != n->data.sequence.items.start)
+			pat[len++] = '|';
+		for (i = 0; i < w->data.scalar.length; i++) {
+			if (s[i] == ' ') {
+				while (i + 1 < w->data.scalar.length &&
+				    s[i + 1] == ' ')
+					i++;
+				memcpy(pat + len, "\\s+", 3);
+				len += 3;
+			} else if (s[i] >= 0x80 || (s[i] >= '0' && s[i] <= '9') ||
+			    ((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z'))
+				pat[len++] = (char)s[i];
+			else if (s[i] < 0x20 || s[i] == 0x7f)
+				len += (size_t)sprintf(pat + len, "\\x{%x}", s[i]);
+			else {
+				pat[len++] = '\\';
+				pat[len++] = (char)s[i];
+			}
+		}
+	}
+	memcpy(pat + len, ")(?!\\w)", 8);
+	return pat;
+}
+
+static int
+load_except(struct loader *l, struct rule *r, yaml_node_t *n, int caseless)
+{
+	yaml_node_item_t	*it;
+	yaml_node_t		*p;
+	size_t			 count = 1;
+	int			 rc = 0;
+
+	if (n->type == YAML_MAPPING_NODE) {
+		yfile_error(l->d, l->yf, n, "except must be a regex or a list "
+		    "of regexes");
+		return -1;
+	}
+	if (n->type == YAML_SEQUENCE_NODE)
+		count = (size_t)(n->data.sequence.items.top -
+		    n->data.sequence.items.start);
+	r->except = xcalloc(count, sizeof *r->except);
+	for (size_t i = 0; i < count; i++) {
+		if (n->type == YAML_SCALAR_NODE)
+			p = n;
+		else {
+			it = n->data.sequence.items.start + i;
+			p = yfile_node(l->yf, *it);
+			if (yfile_want_scalar(l->d, l->yf, p, "an except "
+			    "regex") != 0) {
+				rc = -1;
+				continue;
+			}
+		}
+		r->except[r->nexcept] = compile(l, p, yfile_scalar(p),
+		    p->data.scalar.length, caseless, 1);
+		if (r->except[r->nexcept] == NULL)
+			rc = -1;
+		else
+			r->nexcept++;
+	}
+	return rc;
+}
+
+static int
+load_examples(struct loader *l, struct rule *r, yaml_node_t *n)
+{
+	yaml_node_t		*list, *ex;
+	yaml_node_item_t	*it;
+	int			 must, rc = 0;
+	size_t			 cap = 0;
+
+	if (yfile_mapping_check(l->d, l->yf, n, test_keys, "tests") != 0)
+		return -1;
+	for (must = 1; must >= 0; must--) {
+		list = find_key(l->yf, n, must ? "match" : "no_match");
+		if (list == NULL)
+			continue;
+		if (list->type != YAML_SEQUENCE_NODE) {
+			yfile_error(l->d, l->yf, list, "tests: %s must be a "
+			    "list of example texts", must ? "match" :
+			    "no_match");
+			rc = -1;
+			continue;
+		}
+		for (it = list->data.sequence.items.start;
+		    it < list->data.sequence.items.top; it++) {
+			ex = yfile_node(l->yf, *it);
+			if (yfile_want_scalar(l->d, l->yf, ex, "an example") != 0) {
+				rc = -1;
+				continue;
+			}
+			if (r->nexamples == cap) {
+				cap = cap ? cap * 2 : 4;
+				r->examples = xreallocarray(r->examples, cap,
+				    sizeof *r->examples);
+			}
+			r->examples[r->nexamples].text = xstrndup(yfile_scalar(ex),
+			    ex->data.scalar.length);
+			r->examples[r->nexamples].len = ex->data.scalar.length;
+			r->examples[r->nexamples].must_match = must;
+			r->examples[r->nexamples].line = yfile_line(ex);
+			r->nexamples++;
+		}
+	}
+	return rc;
+}
+
+/* Names go into comma-separated stream fields: keep them to a safe alphabet. */
+static int
+check_name(struct loader *l, yaml_node_t *n)
+{
+	const char	*s = yfile_scalar(n);
+	size_t		 i, len = n->data.scalar.length;
+	struct rule	*other;
+
+	if (len == 0 || len > RULE_NAME_MAX ||
+	    strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789_.-") != len) {
+		yfile_error(l->d, l->yf, n, "rule name must be 1 to %d letters, "
+		    "digits, '-', '_' or '.', not '%s'", RULE_NAME_MAX, s);
+		return -1;
+	}
+	for (i = 0; i < l->rs->nrules; i++) {
+		other = &l->rs->rules[i];
+		if (strcmp(other->name, s) == 0) {
+			yfile_error(l->d, l->yf, n, "duplicate rule name '%s' "
+			    "(first defined at %s:%zu)", s, other->file,
+			    other->line);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void
+load_rule(struct loader *l, yaml_node_t *n)
+{
+	struct rule	 r;
+	yaml_node_t	*v, *match, *words;
+	const char	*s;
+	char		*pat;
+	int		 bad = 0, caseless = 1;
+	size_t		 before = l->d->n;
+
+	memset(&r, 0, sizeof r);
+	if (yfile_mapping_check(l->d, l->yf, n, rule_keys, "a rule") != 0) {
+		if (n->type != YAML_MAPPING_NODE)
+			return;
+		bad = 1;
+	}
+	r.file = l->file;
+	r.line = yfile_line(n);
+
+	if ((v = find_key(l->yf, n, "name")) == NULL) {
+		yfile_error(l->d, l->yf, n, "rule has no name");
+		bad = 1;
+	} else if (yfile_want_scalar(l->d, l->yf, v, "name") != 0 ||
+	    check_name(l, v) != 0)
+		bad = 1;
+	else
+		r.name = xstrdup(yfile_scalar(v));
+
+	if ((v = find_key(l->yf, n, "caseless")) != NULL &&
+	    yfile_bool(l->d, l->yf, v, &caseless) != 0)
+		bad = 1;
+
+	match = find_key(l->yf, n, "match");
+	words = find_key(l->yf, n, "words");
+	if (match != NULL && words != NULL) {
+		yfile_error(l->d, l->yf, words, "a rule has match or words, "
+		    "not both");
+		bad = 1;
+	} else if (match == NULL && words == NULL) {
+		yfile_error(l->d, l->yf, n, "rule %s needs match or words",
+		    r.name ? r.name : "without a name");
+		bad = 1;
+	} else if (match != NULL) {
+		if (yfile_want_scalar(l->d, l->yf, match, "match") != 0)
+			bad = 1;
+		else if (match->data.scalar.length == 0) {
+			yfile_error(l->d, l->yf, match, "match must not be "
+			    "empty");
+			bad = 1;
+		} else if ((r.match = compile(l, match, yfile_scalar(match),
+		    match->data.scalar.length, caseless, 1)) == NULL)
+			bad = 1;
+	} else if ((pat = words_pattern(l, words)) == NULL)
+		bad = 1;
+	else {
+		r.match = compile(l, words, pat, strlen(pat), caseless, 0);
+		free(pat);
+		if (r.match == NULL)
+			bad = 1;
+	}
+
+	if ((v = find_key(l->yf, n, "except")) != NULL &&
+	    load_except(l, &r, v, caseless) != 0)
+		bad = 1;
+
+	r.field = xstrdup("text");
+	if ((v = find_key(l->yf, n, "field")) != NULL) {
+		if (yfile_want_scalar(l->d, l->yf, v, "field") != 0)
+			bad = 1;
+		else if (v->data.scalar.length == 0) {
+			yfile_error(l->d, l->yf, v, "field must not be empty");
+			bad = 1;
+		} else {
+			free(r.field);
+			r.field = xstrdup(yfile_scalar(v));
+		}
+	}
+
+	if ((v = find_key(l->yf, n, "action")) == NULL) {
+		yfile_error(l->d, l->yf, n, "rule %s has no action (approve, "
+		    "flag or reject)", r.name ? r.name : "without a name");
+		bad = 1;
+	} else if (yfile_want_scalar(l->d, l->yf, v, "action") != 0)
+		bad = 1;
+	else if (action_parse(yfile_scalar(v), &r.action) != 0) {
+		yfile_error(l->d, l->yf, v, "action must be approve, flag or "
+		    "reject, not '%s'", yfile_scalar(v));
+		bad = 1;
+	}
+
+	if ((v = find_key(l->yf, n, "reason")) != NULL) {
+		if (yfile_want_scalar(l->d, l->yf, v, "reason") != 0)
+			bad = 1;
+		else
+			r.reason = xstrdup(yfile_scalar(v));
+	}
+	if ((v = find_key(l->yf, n, "final")) != NULL &&
+	    yfile_bool(l->d, l->yf, v, &r.final) != 0)
+		bad = 1;
+	if ((v = find_key(l->yf, n, "mode")) != NULL) {
+		s = yfile_scalar(v);
+		if (s != NULL && strcmp(s, "shadow") == 0)
+			r.shadow = 1;
+		else if (s == NULL || strcmp(s, "live") != 0) {
+			yfile_error(l->d, l->yf, v, "mode must be live or "
+			    "shadow");
+			bad = 1;
+		}
+	}
+	if ((v = find_key(l->yf, n, "tests")) != NULL &&
+	    load_examples(l, &r, v) != 0)
+		bad = 1;
+
+	if (bad || l->d->n != before) {
+		rule_clear(&r);
+		return;
+	}
+	if (r.reason == NULL || *r.reason == '\0') {
+		free(r.reason);
+		r.reason = xstrdup(r.name);
+	}
+	if (l->rs->nrules == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 16;
+		l->rs->rules = xreallocarray(l->rs->rules, l->cap,
+		    sizeof *l->rs->rules);
+	}
+	l->rs->rules[l->rs->nrules++] = r;
+	l->rs->file_rules[l->rs->nfiles - 1]++;
+}
+
+static void
+load_file(struct loader *l, const char *path)
+{
+	struct yfile		 yf;
+	yaml_node_t		*root;
+	yaml_node_item_t	*it;
+	struct ruleset		*rs = l->rs;
+
+	rs->files = xreallocarray(rs->files, rs->nfiles + 1, sizeof *rs->files);
+	rs->file_rules = xreallocarray(rs->file_rules, rs->nfiles + 1,
+	    sizeof *rs->file_rules);
+	rs->files[rs->nfiles] = xstrdup(path);
+	rs->file_rules[rs->nfiles] = 0;
+	l->file = rs->files[rs->nfiles++];
+
+	if (yfile_load(&yf, path, l->d) != 0) {
+		yfile_free(&yf);
+		return;
+	}
+	l->yf = &yf;
+	root = yfile_root(&yf);
+	if (root != NULL && root->type != YAML_SEQUENCE_NODE)
+		yfile_error(l->d, &yf, root, "a rule file must be a list of "
+		    "rules, each starting with '- name:'");
+	else if (root != NULL) {
+		for (it = root->data.sequence.items.start;
+		    it < root->data.sequence.items.top; it++)
+			load_rule(l, yfile_node(&yf, *it));
+	}
+	l->yf = NULL;
+	yfile_free(&yf);
+}
+
+static int
+cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * Loads the given files, in the order given. Returns the ruleset, or NULL
+ * with every error in d. Rule examples are not run here: see
+ * rules_check_examples.
+ */
+struct ruleset *
+rules_load_files(char **paths, size_t n, const struct rules_options *opts,
+    struct diag *d)
+{
+	struct loader	l;
+	size_t		i, before = d->n;
+
+	memset(&l, 0, sizeof l);
+	l.rs = xcalloc(1, sizeof *l.rs);
+	l.opts = opts;
+	l.d = d;
+	for (i = 0; i < n; i++)
+		load_file(&l, paths[i]);
+	if (d->n != before) {
+		ruleset_free(l.rs);
+		return NULL;
+	}
+	return l.rs;
+}
+
+/* Loads every *.yaml file of dir (not hidden ones) in lexical byte order. */
+struct ruleset *
+rules_load_dir(const char *dir, const struct rules_options *opts,
+    struct diag *d)
+{
+	DIR		*dp;
+	struct dirent	*de;
+	struct ruleset	*rs;
+	char		**paths = NULL;
+	size_t		 n = 0, i, len;
+
+	if ((dp = opendir(dir)) == NULL) {
+		diag_add(d, dir, 0, 0, "cannot read rules directory: %s",
+		    strerror(errno));
+		return NULL;
+	}
+	while ((de = readdir(dp)) != NULL) {
+		len = strlen(de->d_name);
+		if (de->d_name[0] == '.' || len < 6 ||
+		    strcmp(de->d_name + len - 5, ".yaml") != 0)
+			continue;
+		paths = xreallocarray(paths, n + 1, sizeof *paths);
+		xasprintf(&paths[n++], "%s/%s", dir, de->d_name);
+	}
+	closedir(dp);
+	if (n == 0) {
+		diag_add(d, dir, 0, 0, "no *.yaml rule files in the rules "
+		    "directory");
+		free(paths);
+		return NULL;
+	}
+	qsort(paths, n, sizeof *paths, cmp_names);
+	rs = rules_load_files(paths, n, opts, d);
+	for (i = 0; i < n; i++)
+		free(paths[i]);
+	free(paths);
+	return rs;
+}
+
+static void
+rule_clear(struct rule *r)
+{
+	size_t	i;
+
+	free(r->name);
+	free(r->field);
+	free(r->reason);
+	pcre2_code_free(r->match);
+	for (i = 0; i < r->nexcept; i++)
+		pcre2_code_free(r->except[i]);
+	free(r->except);
+	for (i = 0; i < r->nexamples; i++)
+		free(r->examples[i].text);
+	free(r->examples);
+	memset(r, 0, sizeof *r);
+}
+
+void
+ruleset_free(struct ruleset *rs)
+{
+	size_t	i;
+
+	if (rs == NULL)
+		return;
+	for (i = 0; i < rs->nrules; i++)
+		rule_clear(&rs->rules[i]);
+	free(rs->rules);
+	for (i = 0; i < rs->nfiles; i++)
+		free(rs->files[i]);
+	free(rs->files);
+	free(rs->file_rules);
+	free(rs);
+}
+
+/*
+ * Runs every rule's tests: examples. Each failure goes into d with the
+ * example's file:line. Returns the number of failures; *total counts the
+ * examples run.
+ */
+size_t
+rules_check_examples(const struct ruleset *rs, struct matcher *m,
+    struct diag *d, size_t *total)
+{
+	const struct rule	*r;
+	const struct rule_example *ex;
+	struct hit		 h;
+	enum match_result	 res;
+	char			 err[128];
+	size_t			 i, j, failed = 0;
+
+	*total = 0;
+	for (i = 0; i < rs->nrules; i++) {
+		r = &rs->rules[i];
+		for (j = 0; j < r->nexamples; j++) {
+			ex = &r->examples[j];
+			(*total)++;
+			res = rules_match_text(m, r, ex->text, ex->len, &h);
+			if (res == MATCH_ERROR) {
+				rules_error_message(h.error, err, sizeof err);
+				diag_add(d, r->file, ex->line, 0, "rule %s: "
+				    "example '%s' fails to run: %s", r->name,
+				    ex->text, err);
+			} else if ((res == MATCH_HIT) != ex->must_match)
+				diag_add(d, r->file, ex->line, 0, "rule %s: "
+				    "example '%s' should %smatch but does%s",
+				    r->name, ex->text, ex->must_match ? "" :
+				    "not ", ex->must_match ? " not" : "");
+			else
+				continue;
+			failed++;
+		}
+	}
+	return failed;
+}

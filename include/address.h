@@ -1,0 +1,22 @@
+#ifndef ADDRESS_H
+#define ADDRESS_H
+
+/*
+ * Where Redis is: "host:port", "/path/to/socket" (or "unix:/path"), or
+ * "redis://[[user]:password@]host[:port][/db]".
+ */
+struct redis_address {
+	char	*host;		/* NULL for a unix socket */
+	int	 port;
+	char	*path;		/* unix socket, or NULL */
+	char	*user;		/* from a URL, or NULL */
+	char	*password;	/* from a URL, or NULL */
+	int	 db;		/* -1 when the URL names none */
+};
+
+int	address_parse(const char *, struct redis_address *, char **);
+void	address_free(struct redis_address *);
+/* "host:port" or the socket path, never the password. */
+char	*address_describe(const struct redis_address *);
+
+#endif

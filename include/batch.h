@@ -1,0 +1,36 @@
+#ifndef BATCH_H
+#define BATCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "decision.h"
+#include "entry.h"
+
+struct daemon;
+
+struct batch_item {
+	struct entry	 entry;
+	struct decision	 decision;
+};
+
+/*
+ * The entries of one XREADGROUP reply and their decisions. A batch is
+ * decided as soon as it is read and kept until its decisions are known to
+ * be written and acknowledged, so the log only reports durable decisions.
+ */
+struct batch {
+	struct batch_item *items;
+	size_t		 n;
+	uint64_t	 read_us;	/* monotonic time the reply arrived */
+	int		 eval;		/* sent with EVAL after a NOSCRIPT */
+};
+
+struct batch	*batch_new(size_t);
+void		 batch_free(struct batch *);
+void		 batch_decide(struct daemon *, struct batch *);
+void		 batch_logged(struct daemon *, const struct batch *,
+		    const long long *, size_t);
+uint64_t	 monotonic_us(void);
+
+#endif

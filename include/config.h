@@ -1,0 +1,58 @@
+#ifndef CONFIG_H
+#define CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag.h"
+#include "rules.h"
+
+enum log_decisions {
+	LOG_DECISIONS_NONE,
+	LOG_DECISIONS_FLAGGED,
+	LOG_DECISIONS_ALL
+};
+
+/*
+ * Everything the daemon reads from its config file. config_init() sets
+ * the documented defaults; every string is owned by the struct.
+ */
+struct config {
+	/* redis: */
+	char		*redis_address;
+	char		*redis_password;
+	char		*redis_password_file;
+	int		 redis_db;
+	char		*input_stream;
+	char		*output_stream;
+	char		*group;
+	char		*consumer;
+	unsigned	 batch_size;
+	unsigned	 block_ms;
+	uint64_t	 output_maxlen;
+
+	/* rules: */
+	char		*rules_dir;
+	enum action	 default_action;
+	struct rules_options rules;
+	struct entry_limits limits;
+
+	/* log: */
+	char		*log_level;
+	int		 log_stdout;
+	char		*log_file;
+	enum log_decisions log_decisions_stdout;
+	enum log_decisions log_decisions_file;
+	int		 log_text;
+	size_t		 log_text_max;
+};
+
+void	config_init(struct config *);
+void	config_free(struct config *);
+/* Reads path over the defaults; 0, or -1 with the errors in diag. */
+int	config_load(struct config *, const char *, struct diag *);
+/* Fills redis_password from redis_password_file if one is set. */
+int	config_read_password(struct config *, char **);
+int	config_parse_log_decisions(const char *, enum log_decisions *);
+
+#endif

@@ -1,0 +1,25 @@
+#ifndef DIAG_H
+#define DIAG_H
+
+#include <stddef.h>
+
+/*
+ * Diagnostics collected by the parsers: each one is a ready line of the
+ * form "file:line:column: message". Parsers keep going after an error and
+ * the caller fails at the end, so one run shows every mistake.
+ */
+struct diag {
+	char	**lines;
+	size_t	  n;
+	size_t	  cap;
+};
+
+void	diag_init(struct diag *);
+void	diag_free(struct diag *);
+/* line and column count from 1; 0 leaves them out of the message. */
+void	diag_add(struct diag *, const char *, size_t, size_t, const char *, ...)
+	    __attribute__((format(printf, 5, 6)));
+void	diag_move(struct diag *, struct diag *);
+const char *diag_first(const struct diag *);
+
+#endif

@@ -1,0 +1,54 @@
+#ifndef LOG_H
+#define LOG_H
+
+#include <stdio.h>
+
+#include "config.h"
+
+enum log_level {
+	LOG_LEVEL_ERROR = 0,
+	LOG_LEVEL_WARN,
+	LOG_LEVEL_INFO,
+	LOG_LEVEL_DEBUG
+};
+
+/*
+ * The log sinks: stdout (journald under systemd) and an optional file,
+ * reopened on SIGUSR1. Every line is one JSON object. The logger belongs
+ * to the daemon context and is passed to whoever logs.
+ */
+struct logger {
+	enum log_level	 level;
+	int		 to_stdout;
+	FILE		*out;		/* stdout, or a test's stream */
+	char		*path;
+	FILE		*file;
+	enum log_decisions decisions_stdout;
+	enum log_decisions decisions_file;
+	int		 text;
+	size_t		 text_max;
+};
+
+int	log_level_parse(const char *, enum log_level *);
+int	logger_open(struct logger *, const struct config *, char **);
+int	logger_reopen(struct logger *, char **);
+void	logger_close(struct logger *);
+void	logger_write(struct logger *, const char *, size_t, int);
+void	logger_flush(struct logger *);
+
+/* log_warn and log_error append strerror(errno); the x forms do not. */
+void	log_error(struct logger *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	log_errorx(struct logger *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	log_warn(struct logger *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	log_warnx(struct logger *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	log_info(struct logger *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	log_debug(struct logger *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	log_timestamp(char *, size_t);
+
+#endif

@@ -1,0 +1,11 @@
+#ifndef MODES_H
+#define MODES_H
+
+#include "config.h"
+
+/* The command-line modes besides running the daemon; each returns an exit code. */
+int	check_main(const struct config *);
+int	explain_main(const struct config *, int, char **);
+struct ruleset *load_checked_rules(const struct config *, struct diag *);
+
+#endif

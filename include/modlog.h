@@ -1,0 +1,14 @@
+#ifndef MODLOG_H
+#define MODLOG_H
+
+#include <stdint.h>
+
+#include "decision.h"
+#include "entry.h"
+#include "log.h"
+
+/* The moderation log: one JSON line per decision, written once it is durable. */
+void	modlog_decision(struct logger *, const struct entry *,
+	    const struct decision *, uint64_t);
+
+#endif
