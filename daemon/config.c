@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "log.h"
@@ -232,6 +233,7 @@ config_load(struct config *c, const char *path, struct diag *d)
 	struct yfile		 yf;
 	yaml_node_t		*root;
 	yaml_node_pair_t	*p;
+	const char		*section;
 	size_t			 before = d->n;
 
 	if (yfile_load(&yf, path, d) != 0) {
@@ -239,12 +241,18 @@ config_load(struct config *c, const char *path, struct diag *d)
 		return -1;
 	}
 	root = yfile_root(&yf);
-	if (root != NULL &&
-	    yfile_mapping_check(d, &yf, root, sections, "the config") == 0) {
+	/* Unknown sections are reported; the known ones are still read. */
+	if (root != NULL && (yfile_mapping_check(d, &yf, root, sections,
+	    "the config") == 0 || root->type == YAML_MAPPING_NODE)) {
 		for (p = root->data.mapping.pairs.start;
-		    p < root->data.mapping.pairs.top; p++)
-			load_section(c, yfile_scalar(yfile_node(&yf, p->key)),
-			    d, &yf, yfile_node(&yf, p->value));
+		    p < root->data.mapping.pairs.top; p++) {
+			section = yfile_scalar(yfile_node(&yf, p->key));
+			if (section != NULL && (strcmp(section, "redis") == 0 ||
+			    strcmp(section, "rules") == 0 ||
+			    strcmp(section, "log") == 0))
+				load_section(c, section, d, &yf,
+				    yfile_node(&yf, p->value));
+		}
 	}
 	yfile_free(&yf);
 	return d->n == before ? 0 : -1;
@@ -253,14 +261,27 @@ config_load(struct config *c, const char *path, struct diag *d)
 /*
  * Reads the password from redis_password_file (a systemd credential, say):
  * the first line, without its newline. An empty file means no password.
+ * Without a password_file, systemd's credential redis-password is used if
+ * the unit passed one.
  */
 int
 config_read_password(struct config *c, char **cause)
 {
-	FILE	*f;
-	char	 buf[PASSWORD_FILE_MAX + 1];
-	size_t	 n;
+	FILE		*f;
+	char		 buf[PASSWORD_FILE_MAX + 1];
+	const char	*dir;
+	size_t		 n;
 
+	if ((c->redis_password_file == NULL || *c->redis_password_file ==
+	    '\0') && (dir = getenv("CREDENTIALS_DIRECTORY")) != NULL) {
+		/* systemd's LoadCredential=redis-password, if it is there. */
+		free(c->redis_password_file);
+		xasprintf(&c->redis_password_file, "%s/redis-password", dir);
+		if (access(c->redis_password_file, F_OK) != 0) {
+			free(c->redis_password_file);
+			c->redis_password_file = NULL;
+		}
+	}
 	if (c->redis_password_file == NULL || *c->redis_password_file == '\0')
 		return 0;
 	if ((f = fopen(c->redis_password_file, "r")) == NULL) {

@@ -1,0 +1,244 @@
+/* Decision precedence, final, shadow, errors and malformed entries. */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "testutil.h"
+#include "decision.h"
+
+static const char rules_yaml[] =
+    "- name: trusted\n"
+    "  field: author\n"
+    "  match: '^editor$'\n"
+    "  action: approve\n"
+    "  final: true\n"
+    "- name: link\n"
+    "  match: 'https?://'\n"
+    "  action: flag\n"
+    "  reason: has a link\n"
+    "- name: spam\n"
+    "  words: [viagra]\n"
+    "  action: reject\n"
+    "  reason: pharma spam\n"
+    "- name: spam2\n"
+    "  words: [cialis]\n"
+    "  action: reject\n"
+    "  reason: more pharma\n"
+    "- name: thanks\n"
+    "  words: [thanks]\n"
+    "  action: approve\n"
+    "- name: trial\n"
+    "  words: [idiot]\n"
+    "  action: reject\n"
+    "  mode: shadow\n"
+    "- name: shadow-final\n"
+    "  words: [hello]\n"
+    "  action: approve\n"
+    "  final: true\n"
+    "  mode: shadow\n";
+
+struct fixture {
+	struct ruleset	*rs;
+	struct matcher	*m;
+};
+
+static int
+setup(void **state)
+{
+	struct fixture		*f = calloc(1, sizeof *f);
+	struct rules_options	 o;
+	struct diag		 d;
+
+	diag_init(&d);
+	f->rs = test_load(rules_yaml, &d);
+	assert_non_null(f->rs);
+	rules_options_default(&o);
+	f->m = matcher_new(&o);
+	diag_free(&d);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture	*f = *state;
+
+	ruleset_free(f->rs);
+	matcher_free(f->m);
+	free(f);
+	return 0;
+}
+
+/* Decides a comment with text and author; checks all three strings. */
+static enum action
+check(void **state, const char *author, const char *text, const char *rules,
+    const char *shadow, const char *reason)
+{
+	struct fixture		*f = *state;
+	struct entry_limits	 lim;
+	struct entry		 e;
+	struct decision		 d;
+	struct bytes		 kv[6] = {
+		{ "id", 2 }, { "c1", 2 }, { "text", 4 }, { text, strlen(text) },
+		{ "author", 6 }, { author, strlen(author) } };
+	enum action		 a;
+
+	entry_limits_default(&lim);
+	entry_init(&e, (struct bytes){ "1-0", 3 }, kv, 3, &lim);
+	decide(f->m, f->rs, &e, ACTION_APPROVE, &d);
+	assert_string_equal(d.rules, rules);
+	assert_string_equal(d.shadow, shadow);
+	assert_string_equal(d.reason, reason);
+	a = d.action;
+	decision_free(&d);
+	entry_free(&e);
+	return a;
+}
+
+static void
+test_no_match(void **state)
+{
+	assert_int_equal(check(state, "bob", "a fine comment", "", "", ""),
+	    ACTION_APPROVE);
+}
+
+static void
+test_most_severe_wins(void **state)
+{
+	/* Every matching rule is named; the reject decides and gives the reason. */
+	assert_int_equal(check(state, "bob", "thanks, see http://x viagra",
+	    "link,spam,thanks", "", "pharma spam"), ACTION_REJECT);
+	assert_int_equal(check(state, "bob", "http://x thanks", "link,thanks",
+	    "", "has a link"), ACTION_FLAG);
+	/* Two rejects: the first in rule order gives the reason. */
+	assert_int_equal(check(state, "bob", "cialis viagra", "spam,spam2", "",
+	    "pharma spam"), ACTION_REJECT);
+	assert_int_equal(check(state, "bob", "thanks", "thanks", "", "thanks"),
+	    ACTION_APPROVE);
+}
+
+static void
+test_final(void **state)
+{
+	/* The final rule decides alone: the others are not run. */
+	assert_int_equal(check(state, "editor", "viagra http://x", "trusted",
+	    "", "trusted"), ACTION_APPROVE);
+}
+
+static void
+test_shadow(void **state)
+{
+	/* Shadow rules are named apart and never change the decision. */
+	assert_int_equal(check(state, "bob", "you idiot", "", "trial", ""),
+	    ACTION_APPROVE);
+	assert_int_equal(check(state, "bob", "idiot http://x", "link", "trial",
+	    "has a link"), ACTION_FLAG);
+	/* A shadow final rule stops nothing. */
+	assert_int_equal(check(state, "bob", "hello viagra", "spam",
+	    "shadow-final", "pharma spam"), ACTION_REJECT);
+}
+
+static void
+test_default_action(void **state)
+{
+	struct fixture		*f = *state;
+	struct entry_limits	 lim;
+	struct entry		 e;
+	struct decision		 d;
+	struct bytes		 kv[4] = { { "id", 2 }, { "c", 1 },
+				    { "text", 4 }, { "hi", 2 } };
+
+	entry_limits_default(&lim);
+	entry_init(&e, (struct bytes){ "1-0", 3 }, kv, 2, &lim);
+	decide(f->m, f->rs, &e, ACTION_FLAG, &d);
+	assert_int_equal(d.action, ACTION_FLAG);
+	assert_string_equal(d.rules, "");
+	decision_free(&d);
+	entry_free(&e);
+}
+
+static void
+test_malformed_and_too_long(void **state)
+{
+	struct fixture		*f = *state;
+	struct entry_limits	 lim;
+	struct entry		 e;
+	struct decision		 d;
+	struct bytes		 kv[4] = { { "id", 2 }, { "c", 1 },
+				    { "text", 4 }, { "viagra viagra", 13 } };
+
+	entry_limits_default(&lim);
+	entry_init(&e, (struct bytes){ "1-0", 3 }, kv + 2, 1, &lim);
+	decide(f->m, f->rs, &e, ACTION_APPROVE, &d);
+	assert_int_equal(d.action, ACTION_FLAG);
+	assert_string_equal(d.reason, "malformed: no id field");
+	decision_free(&d);
+	entry_free(&e);
+
+	lim.max_text = 5;
+	entry_init(&e, (struct bytes){ "1-0", 3 }, kv, 2, &lim);
+	decide(f->m, f->rs, &e, ACTION_APPROVE, &d);
+	assert_int_equal(d.action, ACTION_FLAG);
+	assert_string_equal(d.reason, "too long: the text has 13 bytes");
+	assert_string_equal(d.rules, "");
+	decision_free(&d);
+	entry_free(&e);
+}
+
+/* A rule that cannot run flags the comment and is named: fail safe. */
+static void
+test_rule_error_flags(void **state)
+{
+	struct rules_options	 o;
+	struct matcher		*m;
+	struct ruleset		*rs;
+	struct diag		 dg;
+	struct entry_limits	 lim;
+	struct entry		 e;
+	struct decision		 d;
+	char			 text[3000];
+	struct bytes		 kv[4] = { { "id", 2 }, { "c", 1 },
+				    { "text", 4 }, { text, sizeof text } };
+
+	memset(text, 'a', sizeof text);
+	text[sizeof text - 1] = '!';
+	diag_init(&dg);
+	rs = test_load("- name: slow\n  match: '(a+)+$'\n  action: approve\n"
+	    "- name: ok\n  match: 'a!'\n  action: approve\n", &dg);
+	assert_non_null(rs);
+	rules_options_default(&o);
+	o.match_limit = 10000;
+	m = matcher_new(&o);
+	entry_limits_default(&lim);
+	entry_init(&e, (struct bytes){ "1-0", 3 }, kv, 2, &lim);
+	decide(m, rs, &e, ACTION_APPROVE, &d);
+	assert_int_equal(d.action, ACTION_FLAG);
+	assert_int_equal(d.errors, 1);
+	assert_string_equal(d.rules, "slow,ok");
+	assert_string_equal(d.reason, "rule error: slow could not run");
+	decision_free(&d);
+	entry_free(&e);
+	matcher_free(m);
+	ruleset_free(rs);
+	diag_free(&dg);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_no_match),
+		cmocka_unit_test(test_most_severe_wins),
+		cmocka_unit_test(test_final),
+		cmocka_unit_test(test_shadow),
+		cmocka_unit_test(test_default_action),
+		cmocka_unit_test(test_malformed_and_too_long),
+		cmocka_unit_test(test_rule_error_flags),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

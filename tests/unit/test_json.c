@@ -1,0 +1,75 @@
+/* JSON lines stay valid whatever bytes they carry. */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "json.h"
+
+static void
+expect(const char *in, size_t len, const char *out)
+{
+	struct jbuf	j;
+
+	jbuf_init(&j);
+	jbuf_open(&j);
+	jbuf_str(&j, "k", in, len);
+	jbuf_close(&j);
+	assert_string_equal(j.p, out);
+	jbuf_free(&j);
+}
+#define E(in, out)	expect((in), sizeof(in) - 1, (out))
+
+static void
+test_escaping(void **state)
+{
+	E("plain", "{\"k\":\"plain\"}");
+	E("q\"b\\", "{\"k\":\"q\\\"b\\\\\"}");
+	E("a\nb\t\x01\x7f", "{\"k\":\"a\\u000ab\\u0009\\u0001\\u007f\"}");
+	E("nul\0x", "{\"k\":\"nul\\u0000x\"}");
+	E("héllo дурак 😀", "{\"k\":\"héllo дурак 😀\"}");
+}
+
+static void
+test_invalid_utf8(void **state)
+{
+	E("\xff", "{\"k\":\"\\ufffd\"}");
+	E("a\xc3", "{\"k\":\"a\\ufffd\"}");		/* truncated */
+	E("\xc0\xaf", "{\"k\":\"\\ufffd\\ufffd\"}");	/* overlong */
+	E("\xed\xa0\x80", "{\"k\":\"\\ufffd\\ufffd\\ufffd\"}");	/* surrogate */
+	E("\xf4\x90\x80\x80", "{\"k\":\"\\ufffd\\ufffd\\ufffd\\ufffd\"}");
+}
+
+static void
+test_object(void **state)
+{
+	struct jbuf	j;
+	size_t		bad;
+
+	jbuf_init(&j);
+	jbuf_open(&j);
+	jbuf_cstr(&j, "a", "x");
+	jbuf_int(&j, "n", -42);
+	jbuf_cstr(&j, "e", NULL);
+	jbuf_close(&j);
+	assert_string_equal(j.p, "{\"a\":\"x\",\"n\":-42,\"e\":\"\"}");
+	jbuf_free(&j);
+	assert_true(utf8_valid_prefix((const unsigned char *)"ok é", 5, &bad));
+	assert_false(utf8_valid_prefix((const unsigned char *)"ok\xff", 3, &bad));
+	assert_int_equal(bad, 2);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_escaping),
+		cmocka_unit_test(test_invalid_utf8),
+		cmocka_unit_test(test_object),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,65 @@
+/* Helpers shared by the unit tests: temporary rule directories. */
+#ifndef TESTUTIL_H
+#define TESTUTIL_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Makes a fresh directory under TEST_TMPDIR (or /tmp); caller frees. */
+static inline char *
+test_mkdtemp(void)
+{
+	const char	*base = getenv("TEST_TMPDIR");
+	char		*p;
+
+	if (asprintf(&p, "%s/mdtest.XXXXXX", base ? base : "/tmp") < 0 ||
+	    mkdtemp(p) == NULL)
+		abort();
+	return p;
+}
+
+static inline char *
+test_write(const char *dir, const char *name, const char *content)
+{
+	char	*p;
+	FILE	*f;
+
+	if (asprintf(&p, "%s/%s", dir, name) < 0 || (f = fopen(p, "w")) == NULL)
+		abort();
+	fputs(content, f);
+	fclose(f);
+	return p;
+}
+
+static inline void
+test_rmdir(char *dir)
+{
+	char	*cmd;
+
+	if (asprintf(&cmd, "rm -rf '%s'", dir) >= 0 && system(cmd) != 0)
+		fprintf(stderr, "cannot remove %s\n", dir);
+	free(cmd);
+	free(dir);
+}
+
+
+
+#include "rules.h"
+
+/* Loads a ruleset from one YAML text; NULL with the errors in d. */
+static inline struct ruleset *
+test_load(const char *yaml, struct diag *d)
+{
+	struct rules_options	 o;
+	struct ruleset		*rs;
+	char			*dir = test_mkdtemp();
+
+	free(test_write(dir, "rules.yaml", yaml));
+	rules_options_default(&o);
+	rs = rules_load_dir(dir, &o, d);
+	test_rmdir(dir);
+	return rs;
+}
+#endif
