@@ -187,7 +187,7 @@ test_errors(void **state)
 	expect_error("- name: x\n  match: a\n  action: flag\n  mode: dry\n",
 	    "rules.yaml:4:9: mode must be live or shadow");
 	expect_error("- name: x\n  match: a\n  action: flag\n  tests: {match: a}\n",
-	    "rules.yaml:4:19: tests: match must be a list");
+	    "rules.yaml:4:18: tests: match must be a list");
 	expect_error("- name: x\n  match: a\n  name: y\n  action: flag\n",
 	    "rules.yaml:3:3: duplicate key 'name' in a rule");
 	expect_error("name: x\n", "rules.yaml:1:1: a rule file must be a list");
