@@ -1,0 +1,126 @@
+#!/usr/bin/env python3
+"""SIGHUP reloads, SIGTERM drains, SIGUSR1 reopens the log."""
+
+import os
+import shutil
+import signal
+import sys
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+from harness import IN, GROUP  # noqa: E402
+
+
+class SignalTest(harness.TestCase):
+
+    def rules_copy(self):
+        d = os.path.join(self.tmp, "rules")
+        shutil.copytree(harness.RULES_DIR, d,
+                        ignore=shutil.ignore_patterns("*.md"))
+        return d
+
+    def decide_one(self, cid, text, n):
+        harness.push(self.r, [{"id": cid, "text": text}])
+        self.assertTrue(harness.wait_decided(self.r, n, timeout=30))
+        return harness.decisions(self.r)[n - 1]
+
+    def test_reload(self):
+        rules = self.rules_copy()
+        d = self.daemon(rules=rules)
+        self.assertEqual(self.decide_one("h1", "buy viagra", 1)["decision"],
+                         "reject")
+        self.assertEqual(self.decide_one("h2", "tangerine", 2)["decision"],
+                         "approve")
+
+        # A broken file: the reload is refused, the old rules stay.
+        with open(os.path.join(rules, "70-new.yaml"), "w") as f:
+            f.write("- name: fruit\n  match: 'tange(rine'\n  action: reject\n")
+        d.signal(signal.SIGHUP)
+        self.assertTrue(d.wait_log("reload failed"), d.output())
+        self.assertIn("70-new.yaml:2:21: bad regex: missing closing "
+                      "parenthesis", d.output())
+        self.assertEqual(self.decide_one("h3", "buy viagra", 3)["decision"],
+                         "reject")
+        self.assertEqual(self.decide_one("h4", "tangerine", 4)["decision"],
+                         "approve")
+
+        # A rule whose own tests fail is refused the same way.
+        with open(os.path.join(rules, "70-new.yaml"), "w") as f:
+            f.write("- name: fruit\n  match: 'tangerine'\n  action: reject\n"
+                    "  tests:\n    no_match: ['a tangerine']\n")
+        d.signal(signal.SIGHUP)
+        deadline = time.time() + 10
+        while d.output().count("reload failed") < 2:
+            self.assertLess(time.time(), deadline, d.output())
+            time.sleep(0.05)
+        self.assertIn("70-new.yaml:5: rule fruit: example 'a tangerine' "
+                      "should not match but does", d.output())
+
+        # Fixed: the new rule applies from the next batch on.
+        with open(os.path.join(rules, "70-new.yaml"), "w") as f:
+            f.write("- name: fruit\n  match: 'tangerine'\n  action: reject\n")
+        d.signal(signal.SIGHUP)
+        self.assertTrue(d.wait_log("rules reloaded: 14 rules"), d.output())
+        o = self.decide_one("h5", "tangerine", 5)
+        self.assertEqual((o["decision"], o["rules"]), ("reject", "fruit"))
+        self.assertEqual(d.stop(), 0)
+        for line in d.log_lines():
+            self.assertIn("ts", line)
+
+    def test_sigterm_under_load(self):
+        n = 60000
+        comments = [{"id": "s%d" % i, "text": "comment %d" % i}
+                    for i in range(n)]
+        harness.push(self.r, comments[:5000])
+        d = self.daemon()
+        self.assertTrue(d.wait_log("connected"))
+        # A producer keeps pushing while the stop lands.
+        producer = threading.Thread(target=harness.push,
+                                    args=(self.redis.client(), comments[5000:],
+                                          500))
+        producer.start()
+        time.sleep(0.2)
+        self.assertEqual(d.stop(), 0, d.output())
+        first = self.r.xlen(harness.OUT)
+        # Nothing read and left unacknowledged.
+        self.assertEqual(harness.pending(self.r), 0)
+        self.assertTrue(any("stopping" in l.get("msg", "")
+                            for l in d.log_lines()))
+        producer.join()
+        self.assertLess(first, n, "stopped too late to test anything")
+
+        # The rest is decided by the next start, each comment exactly once.
+        d = self.daemon()
+        self.assertTrue(harness.wait_decided(self.r, n, daemon=d))
+        self.assertEqual(d.stop(), 0)
+        ids = [o["id"] for o in harness.decisions(self.r)]
+        self.assertEqual(len(ids), n)
+        self.assertEqual(len(set(ids)), n)
+        self.assertEqual(harness.pending(self.r), 0)
+
+    def test_sigterm_while_idle(self):
+        d = self.daemon(conf="redis:\n  block_ms: 500\n")
+        self.assertTrue(d.wait_log("connected"))
+        t = time.monotonic()
+        self.assertEqual(d.stop(), 0)
+        self.assertLess(time.monotonic() - t, 5)
+
+    def test_sigusr1_reopens_log(self):
+        path = os.path.join(self.tmp, "mod.log")
+        d = self.daemon(conf="log:\n  file: %s\n" % path)
+        self.assertEqual(self.decide_one("u1", "hi", 1)["decision"], "approve")
+        os.rename(path, path + ".1")
+        d.signal(signal.SIGUSR1)
+        self.assertTrue(d.wait_log("log file reopened"))
+        self.decide_one("u2", "hello again", 2)
+        self.assertEqual(d.stop(), 0)
+        with open(path) as f:
+            self.assertIn('"id":"u2"', f.read())
+        with open(path + ".1") as f:
+            self.assertIn('"id":"u1"', f.read())
+
+
+if __name__ == "__main__":
+    harness.main()

@@ -1,0 +1,239 @@
+"""Test harness: a private redis-server and the real moderatord binary.
+
+Every test class gets its own redis-server on a unix socket in a temporary
+directory, started here and killed on any exit (hiredis test.sh, memcached
+t/lib/MemcachedTest.pm). Set REDIS_SOCKET to use a running server instead,
+for debugging.
+"""
+
+import atexit
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import unittest
+import warnings
+
+import redis
+
+MODERATORD = os.environ.get("MODERATORD", "build/moderatord")
+RULES_DIR = os.environ.get("RULES_DIR", "rules")
+REDIS_SERVER = os.environ.get("REDIS_SERVER", "redis-server")
+IN, OUT, GROUP = "comments:in", "comments:decisions", "moderators"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class RedisServer:
+    """A redis-server of our own; stop() or process exit kills it."""
+
+    def __init__(self, tmp, appendonly=False, password=None, port=0):
+        self.dir = tempfile.mkdtemp(dir=tmp, prefix="redis.")
+        self.sock = os.path.join(self.dir, "redis.sock")
+        self.port = port
+        self.password = password
+        self.appendonly = appendonly
+        self.proc = None
+        self.start()
+        atexit.register(self.stop)
+
+    def start(self):
+        args = [REDIS_SERVER, "--port", str(self.port), "--unixsocket",
+                self.sock, "--unixsocketperm", "700", "--dir", self.dir,
+                "--save", "", "--appendonly",
+                "yes" if self.appendonly else "no", "--bind", "127.0.0.1"]
+        if self.password:
+            args += ["--requirepass", self.password]
+        self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL)
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            c = self.client()
+            try:
+                if c.ping():
+                    return
+            except (redis.ConnectionError, redis.BusyLoadingError,
+                    FileNotFoundError):
+                time.sleep(0.05)
+            finally:
+                c.close()
+        raise RuntimeError("redis-server did not start")
+
+    def client(self):
+        return redis.Redis(unix_socket_path=self.sock, password=self.password)
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+
+class Daemon:
+    """moderatord in the foreground, its stdout and stderr in one file."""
+
+    def __init__(self, tmp, sock, consumer="test-1", rules=None, conf=None,
+                 extra=()):
+        self.tmp = tmp
+        self.logfile = os.path.join(tmp, "moderatord.%s.%d.log" %
+                                    (consumer, time.monotonic_ns()))
+        self.decisions_log = os.path.join(tmp, "decisions.%s.log" % consumer)
+        conf_path = os.path.join(tmp, "moderatord.%s.conf" % consumer)
+        with open(conf_path, "w") as f:
+            f.write(conf if conf is not None else
+                    "log:\n  file: %s\n  file_decisions: all\n"
+                    % self.decisions_log)
+        args = [MODERATORD, "-c", conf_path, "-r", rules or RULES_DIR,
+                "--consumer", consumer]
+        if sock:
+            args += ["--redis", sock]
+        args += list(extra)
+        self.out = open(self.logfile, "wb")
+        self.proc = subprocess.Popen(args, stdout=self.out,
+                                     stderr=subprocess.STDOUT)
+        atexit.register(self.kill)
+
+    def signal(self, sig):
+        self.proc.send_signal(sig)
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+    def wait(self, timeout=60):
+        rc = self.proc.wait(timeout=timeout)
+        self.out.close()
+        return rc
+
+    def stop(self):
+        """SIGTERM and the exit code."""
+        self.signal(signal.SIGTERM)
+        return self.wait()
+
+    def output(self):
+        with open(self.logfile, "rb") as f:
+            return f.read().decode("utf-8", "replace")
+
+    def log_lines(self):
+        """The stdout lines: each must be one JSON object."""
+        return [json.loads(l) for l in self.output().splitlines() if l]
+
+    def wait_log(self, text, timeout=30):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if text in self.output():
+                return True
+            if self.proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        return text in self.output()
+
+
+def read_json_lines(path):
+    with open(path, "rb") as f:
+        return [json.loads(l) for l in f.read().splitlines() if l]
+
+
+def push(r, comments, batch=1000):
+    """XADD each dict of comments; returns the stream ids."""
+    ids = []
+    for i in range(0, len(comments), batch):
+        p = r.pipeline(transaction=False)
+        for c in comments[i:i + batch]:
+            p.xadd(IN, c)
+        ids += p.execute()
+    return ids
+
+
+def decisions(r):
+    """The output stream as a list of dicts of str."""
+    out = []
+    last = "-"
+    while True:
+        chunk = r.xrange(OUT, min=last, count=10000)
+        if last != "-":
+            chunk = chunk[1:]
+        if not chunk:
+            return out
+        for sid, fields in chunk:
+            out.append({k.decode(): v.decode("utf-8", "replace")
+                        for k, v in fields.items()})
+        last = chunk[-1][0]
+
+
+def wait_logged(daemon, n, timeout=120):
+    """Waits for n decision lines in the daemon's file log."""
+    deadline = time.time() + timeout
+    while time.time() < deadline and daemon.proc.poll() is None:
+        if os.path.exists(daemon.decisions_log):
+            with open(daemon.decisions_log, "rb") as f:
+                if f.read().count(b'"event":"decision"') >= n:
+                    return True
+        time.sleep(0.05)
+    return False
+
+
+def wait_decided(r, n, timeout=120, daemon=None):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if r.xlen(OUT) >= n:
+            return True
+        if daemon is not None and daemon.proc.poll() is not None:
+            return False
+        time.sleep(0.05)
+    return r.xlen(OUT) >= n
+
+
+def pending(r):
+    try:
+        return r.xpending(IN, GROUP)["pending"]
+    except redis.ResponseError:
+        return 0
+
+
+class TestCase(unittest.TestCase):
+    """One temporary directory and one redis-server per test."""
+
+    appendonly = False
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="moderatord-test.")
+        self.redis = RedisServer(self.tmp, appendonly=self.appendonly)
+        self.r = self.redis.client()
+        self.daemons = []
+
+    def tearDown(self):
+        for d in self.daemons:
+            d.kill()
+            d.out.close()
+        self.r.close()
+        self.redis.stop()
+        if not self._outcome_failed():
+            shutil.rmtree(self.tmp, ignore_errors=True)
+        else:
+            print("kept for inspection:", self.tmp)
+
+    def _outcome_failed(self):
+        result = getattr(self._outcome, "result", None)
+        errors = getattr(result, "errors", []) + getattr(result, "failures", [])
+        return any(t is self for t, _ in errors)
+
+    def daemon(self, **kw):
+        kw.setdefault("sock", self.redis.sock)
+        d = Daemon(self.tmp, **kw)
+        self.daemons.append(d)
+        return d
+
+
+def main():
+    # redis-py's pools close sockets lazily; that is not what we test.
+    warnings.simplefilter("ignore", ResourceWarning)
+    unittest.main(verbosity=2, warnings="ignore")
