@@ -140,6 +140,7 @@ daemon_run(struct daemon *dm)
 {
 	static const int signals[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1 };
 	char		*cause = NULL;
+	sigset_t	 mask;
 	size_t		 i;
 
 	if (logger_open(&dm->log, &dm->cfg, &cause) != 0) {
@@ -165,10 +166,14 @@ daemon_run(struct daemon *dm)
 		dm->exit_code = 1;
 		goto out;
 	}
+	sigemptyset(&mask);
 	for (i = 0; i < sizeof signals / sizeof signals[0]; i++) {
 		dm->sig[i] = evsignal_new(dm->base, signals[i], signal_cb, dm);
 		evsignal_add(dm->sig[i], NULL);
+		sigaddset(&mask, signals[i]);
 	}
+	/* main() blocked them until now: see there. */
+	sigprocmask(SIG_UNBLOCK, &mask, NULL);
 	log_info(&dm->log, "moderatord %s starting: %zu rules in %zu files, "
 	    "consumer %s", MODERATORD_VERSION, dm->rules->nrules,
 	    dm->rules->nfiles, dm->cfg.consumer);

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,7 +89,20 @@ main(int argc, char **argv)
 	const char	*conf = MODERATORD_CONF_DEFAULT, *rules = NULL;
 	const char	*redis = NULL, *consumer = NULL;
 	char		 host[HOST_NAME_MAX + 1];
+	sigset_t	 sigs, old;
 	int		 ch, explicit = 0, rc;
+
+	/*
+	 * Until the daemon's signal events exist, a stop or reload signal
+	 * waits instead of killing us half started; they are delivered as
+	 * events once daemon_run() unblocks them.
+	 */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGHUP);
+	sigaddset(&sigs, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &sigs, &old);
 
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "+c:r:tVh", longopts, NULL)) != -1) {
@@ -158,6 +172,8 @@ main(int argc, char **argv)
 		set_string(&dm.cfg.consumer, host);
 	}
 
+	if (mode != MODE_RUN)
+		sigprocmask(SIG_SETMASK, &old, NULL);
 	switch (mode) {
 	case MODE_CHECK:
 		rc = check_main(&dm.cfg);
