@@ -1,0 +1,137 @@
+#!/usr/bin/env python3
+"""The command line without Redis: -t, --explain, exit codes, help."""
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+BIN = os.environ.get("MODERATORD", "build/moderatord")
+RULES = os.environ.get("RULES_DIR", "rules")
+PROJECT = os.environ.get("PROJECT_DIR", ".")
+
+
+def run(*args, stdin=b""):
+    p = subprocess.run([BIN] + list(args), input=stdin, capture_output=True,
+                       timeout=60)
+    return p.returncode, p.stdout.decode(), p.stderr.decode()
+
+
+class CliTest(unittest.TestCase):
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="moderatord-cli.")
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp)
+
+    def write(self, name, text):
+        path = os.path.join(self.tmp, name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as f:
+            f.write(text)
+        return path
+
+    def test_version_and_help(self):
+        rc, out, _ = run("--version")
+        self.assertEqual((rc, out), (0, "moderatord 0.1.0\n"))
+        rc, out, _ = run("--help")
+        self.assertEqual(rc, 0)
+        for flag in ("-c", "-r", "--redis", "--consumer", "-t", "--explain"):
+            self.assertIn(flag, out)
+        rc, _, err = run("--bogus")
+        self.assertEqual(rc, 1)
+        self.assertIn("--bogus", err)
+        rc, _, err = run("-t", "stray")
+        self.assertEqual(rc, 1)
+
+    def test_check_shipped(self):
+        rc, out, err = run("-t", "-r", RULES, "-c",
+                           os.path.join(PROJECT, "moderatord.conf.example"))
+        self.assertEqual(rc, 0, err)
+        self.assertIn("configuration OK", out)
+        self.assertRegex(out, r"\d+ rules in 7 files: \d+ reject, \d+ flag, "
+                         r"\d+ approve; 1 shadow, 1 final; \d+ examples, "
+                         r"0 failed")
+
+    def test_check_broken(self):
+        d = os.path.join(self.tmp, "rules")
+        self.write("rules/a.yaml", "- name: a\n  match: a\n  action: flag\n")
+        self.write("rules/b.yaml", "- name: a\n  match: '(('\n  action: x\n")
+        rc, out, err = run("-t", "-r", d)
+        self.assertEqual(rc, 1)
+        self.assertIn("b.yaml:1:9: duplicate rule name 'a'", err)
+        self.assertIn("b.yaml:2:13: bad regex: missing closing parenthesis",
+                      err)
+        self.assertIn("b.yaml:3:11: action must be", err)
+        self.assertIn("3 errors", err)
+        self.assertNotIn("configuration OK", out)
+        # The daemon refuses to start on the same rules, before any Redis.
+        p = subprocess.run([BIN, "-r", d, "--redis", "/nonexistent.sock"],
+                           capture_output=True, timeout=60)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn(b"cannot start: the rules do not load", p.stdout)
+
+    def test_config_errors(self):
+        rc, _, err = run("-t", "-c", os.path.join(self.tmp, "missing.conf"),
+                         "-r", RULES)
+        self.assertEqual(rc, 1)
+        self.assertIn("missing.conf: No such file or directory", err)
+        conf = self.write("bad.conf", "redis:\n  batch_size: lots\n")
+        rc, _, err = run("-t", "-c", conf, "-r", RULES)
+        self.assertEqual(rc, 1)
+        self.assertIn("bad.conf:2:15: expected a whole number, not 'lots'",
+                      err)
+        rc, _, err = run("-t", "-r", RULES, "--redis", "host:99999")
+        self.assertEqual(rc, 1)
+        self.assertIn("bad port", err)
+
+    def test_explain(self):
+        rc, out, err = run("--explain", "-r", RULES, "author=bob",
+                           "thread=a1", stdin=b"Buy cheap VIAGRA here\n")
+        self.assertEqual(rc, 0, err)
+        self.assertIn("decision: reject\n", out)
+        self.assertIn("reason: pharmaceutical spam\n", out)
+        self.assertIn("rules: pharma-spam\n", out)
+        self.assertRegex(out, r"match: pharma-spam \(reject\) .*20-spam.yaml:"
+                         r"\d+ text\[10\.\.16\] \"VIAGRA\"")
+
+        rc, out, _ = run("--explain", "-r", RULES, stdin=b"a fine comment")
+        self.assertIn("decision: approve\n", out)
+        self.assertIn("no rule matched", out)
+
+        # Every matching rule, shadow ones apart.
+        rc, out, _ = run("--explain", "-r", RULES,
+                         stdin=b"you idiot, call 0161 496 0754")
+        self.assertIn("decision: flag\n", out)
+        self.assertIn("shadow: insults-trial\n", out)
+        self.assertIn("rules: phone-number\n", out)
+
+        # A final rule on another field.
+        rc, out, _ = run("--explain", "-r", RULES, "author=editor",
+                         stdin=b"buy viagra")
+        self.assertIn("decision: approve\n", out)
+        self.assertIn("rules: trusted-staff\n", out)
+
+        # Invalid UTF-8 and NUL bytes are shown escaped, never crash.
+        rc, out, _ = run("--explain", "-r", RULES,
+                         stdin=b"\xff\x00 viagra \xc3")
+        self.assertEqual(rc, 0)
+        self.assertIn("decision: reject", out)
+
+        rc, _, err = run("--explain", "-r", RULES, "novalue")
+        self.assertEqual(rc, 1)
+        self.assertIn("field=value", err)
+
+    def test_explain_too_long(self):
+        conf = self.write("m.conf", "rules:\n  max_text_length: 10\n")
+        rc, out, _ = run("--explain", "-c", conf, "-r", RULES,
+                         stdin=b"x" * 11)
+        self.assertIn("decision: flag\n", out)
+        self.assertIn("reason: too long", out)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
