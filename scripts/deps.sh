@@ -1,0 +1,31 @@
+#!/bin/sh
+# Installs what moderatord needs to build, test and run, from Debian 12's
+# packages. Quiet and quick when everything is there already.
+set -eu
+
+PACKAGES="build-essential cmake pkg-config libevent-dev libhiredis-dev
+libpcre2-dev libyaml-dev libsystemd-dev libcmocka-dev redis-server
+redis-tools python3 python3-redis"
+
+missing=""
+for p in $PACKAGES; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+	    grep -q "install ok installed"; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+
+echo "installing:$missing"
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+	command -v sudo >/dev/null || {
+		echo "deps.sh: run as root or install sudo" >&2
+		exit 1
+	}
+	sudo=sudo
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+# shellcheck disable=SC2086
+$sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
