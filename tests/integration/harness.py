@@ -114,7 +114,10 @@ class Daemon:
         return rc
 
     def stop(self):
-        """SIGTERM and the exit code."""
+        """SIGTERM and the exit code. A signal in the first instants after
+        exec, before main() runs, would find no handler: wait for the first
+        log line, written once the signal events exist."""
+        self.wait_log("starting", timeout=10)
         self.signal(signal.SIGTERM)
         return self.wait()
 
