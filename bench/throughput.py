@@ -1,0 +1,128 @@
+#!/usr/bin/python3
+"""Throughput of moderatord: N comments pushed before the daemon starts,
+timed from its "connected" line to the N-th decision in the output stream.
+
+Each configuration runs several times on its own fresh redis-server (unix
+socket, no persistence); the median is reported, with the ratio to the
+baseline (a single rule that never matches) measured in the same run.
+
+    bench/throughput.py [--comments 100000] [--runs 3] [--binary PATH]
+"""
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import redis
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+
+
+def corpus(n):
+    """The sample thread's comments, cycled and made unique."""
+    texts = []
+    with open(os.path.join(ROOT, "scripts", "sample-thread.tsv")) as f:
+        for line in f:
+            if not line.startswith("#"):
+                texts.append(line.rstrip("\n").split("\t"))
+    out = []
+    for i in range(n):
+        cid, author, age, text = texts[i % len(texts)]
+        out.append({"id": "b%07d" % i, "author": author,
+                    "author_age_days": age, "thread": "t%d" % (i % 50),
+                    "text": "%s (%d)" % (text, i)})
+    return out
+
+
+def one_run(binary, rules, conf, comments, tmp):
+    d = tempfile.mkdtemp(dir=tmp)
+    sock = os.path.join(d, "redis.sock")
+    srv = subprocess.Popen(["redis-server", "--port", "0", "--unixsocket",
+                            sock, "--dir", d, "--save", "", "--appendonly",
+                            "no"], stdout=subprocess.DEVNULL)
+    try:
+        r = redis.Redis(unix_socket_path=sock)
+        for _ in range(200):
+            try:
+                r.ping()
+                break
+            except (redis.ConnectionError, FileNotFoundError):
+                time.sleep(0.05)
+        for i in range(0, len(comments), 2000):
+            p = r.pipeline(transaction=False)
+            for c in comments[i:i + 2000]:
+                p.xadd("comments:in", c)
+            p.execute()
+        conf_path = os.path.join(d, "m.conf")
+        with open(conf_path, "w") as f:
+            f.write(conf)
+        log = open(os.path.join(d, "log"), "wb")
+        daemon = subprocess.Popen([binary, "-c", conf_path, "-r", rules,
+                                   "--redis", sock, "--consumer", "bench"],
+                                  stdout=log, stderr=subprocess.STDOUT)
+        while b"connected" not in open(os.path.join(d, "log"), "rb").read():
+            if daemon.poll() is not None:
+                sys.exit("moderatord exited: see %s/log" % d)
+            time.sleep(0.001)
+        t0 = time.monotonic()
+        while r.xlen("comments:decisions") < len(comments):
+            time.sleep(0.002)
+        elapsed = time.monotonic() - t0
+        daemon.terminate()
+        daemon.wait()
+        log.close()
+        return len(comments) / elapsed
+    finally:
+        srv.kill()
+        srv.wait()
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--comments", type=int, default=100000)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--binary", default=os.path.join(ROOT, "build", "bench",
+                                                     "moderatord"))
+    args = ap.parse_args()
+    tmp = tempfile.mkdtemp(prefix="moderatord-bench.")
+    try:
+        base_rules = os.path.join(tmp, "baseline")
+        os.mkdir(base_rules)
+        with open(os.path.join(base_rules, "none.yaml"), "w") as f:
+            f.write("- name: never\n  match: '^\\x{1}never$'\n"
+                    "  action: flag\n")
+        quiet = "log:\n  stdout_decisions: none\n"
+        configs = [
+            ("baseline: 1 rule, never matches", base_rules, quiet),
+            ("shipped rules, JIT", os.path.join(ROOT, "rules"), quiet),
+            ("shipped rules, no JIT", os.path.join(ROOT, "rules"),
+             quiet + "rules:\n  jit: false\n"),
+        ]
+        comments = corpus(args.comments)
+        results = {}
+        # Interleave the configurations so drift hits them alike.
+        for run in range(args.runs):
+            for name, rules, conf in configs:
+                rate = one_run(args.binary, rules, conf, comments, tmp)
+                results.setdefault(name, []).append(rate)
+                print("run %d  %-34s %9.0f comments/s" % (run + 1, name, rate),
+                      flush=True)
+        base = statistics.median(results[configs[0][0]])
+        print("\n%d comments, median of %d runs:" % (args.comments, args.runs))
+        for name, _, _ in configs:
+            m = statistics.median(results[name])
+            print("  %-34s %9.0f comments/s  (%.2f x baseline)"
+                  % (name, m, m / base))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
