@@ -93,7 +93,7 @@ yfile_load(struct yfile *yf, const char *path, struct diag *d)
 
 parse_error:
 	if (parser.error == YAML_READER_ERROR) {
-		line = col = 0;
+		/* A reader error (bad encoding) has an offset, not a mark. */
 		diag_add(d, path, 0, 0, "%s at byte %zu",
 		    parser.problem ? parser.problem : "cannot read",
 		    parser.problem_offset);
