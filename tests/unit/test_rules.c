@@ -37,6 +37,21 @@ matches(struct ruleset *rs, const char *name, const char *text, size_t len)
 }
 #define M(rs, n, t)	matches((rs), (n), (t), strlen(t))
 
+/* Loads rules that must load. */
+static struct ruleset *
+load_ok(const char *yaml)
+{
+	struct diag	 d;
+	struct ruleset	*rs;
+
+	diag_init(&d);
+	rs = test_load(yaml, &d);
+	if (rs == NULL)
+		fail_msg("%s", diag_first(&d));
+	diag_free(&d);
+	return rs;
+}
+
 static void
 test_good_file(void **state)
 {
@@ -82,7 +97,6 @@ test_good_file(void **state)
 	assert_string_equal(r->reason, "links");	/* defaults to the name */
 	assert_true(rs->rules[2].shadow);
 	ruleset_free(rs);
-	diag_free(&d);
 }
 
 static void
@@ -214,13 +228,10 @@ test_all_errors_reported(void **state)
 static void
 test_words_are_whole(void **state)
 {
-	struct diag	 d;
 	struct ruleset	*rs;
 
-	diag_init(&d);
-	rs = test_load("- name: w\n  words: [cunt, ass, f*ck, kill yourself]\n"
-	    "  action: flag\n", &d);
-	assert_non_null(rs);
+	rs = load_ok("- name: w\n  words: [cunt, ass, f*ck, kill yourself]\n"
+	    "  action: flag\n");
 	assert_int_equal(M(rs, "w", "Scunthorpe United"), MATCH_NONE);
 	assert_int_equal(M(rs, "w", "a classic assassin"), MATCH_NONE);
 	assert_int_equal(M(rs, "w", "what an ass."), MATCH_HIT);
@@ -229,22 +240,17 @@ test_words_are_whole(void **state)
 	assert_int_equal(M(rs, "w", "fuck off"), MATCH_NONE);
 	assert_int_equal(M(rs, "w", "go kill   yourself"), MATCH_HIT);
 	ruleset_free(rs);
-	diag_free(&d);
 }
 
 static void
 test_case_and_unicode(void **state)
 {
-	struct diag	 d;
 	struct ruleset	*rs;
 
-	diag_init(&d);
-	rs = test_load(
+	rs = load_ok(
 	    "- name: ru\n  words: ['дурак']\n  action: flag\n"
 	    "- name: fr\n  match: '\\bécole\\b'\n  action: flag\n"
-	    "- name: cs\n  match: 'Exact'\n  caseless: false\n  action: flag\n",
-	    &d);
-	assert_non_null(rs);
+	    "- name: cs\n  match: 'Exact'\n  caseless: false\n  action: flag\n");
 	/* UCP: \w knows Cyrillic, so a longer word is not a hit. */
 	assert_int_equal(M(rs, "ru", "ты ДУРАК!"), MATCH_HIT);
 	assert_int_equal(M(rs, "ru", "дураками"), MATCH_NONE);
@@ -253,41 +259,32 @@ test_case_and_unicode(void **state)
 	assert_int_equal(M(rs, "cs", "Exact"), MATCH_HIT);
 	assert_int_equal(M(rs, "cs", "exact"), MATCH_NONE);
 	ruleset_free(rs);
-	diag_free(&d);
 }
 
 static void
 test_invalid_utf8(void **state)
 {
-	struct diag	 d;
 	struct ruleset	*rs;
 	const char	 junk[] = "\xff\xfe buy \xc3 viagra \xed\xa0\x80 now\x00!";
 
-	diag_init(&d);
-	rs = test_load("- name: p\n  words: [viagra]\n  action: reject\n"
-	    "- name: any\n  match: '.'\n  action: flag\n", &d);
-	assert_non_null(rs);
+	rs = load_ok("- name: p\n  words: [viagra]\n  action: reject\n"
+	    "- name: any\n  match: '.'\n  action: flag\n");
 	assert_int_equal(matches(rs, "p", junk, sizeof junk - 1), MATCH_HIT);
 	assert_int_equal(matches(rs, "any", "\xff\xff", 2), MATCH_NONE);
 	assert_int_equal(matches(rs, "p", "\x80viagra\x80", 8), MATCH_HIT);
 	ruleset_free(rs);
-	diag_free(&d);
 }
 
 static void
 test_except(void **state)
 {
-	struct diag	 d;
 	struct ruleset	*rs;
 
-	diag_init(&d);
-	rs = test_load("- name: p\n  match: viagra\n  except: 'trial'\n"
-	    "  action: reject\n", &d);
-	assert_non_null(rs);
+	rs = load_ok("- name: p\n  match: viagra\n  except: 'trial'\n"
+	    "  action: reject\n");
 	assert_int_equal(M(rs, "p", "viagra"), MATCH_HIT);
 	assert_int_equal(M(rs, "p", "viagra trial"), MATCH_NONE);
 	ruleset_free(rs);
-	diag_free(&d);
 }
 
 static void
@@ -298,11 +295,10 @@ test_examples(void **state)
 	struct matcher	*m = matcher();
 	size_t		 total;
 
-	diag_init(&d);
-	rs = test_load("- name: p\n  match: viagra\n  action: reject\n"
+	rs = load_ok("- name: p\n  match: viagra\n  action: reject\n"
 	    "  tests:\n    match: [viagra, cialis]\n"
-	    "    no_match: [aspirin, 'viagra!']\n", &d);
-	assert_non_null(rs);
+	    "    no_match: [aspirin, 'viagra!']\n");
+	diag_init(&d);
 	assert_int_equal(rules_check_examples(rs, m, &d, &total), 2);
 	assert_int_equal(total, 4);
 	assert_non_null(strstr(d.lines[0], "rules.yaml:5: rule p: example "
@@ -330,7 +326,6 @@ test_match_limit(void **state)
 	assert_non_null(rs);
 	assert_int_equal(M(rs, "bad", text), MATCH_ERROR);
 	ruleset_free(rs);
-	diag_free(&d);
 }
 
 int
