@@ -367,19 +367,25 @@ parse_batch(struct redis_io *rio, redisReply *reply)
 	b = batch_new(entries->elements);
 	for (i = 0; i < entries->elements; i++) {
 		e = entries->element[i];
-		if (e->type != REDIS_REPLY_ARRAY || e->elements != 2 ||
+		if (e->type != REDIS_REPLY_ARRAY || e->elements < 1 ||
 		    !is_string(e->element[0]) ||
 		    e->element[0]->len > STREAM_ID_MAX) {
-			log_errorx(&rio->dm->log, "skipping an entry of "
-			    "unexpected shape in the XREADGROUP reply");
+			/* No id to acknowledge it by: nothing else to do. */
+			log_errorx(&rio->dm->log, "skipping an entry without a "
+			    "stream id in the XREADGROUP reply");
 			continue;
 		}
 		sid = (struct bytes){ e->element[0]->str, e->element[0]->len };
-		f = e->element[1];
-		if (f->type != REDIS_REPLY_ARRAY) {
+		f = e->elements == 2 ? e->element[1] : NULL;
+		if (f == NULL || f->type == REDIS_REPLY_NIL) {
 			entry_init_missing(&b->items[b->n++].entry, sid,
 			    "the entry was deleted from the stream before it "
 			    "was decided");
+			continue;
+		}
+		if (f->type != REDIS_REPLY_ARRAY || f->elements % 2 != 0) {
+			entry_init_missing(&b->items[b->n++].entry, sid,
+			    "unparseable entry in the XREADGROUP reply");
 			continue;
 		}
 		n = f->elements / 2;
