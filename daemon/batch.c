@@ -6,6 +6,7 @@
 #include "batch.h"
 #include "daemon.h"
 #include "modlog.h"
+#include "ratelimit.h"
 #include "xmalloc.h"
 
 uint64_t
@@ -39,20 +40,48 @@ batch_free(struct batch *b)
 		entry_free(&b->items[i].entry);
 		decision_free(&b->items[i].decision);
 	}
+	for (i = 0; i < b->ndescs; i++) {
+		free(b->descs[i].name);
+		free(b->descs[i].reason);
+	}
+	free(b->descs);
 	free(b->items);
 	free(b);
 }
 
+/* The batch's copy of rate-limit rule r: its index in b->descs. */
+static size_t
+desc_of(struct batch *b, const struct rule *r)
+{
+	struct rl_desc	*d;
+	size_t		 i;
+
+	for (i = 0; i < b->ndescs; i++)
+		if (b->descs[i].order == r->index)
+			return i;
+	b->descs = xreallocarray(b->descs, b->ndescs + 1, sizeof *b->descs);
+	d = &b->descs[b->ndescs];
+	d->name = xstrdup(r->name);
+	d->reason = xstrdup(r->reason);
+	d->action = (int)r->action;
+	d->shadow = r->shadow;
+	d->max = r->limit->max;
+	d->per_ms = r->limit->per_ms;
+	d->order = r->index;
+	return b->ndescs++;
+}
+
 /*
- * Decides every entry with the rules in force now. The hits are dropped at
- * once: they point into the ruleset, which a reload may free before the
- * batch is written. What is kept (names, reason) is copied.
+ * Decides every entry with the rules in force now. Nothing of the ruleset
+ * is kept: hits are dropped and rate-limit checks point at the batch's own
+ * copies of their rules, for a reload may free the ruleset before the
+ * batch is written.
  */
 void
 batch_decide(struct daemon *dm, struct batch *b)
 {
 	struct decision	*d;
-	size_t		 i;
+	size_t		 i, j;
 
 	for (i = 0; i < b->n; i++) {
 		d = &b->items[i].decision;
@@ -61,23 +90,28 @@ batch_decide(struct daemon *dm, struct batch *b)
 		free(d->hits);
 		d->hits = NULL;
 		d->nhits = 0;
+		for (j = 0; j < d->nchecks; j++) {
+			d->checks[j].desc = desc_of(b, d->checks[j].rule);
+			d->checks[j].rule = NULL;
+		}
+		b->nchecks += d->nchecks;
 	}
 }
 
 /*
  * The decide script answered: written[i] is 1 where entry i was decided
- * and acknowledged, 0 where it was no longer pending for this consumer
- * (another consumer claimed and decided it).
+ * and acknowledged (its decision as settled by the script is now in the
+ * item), 0 where it was no longer pending for this consumer (another
+ * consumer claimed and decided it).
  */
 void
-batch_logged(struct daemon *dm, const struct batch *b, const long long *written,
-    size_t n)
+batch_logged(struct daemon *dm, const struct batch *b, const int *written)
 {
 	const struct batch_item	*it;
 	uint64_t		 latency = monotonic_us() - b->read_us;
 	size_t			 i;
 
-	for (i = 0; i < b->n && i < n; i++) {
+	for (i = 0; i < b->n; i++) {
 		it = &b->items[i];
 		if (!written[i]) {
 			log_debug(&dm->log, "%s: entry %s was no longer pending "

@@ -19,7 +19,7 @@
 #define PASSWORD_FILE_MAX	4096
 
 enum ckind { C_STR, C_UINT, C_U32, C_SIZE, C_INT, C_BOOL, C_ACTION,
-    C_DECISIONS, C_LEVEL };
+    C_DECISIONS, C_LEVEL, C_DURATION };
 
 struct ckey {
 	const char	*section;
@@ -43,6 +43,9 @@ static const struct ckey ckeys[] = {
 	{ "redis", "batch_size", C_U32, O(batch_size), 1, 10000 },
 	{ "redis", "block_ms", C_U32, O(block_ms), 1, 60000 },
 	{ "redis", "output_maxlen", C_UINT, O(output_maxlen), 1, UINT64_MAX },
+	{ "redis", "rate_limit_prefix", C_STR, O(rl_prefix), 0, 0 },
+	{ "redis", "rate_limit_slack", C_DURATION, O(rl_slack_ms), 0,
+	    7 * 86400000ull },
 	{ "rules", "directory", C_STR, O(rules_dir), 1, 0 },
 	{ "rules", "default_action", C_ACTION, O(default_action), 0, 0 },
 	{ "rules", "jit", C_BOOL, O(rules.jit), 0, 0 },
@@ -82,6 +85,8 @@ config_init(struct config *c)
 	c->batch_size = 256;
 	c->block_ms = 2000;
 	c->output_maxlen = 1000000;
+	c->rl_prefix = xstrdup("moderatord:rl:");
+	c->rl_slack_ms = 600000;
 	c->rules_dir = xstrdup(MODERATORD_RULES_DEFAULT);
 	c->default_action = ACTION_APPROVE;
 	rules_options_default(&c->rules);
@@ -155,6 +160,9 @@ set_key(struct config *c, const struct ckey *k, struct diag *d,
 		return 0;
 	case C_BOOL:
 		return yfile_bool(d, yf, v, (int *)field);
+	case C_DURATION:
+		return yfile_duration_ms(d, yf, v, k->min, k->max,
+		    (uint64_t *)field);
 	case C_ACTION:
 		if (yfile_want_scalar(d, yf, v, k->key) != 0)
 			return -1;

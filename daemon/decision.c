@@ -5,16 +5,25 @@
  * approve); the first rule with that action gives the reason. Shadow rules
  * are reported apart and never change the outcome. A rule that cannot run
  * (a match limit) makes the comment at least flagged: fail safe.
+ *
+ * Rate-limit rules are only listed here, as checks, for every comment that
+ * meets their conditions (whatever decides it, so a flooder cannot reset
+ * the window): whether one is over its limit is known in Redis, where the
+ * decide script applies the same precedence (decide.lua).
  */
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "decision.h"
+#include "ratelimit.h"
 #include "xmalloc.h"
 
 static void	add_hit(struct decision *, const struct hit *, size_t *);
+static void	add_check(struct decision *, const struct rule *,
+		    const struct entry *, size_t *);
 static char	*names_csv(const struct decision *, int);
 
 static void
@@ -25,6 +34,24 @@ add_hit(struct decision *d, const struct hit *h, size_t *cap)
 		d->hits = xreallocarray(d->hits, *cap, sizeof *d->hits);
 	}
 	d->hits[d->nhits++] = *h;
+}
+
+/* A rate limit the comment counts toward, if it has the key's fields. */
+static void
+add_check(struct decision *d, const struct rule *r, const struct entry *e,
+    size_t *cap)
+{
+	char	*key;
+
+	if ((key = ratelimit_key(r->limit, r->name, e)) == NULL)
+		return;
+	if (d->nchecks == *cap) {
+		*cap = *cap ? *cap * 2 : 2;
+		d->checks = xreallocarray(d->checks, *cap, sizeof *d->checks);
+	}
+	d->checks[d->nchecks].rule = r;
+	d->checks[d->nchecks].desc = 0;
+	d->checks[d->nchecks++].key = key;
 }
 
 static char *
@@ -61,11 +88,12 @@ decide(struct matcher *m, const struct ruleset *rs, const struct entry *e,
 	const struct rule	*r, *decider = NULL, *failed = NULL;
 	struct hit		 h;
 	enum match_result	 res;
-	size_t			 i, cap = 0;
+	size_t			 i, cap = 0, ccap = 0;
 	int			 pass;
 
 	memset(d, 0, sizeof *d);
 	d->action = default_action;
+	d->order = SIZE_MAX;
 	if (e->malformed != NULL || e->too_long) {
 		d->action = ACTION_FLAG;
 		d->rules = xstrdup("");
@@ -78,11 +106,14 @@ decide(struct matcher *m, const struct ruleset *rs, const struct entry *e,
 		return;
 	}
 
-	for (pass = 0; pass < 2 && decider == NULL; pass++) {
+	for (pass = 0; pass < 3; pass++) {
+		if (pass == 2 && decider != NULL)
+			break;
 		for (i = 0; i < rs->nrules; i++) {
 			r = &rs->rules[i];
-			/* Pass 0: live final rules; pass 1: all the others. */
-			if ((pass == 0) != (r->final && !r->shadow))
+			/* 0: live final rules; 1: rate limits; 2: the rest. */
+			if (pass != (r->limit != NULL ? 1 : r->final && !r->shadow ?
+			    0 : 2))
 				continue;
 			res = rules_match(m, r, e, &h);
 			if (res == MATCH_NONE)
@@ -91,18 +122,29 @@ decide(struct matcher *m, const struct ruleset *rs, const struct entry *e,
 				d->errors++;
 				if (failed == NULL)
 					failed = r;
+				add_hit(d, &h, &cap);
+				continue;
+			}
+			if (pass == 1) {
+				add_check(d, r, e, &ccap);
+				continue;
 			}
 			add_hit(d, &h, &cap);
-			if (r->shadow || res == MATCH_ERROR)
+			if (r->shadow)
 				continue;
 			if (pass == 0) {
 				decider = r;
+				d->final = 1;
 				break;
 			}
 			if (decider == NULL || r->action > decider->action)
 				decider = r;
 		}
 	}
+	d->order = decider != NULL ? decider->index : SIZE_MAX;
+	/* The final rule decides alone: errors elsewhere do not matter. */
+	if (d->final)
+		failed = NULL;
 	if (decider != NULL)
 		d->action = decider->action;
 	if (failed != NULL && d->action < ACTION_FLAG) {
@@ -118,6 +160,11 @@ decide(struct matcher *m, const struct ruleset *rs, const struct entry *e,
 void
 decision_free(struct decision *d)
 {
+	size_t	i;
+
+	for (i = 0; i < d->nchecks; i++)
+		free(d->checks[i].key);
+	free(d->checks);
 	free(d->rules);
 	free(d->shadow);
 	free(d->reason);

@@ -13,6 +13,7 @@
  * is still unanswered.
  */
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,35 +27,14 @@
 #include "batch.h"
 #include "daemon.h"
 #include "redis_io.h"
+#include "script.h"
 #include "xmalloc.h"
 
 #define STREAM_ID_MAX	64
 #define WRITE_RETRY_MS	1000
-#define DECIDE_ARGS	6	/* per entry, after the fixed ones */
-
-/*
- * KEYS: input stream, output stream. ARGV: group, consumer, output maxlen,
- * then per entry: stream id, comment id, decision, rules, shadow, reason.
- * Returns 1 per entry written and acked, 0 per entry no longer pending for
- * this consumer. An error stops the script: the entries before it are done
- * (decision first, then ack), the rest stay pending and are re-read.
- */
-static const char decide_lua[] =
-"local out = {}\n"
-"for i = 4, #ARGV, 6 do\n"
-"  local sid = ARGV[i]\n"
-"  local p = redis.call('XPENDING', KEYS[1], ARGV[1], sid, sid, 1, ARGV[2])\n"
-"  if #p == 1 then\n"
-"    redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*',\n"
-"      'id', ARGV[i + 1], 'decision', ARGV[i + 2], 'rules', ARGV[i + 3],\n"
-"      'shadow', ARGV[i + 4], 'reason', ARGV[i + 5], 'entry', sid)\n"
-"    redis.call('XACK', KEYS[1], ARGV[1], sid)\n"
-"    out[#out + 1] = 1\n"
-"  else\n"
-"    out[#out + 1] = 0\n"
-"  end\n"
-"end\n"
-"return out\n";
+#define DESC_ARGS	7	/* per rate-limit rule, see decide.lua */
+#define ENTRY_ARGS	9	/* per entry, before its checks */
+#define NO_ORDER	"1000000000"	/* no deciding rule: any rule wins ties */
 
 struct redis_io {
 	struct daemon		*dm;
@@ -456,57 +436,142 @@ read_cb(redisAsyncContext *ac, void *r, void *priv)
 	daemon_maybe_exit(rio->dm);
 }
 
-/* One call of the decide script for the whole batch; b moves to write_cb. */
+/* A growing argv for redisAsyncCommandArgv; copies what it is given. */
+struct args {
+	char	**v;
+	size_t	 *len;
+	size_t	  n;
+};
+
+static void
+arg(struct args *a, const char *s, size_t len)
+{
+	a->v[a->n] = xstrndup(s, len);
+	a->len[a->n++] = len;
+}
+
+static void
+argu(struct args *a, unsigned long long v)
+{
+	char	buf[32];
+	int	n;
+
+	n = snprintf(buf, sizeof buf, "%llu", v);
+	arg(a, buf, (size_t)n);
+}
+#define ARGS(a, s)	arg((a), (s), strlen(s))
+
+/*
+ * One call of the decide script for the whole batch (layout in
+ * decide.lua); b moves to write_cb.
+ */
 static void
 send_write(struct redis_io *rio, struct batch *b)
 {
 	struct config		*c = &rio->dm->cfg;
 	const struct batch_item	*it;
-	const char		**argv;
-	size_t			*lens, argc = 0, i;
-	char			 maxlen[24];
+	const struct decision	*d;
+	const struct rl_desc	*rd;
+	struct args		 a;
+	char			*key;
+	size_t			 i, j, total;
 
-	snprintf(maxlen, sizeof maxlen, "%llu",
-	    (unsigned long long)c->output_maxlen);
-	argv = xcalloc(8 + DECIDE_ARGS * b->n, sizeof *argv);
-	lens = xcalloc(8 + DECIDE_ARGS * b->n, sizeof *lens);
-#define ARG(s, l)	do { argv[argc] = (s); lens[argc++] = (l); } while (0)
-#define CARG(s)		ARG((s), strlen(s))
-	if (b->eval) {
-		CARG("EVAL");
-		CARG(decide_lua);
-	} else {
-		CARG("EVALSHA");
-		CARG(rio->sha);
+	total = 5 + b->nchecks + 5 + DESC_ARGS * b->ndescs +
+	    ENTRY_ARGS * b->n + b->nchecks;
+	a.v = xcalloc(total, sizeof *a.v);
+	a.len = xcalloc(total, sizeof *a.len);
+	a.n = 0;
+	ARGS(&a, b->eval ? "EVAL" : "EVALSHA");
+	ARGS(&a, b->eval ? decide_lua : rio->sha);
+	argu(&a, 2 + (unsigned long long)b->nchecks);
+	ARGS(&a, c->input_stream);
+	ARGS(&a, c->output_stream);
+	for (i = 0; i < b->n; i++) {
+		d = &b->items[i].decision;
+		for (j = 0; j < d->nchecks; j++) {
+			xasprintf(&key, "%s%s", c->rl_prefix, d->checks[j].key);
+			ARGS(&a, key);
+			free(key);
+		}
 	}
-	CARG("2");
-	CARG(c->input_stream);
-	CARG(c->output_stream);
-	CARG(c->group);
-	CARG(c->consumer);
-	CARG(maxlen);
+	ARGS(&a, c->group);
+	ARGS(&a, c->consumer);
+	argu(&a, (unsigned long long)c->output_maxlen);
+	argu(&a, (unsigned long long)c->rl_slack_ms);
+	argu(&a, (unsigned long long)b->ndescs);
+	for (i = 0; i < b->ndescs; i++) {
+		rd = &b->descs[i];
+		ARGS(&a, rd->name);
+		argu(&a, (unsigned long long)rd->action);
+		argu(&a, (unsigned long long)rd->shadow);
+		argu(&a, (unsigned long long)rd->max);
+		argu(&a, (unsigned long long)rd->per_ms);
+		ARGS(&a, rd->reason);
+		argu(&a, (unsigned long long)rd->order);
+	}
 	for (i = 0; i < b->n; i++) {
 		it = &b->items[i];
-		CARG(it->entry.stream_id);
+		d = &it->decision;
+		ARGS(&a, it->entry.stream_id);
 		if (it->entry.id != NULL)
-			ARG(it->entry.id->value, it->entry.id->value_len);
+			arg(&a, it->entry.id->value, it->entry.id->value_len);
 		else
-			CARG("");
-		CARG(action_name(it->decision.action));
-		CARG(it->decision.rules);
-		CARG(it->decision.shadow);
-		CARG(it->decision.reason);
+			ARGS(&a, "");
+		argu(&a, (unsigned long long)d->action);
+		if (d->order == SIZE_MAX)
+			ARGS(&a, NO_ORDER);
+		else
+			argu(&a, (unsigned long long)d->order);
+		ARGS(&a, d->rules);
+		ARGS(&a, d->shadow);
+		ARGS(&a, d->reason);
+		ARGS(&a, d->final ? "1" : "0");
+		argu(&a, (unsigned long long)d->nchecks);
+		for (j = 0; j < d->nchecks; j++)
+			argu(&a, 1 + (unsigned long long)d->checks[j].desc);
 	}
-#undef CARG
-#undef ARG
-	if (redisAsyncCommandArgv(rio->ac, write_cb, b, (int)argc, argv,
-	    lens) != REDIS_OK) {
+	if (redisAsyncCommandArgv(rio->ac, write_cb, b, (int)a.n,
+	    (const char **)a.v, a.len) != REDIS_OK) {
 		batch_free(b);
 		fail(rio, "cannot queue the decisions: %s", rio->ac->errstr);
 	} else
 		rio->writes++;
-	free(argv);
-	free(lens);
+	for (i = 0; i < a.n; i++)
+		free(a.v[i]);
+	free(a.v);
+	free(a.len);
+}
+
+/*
+ * Takes the decision the script settled for item it (rate limits
+ * applied) from one element of its reply; 0 if it was written.
+ */
+static int
+settle(struct batch_item *it, const redisReply *r)
+{
+	struct decision	*d = &it->decision;
+	enum action	 action;
+	size_t		 i;
+
+	if (r->type != REDIS_REPLY_ARRAY || r->elements < 1 ||
+	    r->element[0]->type != REDIS_REPLY_INTEGER ||
+	    r->element[0]->integer != 1)
+		return -1;
+	if (r->elements != 5)
+		return -1;
+	for (i = 1; i < 5; i++)
+		if (r->element[i]->type != REDIS_REPLY_STRING)
+			return -1;
+	if (action_parse(r->element[1]->str, &action) != 0)
+		return -1;
+	d->action = action;
+	free(d->rules);
+	d->rules = xstrndup(r->element[2]->str, r->element[2]->len);
+	free(d->shadow);
+	d->shadow = xstrndup(r->element[3]->str, r->element[3]->len);
+	free(d->reason);
+	d->reason = xstrndup(r->element[4]->str, r->element[4]->len);
+	return 0;
 }
 
 static void
@@ -515,7 +580,7 @@ write_cb(redisAsyncContext *ac, void *r, void *priv)
 	struct redis_io	*rio = ac->data;
 	redisReply	*reply = r;
 	struct batch	*b = priv;
-	long long	*written;
+	int		*written;
 	size_t		 i;
 
 	if (reply == NULL || rio->ac == NULL) {
@@ -545,9 +610,8 @@ write_cb(redisAsyncContext *ac, void *r, void *priv)
 	}
 	written = xcalloc(b->n, sizeof *written);
 	for (i = 0; i < b->n; i++)
-		written[i] = reply->element[i]->type == REDIS_REPLY_INTEGER ?
-		    reply->element[i]->integer : 0;
-	batch_logged(rio->dm, b, written, b->n);
+		written[i] = settle(&b->items[i], reply->element[i]) == 0;
+	batch_logged(rio->dm, b, written);
 	free(written);
 	batch_free(b);
 	daemon_batch_done(rio->dm);

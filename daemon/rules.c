@@ -6,6 +6,7 @@
 
 #include <pcre2.h>
 
+#include "condition.h"
 #include "rules.h"
 #include "xmalloc.h"
 
@@ -68,21 +69,14 @@ rules_error_message(int code, char *buf, size_t len)
 	}
 }
 
-/*
- * Does text match r (its match or words, and none of its except)? On a
- * hit, h holds the matched span; on MATCH_ERROR, the PCRE2 error code.
- */
-enum match_result
-rules_match_text(struct matcher *m, const struct rule *r, const char *text,
-    size_t len, struct hit *h)
+static enum match_result
+run(struct matcher *m, const pcre2_code *re, const char *text, size_t len,
+    struct hit *h)
 {
 	PCRE2_SIZE	*ov;
 	int		 rc;
-	size_t		 i;
 
-	memset(h, 0, sizeof *h);
-	h->rule = r;
-	rc = pcre2_match(r->match, (PCRE2_SPTR)text, len, 0, 0, m->md, m->mctx);
+	rc = pcre2_match(re, (PCRE2_SPTR)text, len, 0, 0, m->md, m->mctx);
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return MATCH_NONE;
 	if (rc < 0) {
@@ -92,30 +86,84 @@ rules_match_text(struct matcher *m, const struct rule *r, const char *text,
 	ov = pcre2_get_ovector_pointer(m->md);
 	h->start = ov[0];
 	h->end = ov[1];
-	for (i = 0; i < r->nexcept; i++) {
-		rc = pcre2_match(r->except[i], (PCRE2_SPTR)text, len, 0, 0,
-		    m->md, m->mctx);
-		if (rc >= 0)
-			return MATCH_NONE;
-		if (rc != PCRE2_ERROR_NOMATCH) {
-			h->error = rc;
-			return MATCH_ERROR;
-		}
-	}
 	return MATCH_HIT;
 }
 
-/* Matches the entry's field named by the rule; a missing field never matches. */
+/* Is text spared by one of r's except patterns? */
+static enum match_result
+excepted(struct matcher *m, const struct rule *r, const char *text, size_t len,
+    struct hit *h)
+{
+	struct hit	 ignored;
+	enum match_result res;
+	size_t		 i;
+
+	for (i = 0; i < r->nexcept; i++) {
+		memset(&ignored, 0, sizeof ignored);
+		res = run(m, r->except[i], text, len, &ignored);
+		if (res == MATCH_ERROR)
+			h->error = ignored.error;
+		if (res != MATCH_NONE)
+			return res;
+	}
+	return MATCH_NONE;
+}
+
+/*
+ * Does text match r's match or words, and none of its except? The when
+ * conditions are not looked at: this is what a rule's tests: examples
+ * check. On a hit, h holds the matched span; on MATCH_ERROR, the PCRE2
+ * error code.
+ */
+enum match_result
+rules_match_text(struct matcher *m, const struct rule *r, const char *text,
+    size_t len, struct hit *h)
+{
+	enum match_result	res;
+
+	memset(h, 0, sizeof *h);
+	h->rule = r;
+	if (r->match != NULL && (res = run(m, r->match, text, len, h)) !=
+	    MATCH_HIT)
+		return res;
+	switch (excepted(m, r, text, len, h)) {
+	case MATCH_HIT:
+		return MATCH_NONE;
+	case MATCH_ERROR:
+		return MATCH_ERROR;
+	default:
+		return MATCH_HIT;
+	}
+}
+
+/*
+ * Does entry e meet all of r's conditions: its match or words on its
+ * field, every when condition, and none of its except? A missing field
+ * meets nothing. For a rate-limit rule this says whether the comment
+ * counts, not whether it is over the limit.
+ */
 enum match_result
 rules_match(struct matcher *m, const struct rule *r, const struct entry *e,
     struct hit *h)
 {
-	const struct field	*f;
+	const struct field	*f = entry_get(e, r->field);
+	size_t			 i;
+	int			 met, err = 0;
 
-	if ((f = entry_get(e, r->field)) == NULL) {
-		memset(h, 0, sizeof *h);
-		h->rule = r;
+	memset(h, 0, sizeof *h);
+	h->rule = r;
+	if (f == NULL && r->match != NULL)
 		return MATCH_NONE;
+	for (i = 0; i < r->nwhen; i++) {
+		if ((met = condition_eval(m, &r->when[i], e, &err)) < 0) {
+			h->error = err;
+			return MATCH_ERROR;
+		}
+		if (!met)
+			return MATCH_NONE;
 	}
+	/* A when-only rule: its except has nothing to look at. */
+	if (f == NULL)
+		return MATCH_HIT;
 	return rules_match_text(m, r, f->value, f->value_len, h);
 }

@@ -11,6 +11,9 @@
 
 #include <pcre2.h>
 
+#include "condition.h"
+#include "pattern.h"
+#include "ratelimit.h"
 #include "rules.h"
 #include "xmalloc.h"
 #include "yamlfile.h"
@@ -18,7 +21,8 @@
 #define RULE_NAME_MAX	64
 
 static const char *const rule_keys[] = { "name", "match", "words", "field",
-    "except", "action", "reason", "final", "mode", "caseless", "tests", NULL };
+    "except", "when", "rate_limit", "action", "reason", "final", "mode",
+    "caseless", "tests", NULL };
 static const char *const test_keys[] = { "match", "no_match", NULL };
 
 struct loader {
@@ -31,9 +35,6 @@ struct loader {
 };
 
 static int	 cmp_names(const void *, const void *);
-static pcre2_code *compile(struct loader *, yaml_node_t *, const char *,
-		    size_t, int, int);
-static char	*words_pattern(struct loader *, yaml_node_t *);
 static int	 load_except(struct loader *, struct rule *, yaml_node_t *, int);
 static int	 load_examples(struct loader *, struct rule *, yaml_node_t *);
 static int	 check_name(struct loader *, yaml_node_t *);
@@ -94,107 +95,6 @@ find_key(struct yfile *yf, yaml_node_t *map, const char *key)
 	return NULL;
 }
 
-/*
- * Compiles a pattern taken from node n (or built from it, for words:
- * then map_offsets is 0 and errors point at the node itself).
- */
-static pcre2_code *
-compile(struct loader *l, yaml_node_t *n, const char *pat, size_t len,
-    int caseless, int map_offsets)
-{
-	pcre2_code	*code;
-	PCRE2_UCHAR	 msg[256];
-	PCRE2_SIZE	 off;
-	uint32_t	 flags;
-	int		 err;
-
-	flags = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_UCP;
-	if (caseless)
-		flags |= PCRE2_CASELESS;
-	code = pcre2_compile((PCRE2_SPTR)pat, len, flags, &err, &off, NULL);
-	if (code == NULL) {
-		pcre2_get_error_message(err, msg, sizeof msg);
-		if (map_offsets)
-			yfile_error_at(l->d, l->yf, n, off,
-			    "bad regex: %s (at offset %zu)", (char *)msg,
-			    (size_t)off);
-		else
-			yfile_error(l->d, l->yf, n, "bad word list: %s",
-			    (char *)msg);
-		return NULL;
-	}
-	/* Without JIT (unsupported CPU, or jit: off) PCRE2 interprets. */
-	if (l->opts->jit)
-		(void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
-	return code;
-}
-
-/*
- * words: [a, b c] -> (?<!\w)(?:a|b\s+c)(?!\w). The lookarounds instead of
- * \b keep whole-word matching right for words that begin or end with a
- * non-word character, such as "f*ck".
- */
-static char *
-words_pattern(struct loader *l, yaml_node_t *n)
-{
-	yaml_node_item_t	*it;
-	yaml_node_t		*w;
-	const unsigned char	*s;
-	char			*pat;
-	size_t			 len = 0, cap, i;
-	int			 bad = 0;
-
-	if (n->type != YAML_SEQUENCE_NODE ||
-	    n->data.sequence.items.start == n->data.sequence.items.top) {
-		yfile_error(l->d, l->yf, n, "words must be a non-empty list");
-		return NULL;
-	}
-	cap = 32;
-	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top;
-	    it++) {
-		w = yfile_node(l->yf, *it);
-		if (yfile_want_scalar(l->d, l->yf, w, "a word") != 0) {
-			bad = 1;
-			continue;
-		}
-		if (w->data.scalar.length == 0) {
-			yfile_error(l->d, l->yf, w, "empty word in words");
-			bad = 1;
-		}
-		cap += 6 * w->data.scalar.length + 1;
-	}
-	if (bad)
-		return NULL;
-	pat = xmalloc(cap);
-	len = (size_t)sprintf(pat, "(?<!\\w)(?:");
-	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top;
-	    it++) {
-		w = yfile_node(l->yf, *it);
-		s = w->data.scalar.value;
-		if (it != n->data.sequence.items.start)
-			pat[len++] = '|';
-		for (i = 0; i < w->data.scalar.length; i++) {
-			if (s[i] == ' ') {
-				while (i + 1 < w->data.scalar.length &&
-				    s[i + 1] == ' ')
-					i++;
-				memcpy(pat + len, "\\s+", 3);
-				len += 3;
-			} else if (s[i] >= 0x80 || (s[i] >= '0' && s[i] <= '9') ||
-			    ((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z'))
-				pat[len++] = (char)s[i];
-			else if (s[i] < 0x20 || s[i] == 0x7f)
-				len += (size_t)sprintf(pat + len, "\\x{%x}", s[i]);
-			else {
-				pat[len++] = '\\';
-				pat[len++] = (char)s[i];
-			}
-		}
-	}
-	memcpy(pat + len, ")(?!\\w)", 8);
-	return pat;
-}
-
 static int
 load_except(struct loader *l, struct rule *r, yaml_node_t *n, int caseless)
 {
@@ -224,8 +124,8 @@ load_except(struct loader *l, struct rule *r, yaml_node_t *n, int caseless)
 				continue;
 			}
 		}
-		r->except[r->nexcept] = compile(l, p, yfile_scalar(p),
-		    p->data.scalar.length, caseless, 1);
+		r->except[r->nexcept] = pattern_compile(l->d, l->yf, p,
+		    caseless, l->opts->jit);
 		if (r->except[r->nexcept] == NULL)
 			rc = -1;
 		else
@@ -309,9 +209,8 @@ static void
 load_rule(struct loader *l, yaml_node_t *n)
 {
 	struct rule	 r;
-	yaml_node_t	*v, *match, *words;
+	yaml_node_t	*v, *match, *words, *when, *limit;
 	const char	*s;
-	char		*pat;
 	int		 bad = 0, caseless = 1;
 	size_t		 before = l->d->n;
 
@@ -339,30 +238,30 @@ load_rule(struct loader *l, yaml_node_t *n)
 
 	match = find_key(l->yf, n, "match");
 	words = find_key(l->yf, n, "words");
+	when = find_key(l->yf, n, "when");
+	limit = find_key(l->yf, n, "rate_limit");
 	if (match != NULL && words != NULL) {
 		yfile_error(l->d, l->yf, words, "a rule has match or words, "
 		    "not both");
 		bad = 1;
-	} else if (match == NULL && words == NULL) {
-		yfile_error(l->d, l->yf, n, "rule %s needs match or words",
-		    r.name ? r.name : "without a name");
+	} else if (match == NULL && words == NULL && when == NULL &&
+	    limit == NULL) {
+		yfile_error(l->d, l->yf, n, "rule %s needs match, words, when "
+		    "or rate_limit", r.name ? r.name : "without a name");
 		bad = 1;
 	} else if (match != NULL) {
-		if (yfile_want_scalar(l->d, l->yf, match, "match") != 0)
+		if ((r.match = pattern_compile(l->d, l->yf, match, caseless,
+		    l->opts->jit)) == NULL)
 			bad = 1;
-		else if (match->data.scalar.length == 0) {
-			yfile_error(l->d, l->yf, match, "match must not be "
-			    "empty");
-			bad = 1;
-		} else if ((r.match = compile(l, match, yfile_scalar(match),
-		    match->data.scalar.length, caseless, 1)) == NULL)
-			bad = 1;
-	} else if ((pat = words_pattern(l, words)) == NULL)
+	} else if (words != NULL && (r.match = pattern_words(l->d, l->yf,
+	    words, caseless, l->opts->jit)) == NULL)
 		bad = 1;
-	else {
-		r.match = compile(l, words, pat, strlen(pat), caseless, 0);
-		free(pat);
-		if (r.match == NULL)
+	if (when != NULL && condition_parse_when(l->d, l->yf, when, caseless,
+	    l->opts->jit, &r.when, &r.nwhen) != 0)
+		bad = 1;
+	if (limit != NULL) {
+		r.limit = xcalloc(1, sizeof *r.limit);
+		if (ratelimit_parse(l->d, l->yf, limit, r.limit) != 0)
 			bad = 1;
 	}
 
@@ -414,9 +313,19 @@ load_rule(struct loader *l, yaml_node_t *n)
 			bad = 1;
 		}
 	}
-	if ((v = find_key(l->yf, n, "tests")) != NULL &&
-	    load_examples(l, &r, v) != 0)
+	if (r.final && limit != NULL) {
+		yfile_error(l->d, l->yf, find_key(l->yf, n, "final"), "a "
+		    "rate_limit rule cannot be final");
 		bad = 1;
+	}
+	if ((v = find_key(l->yf, n, "tests")) != NULL) {
+		if (match == NULL && words == NULL) {
+			yfile_error(l->d, l->yf, v, "tests need match or words: "
+			    "they are texts to match");
+			bad = 1;
+		} else if (load_examples(l, &r, v) != 0)
+			bad = 1;
+	}
 
 	if (bad || l->d->n != before) {
 		rule_clear(&r);
@@ -431,6 +340,7 @@ load_rule(struct loader *l, yaml_node_t *n)
 		l->rs->rules = xreallocarray(l->rs->rules, l->cap,
 		    sizeof *l->rs->rules);
 	}
+	r.index = l->rs->nrules;
 	l->rs->rules[l->rs->nrules++] = r;
 	l->rs->file_rules[l->rs->nfiles - 1]++;
 }
@@ -550,6 +460,10 @@ rule_clear(struct rule *r)
 	for (i = 0; i < r->nexcept; i++)
 		pcre2_code_free(r->except[i]);
 	free(r->except);
+	condition_free_all(r->when, r->nwhen);
+	if (r->limit != NULL)
+		ratelimit_clear(r->limit);
+	free(r->limit);
 	for (i = 0; i < r->nexamples; i++)
 		free(r->examples[i].text);
 	free(r->examples);

@@ -298,6 +298,48 @@ yfile_uint(struct diag *d, const struct yfile *yf, const yaml_node_t *n,
 }
 
 /*
+ * A duration with its unit: 500ms, 60s, 10m, 2h, 1d. A bare number is an
+ * error: "60" could mean seconds or milliseconds, and a guess is worse.
+ */
+int
+yfile_duration_ms(struct diag *d, const struct yfile *yf, const yaml_node_t *n,
+    uint64_t min_ms, uint64_t max_ms, uint64_t *out)
+{
+	static const struct { const char *unit; uint64_t ms; } units[] = {
+		{ "ms", 1 }, { "s", 1000 }, { "m", 60000 }, { "h", 3600000 },
+		{ "d", 86400000 }
+	};
+	const char		*s;
+	char			*end;
+	unsigned long long	 v;
+	size_t			 i;
+
+	if (yfile_want_scalar(d, yf, n, "a duration") != 0)
+		return -1;
+	s = yfile_scalar(n);
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (*s < '0' || *s > '9' || errno == ERANGE || end == s)
+		goto bad;
+	for (i = 0; i < sizeof units / sizeof units[0]; i++) {
+		if (strcmp(end, units[i].unit) != 0)
+			continue;
+		if (v > max_ms / units[i].ms || v * units[i].ms < min_ms) {
+			yfile_error(d, yf, n, "duration %s is out of range "
+			    "(%llums to %llums)", s, (unsigned long long)min_ms,
+			    (unsigned long long)max_ms);
+			return -1;
+		}
+		*out = v * units[i].ms;
+		return 0;
+	}
+bad:
+	yfile_error(d, yf, n, "expected a duration such as 500ms, 60s, 10m, "
+	    "2h or 1d, not '%s'", s);
+	return -1;
+}
+
+/*
  * Checks that n is a mapping whose keys are distinct scalars from allowed
  * (a NULL-terminated list). Reports every bad key; -1 if any.
  */

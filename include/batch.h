@@ -9,6 +9,20 @@
 
 struct daemon;
 
+/*
+ * A batch's own copy of a rate-limit rule, so that a batch outlives a
+ * reload of the rules it was decided with (a NOSCRIPT resend, say).
+ */
+struct rl_desc {
+	char		*name;
+	char		*reason;
+	int		 action;
+	int		 shadow;
+	uint64_t	 max;
+	uint64_t	 per_ms;
+	size_t		 order;
+};
+
 struct batch_item {
 	struct entry	 entry;
 	struct decision	 decision;
@@ -23,6 +37,9 @@ struct batch {
 	struct batch_item *items;
 	size_t		 n;
 	uint64_t	 read_us;	/* monotonic time the reply arrived */
+	struct rl_desc	*descs;
+	size_t		 ndescs;
+	size_t		 nchecks;	/* over all items */
 	int		 eval;		/* sent with EVAL after a NOSCRIPT */
 };
 
@@ -30,7 +47,7 @@ struct batch	*batch_new(size_t);
 void		 batch_free(struct batch *);
 void		 batch_decide(struct daemon *, struct batch *);
 void		 batch_logged(struct daemon *, const struct batch *,
-		    const long long *, size_t);
+		    const int *);
 uint64_t	 monotonic_us(void);
 
 #endif

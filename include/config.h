@@ -30,6 +30,8 @@ struct config {
 	unsigned	 batch_size;
 	unsigned	 block_ms;
 	uint64_t	 output_maxlen;
+	char		*rl_prefix;
+	uint64_t	 rl_slack_ms;
 
 	/* rules: */
 	char		*rules_dir;

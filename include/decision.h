@@ -4,7 +4,18 @@
 #include "rules.h"
 
 /*
- * The outcome for one comment. Strings are owned by the decision; hits
+ * A rate-limit rule whose conditions the comment meets: it counts under
+ * key, and is over the limit if the window in Redis says so. rule is
+ * borrowed from the ruleset (see batch_decide for how batches let go).
+ */
+struct rl_check {
+	const struct rule	*rule;
+	size_t			 desc;	/* batch's copy of the rule */
+	char			*key;	/* without the configured prefix */
+};
+
+/*
+ * The outcome for one comment before its rate limits are known. Strings are owned by the decision; hits
  * borrow rules from the ruleset, so they go stale when it is freed:
  * keep only the strings past a reload.
  */
@@ -16,6 +27,10 @@ struct decision {
 	struct hit	*hits;		/* every matching rule, in rule order */
 	size_t		 nhits;
 	size_t		 errors;	/* rules that failed to run (match limit) */
+	size_t		 order;		/* deciding rule's index, or SIZE_MAX */
+	int		 final;		/* a final rule decided */
+	struct rl_check	*checks;	/* rate limits this comment counts toward */
+	size_t		 nchecks;
 };
 
 void	decide(struct matcher *, const struct ruleset *, const struct entry *,

@@ -36,15 +36,22 @@ struct rule_example {
 	size_t	 line;
 };
 
+struct condition;
+struct rate_limit;
+
 /* One rule as the moderator wrote it, compiled. Owned by its ruleset. */
 struct rule {
 	char		*name;
 	const char	*file;		/* borrowed from ruleset->files */
 	size_t		 line;
+	size_t		 index;		/* place in the ruleset: precedence */
 	char		*field;
-	struct pcre2_real_code_8 *match;	/* from match: or words: */
+	struct pcre2_real_code_8 *match;	/* from match: or words:, or NULL */
 	struct pcre2_real_code_8 **except;
 	size_t		 nexcept;
+	struct condition *when;
+	size_t		 nwhen;
+	struct rate_limit *limit;	/* a rate-limit rule, or NULL */
 	enum action	 action;
 	char		*reason;	/* never NULL: defaults to the name */
 	int		 final;

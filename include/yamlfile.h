@@ -42,6 +42,8 @@ int		 yfile_bool(struct diag *, const struct yfile *,
 		    const yaml_node_t *, int *);
 int		 yfile_uint(struct diag *, const struct yfile *,
 		    const yaml_node_t *, uint64_t, uint64_t, uint64_t *);
+int		 yfile_duration_ms(struct diag *, const struct yfile *,
+		    const yaml_node_t *, uint64_t, uint64_t, uint64_t *);
 int		 yfile_mapping_check(struct diag *, struct yfile *,
 		    yaml_node_t *, const char *const *, const char *);
 

@@ -4,7 +4,8 @@
 set -eu
 
 PACKAGES="build-essential cmake pkg-config libevent-dev libhiredis-dev
-libpcre2-dev libyaml-dev libsystemd-dev libcmocka-dev redis-server
+libpcre2-dev libyaml-dev libsystemd-dev libcmocka-dev nettle-dev
+libunistring-dev redis-server
 redis-tools python3 python3-redis"
 
 missing=""

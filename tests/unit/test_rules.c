@@ -191,7 +191,7 @@ test_errors(void **state)
 	expect_error("- name: x\n  match: a\n", "rules.yaml:1:3: rule x has no "
 	    "action");
 	expect_error("- name: x\n  action: flag\n", "rules.yaml:1:3: rule x "
-	    "needs match or words");
+	    "needs match, words, when or rate_limit");
 	expect_error("- name: x\n  match: a\n  words: [a]\n  action: flag\n",
 	    "rules.yaml:3:10: a rule has match or words, not both");
 	expect_error("- name: 'a,b'\n  match: a\n  action: flag\n",

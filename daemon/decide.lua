@@ -1,0 +1,84 @@
+-- The decide script: one call per batch. For each entry still pending for
+-- this consumer, in one atomic step: count it in the windows of the rate
+-- limits it meets, settle its decision, XADD the decision, XACK the entry.
+-- An entry is counted exactly when its decision is written, so a crash or
+-- a redelivery never counts it twice. An entry no longer pending (another
+-- consumer claimed and decided it) is left alone.
+--
+-- KEYS: input stream, output stream, then one rate-limit key per check,
+--   in the order the checks appear below.
+-- ARGV: group, consumer, output maxlen, key expiry slack (ms), number of
+--   rate-limit rules, then per rule: name, action (0 approve, 1 flag,
+--   2 reject), shadow (0/1), max, per (ms), reason, rule order; then per
+--   entry: stream id, comment id, action, order of the deciding rule,
+--   rules, shadow, reason, final (0/1), number of checks, and that many
+--   rule numbers (1-based, into the list above).
+-- Returns per entry {1, decision, rules, shadow, reason} if written, {0}
+-- if not pending any more.
+--
+-- A window: a sorted set of entry ids scored by their millisecond time.
+-- A comment is over the limit when more than max counted comments lie in
+-- (t - per, +inf): later ones included, which only a second daemon or a
+-- redelivery can have added first. Only the newest max + 1 members are
+-- kept: enough to answer exactly, so a key holds O(max) whatever the load.
+
+local names = { [0] = 'approve', 'flag', 'reject' }
+local group, consumer, maxlen = ARGV[1], ARGV[2], ARGV[3]
+local slack = tonumber(ARGV[4])
+local limits = {}
+local a = 6
+for d = 1, tonumber(ARGV[5]) do
+  limits[d] = { name = ARGV[a], action = tonumber(ARGV[a + 1]),
+    shadow = ARGV[a + 2] == '1', max = tonumber(ARGV[a + 3]),
+    per = tonumber(ARGV[a + 4]), reason = ARGV[a + 5],
+    order = tonumber(ARGV[a + 6]) }
+  a = a + 7
+end
+
+local function append(list, name)
+  if list == '' then return name end
+  return list .. ',' .. name
+end
+
+local out = {}
+local k = 3
+while a <= #ARGV do
+  local sid, id = ARGV[a], ARGV[a + 1]
+  local action, order = tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3])
+  local rules, shadow, reason = ARGV[a + 4], ARGV[a + 5], ARGV[a + 6]
+  local final = ARGV[a + 7] == '1'
+  local n = tonumber(ARGV[a + 8])
+  a = a + 9
+  local p = redis.call('XPENDING', KEYS[1], group, sid, sid, 1, consumer)
+  if #p == 1 then
+    local t = tonumber(string.match(sid, '^(%d+)'))
+    for c = 0, n - 1 do
+      local l = limits[tonumber(ARGV[a + c])]
+      local key = KEYS[k + c]
+      redis.call('ZADD', key, t, sid)
+      local count = redis.call('ZCOUNT', key, '(' .. (t - l.per), '+inf')
+      redis.call('ZREMRANGEBYRANK', key, 0, -(l.max + 2))
+      redis.call('PEXPIRE', key, l.per + slack)
+      if count > l.max then
+        if l.shadow then
+          shadow = append(shadow, l.name)
+        elseif not final then
+          rules = append(rules, l.name)
+          if l.action > action or (l.action == action and l.order < order) then
+            action, order, reason = l.action, l.order, l.reason
+          end
+        end
+      end
+    end
+    redis.call('XADD', KEYS[2], 'MAXLEN', '~', maxlen, '*', 'id', id,
+      'decision', names[action], 'rules', rules, 'shadow', shadow,
+      'reason', reason, 'entry', sid)
+    redis.call('XACK', KEYS[1], group, sid)
+    out[#out + 1] = { 1, names[action], rules, shadow, reason }
+  else
+    out[#out + 1] = { 0 }
+  end
+  a = a + n
+  k = k + n
+end
+return out

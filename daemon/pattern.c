@@ -1,0 +1,126 @@
+/* Regexes from rule files: PCRE2 with our flags, errors at file columns. */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pcre2.h>
+
+#include "pattern.h"
+#include "xmalloc.h"
+
+static pcre2_code *compile(struct diag *, const struct yfile *,
+		    const yaml_node_t *, const char *, size_t, int, int, int);
+
+static pcre2_code *
+compile(struct diag *d, const struct yfile *yf, const yaml_node_t *n,
+    const char *pat, size_t len, int caseless, int jit, int map_offsets)
+{
+	pcre2_code	*code;
+	PCRE2_UCHAR	 msg[256];
+	PCRE2_SIZE	 off;
+	uint32_t	 flags;
+	int		 err;
+
+	flags = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_UCP;
+	if (caseless)
+		flags |= PCRE2_CASELESS;
+	code = pcre2_compile((PCRE2_SPTR)pat, len, flags, &err, &off, NULL);
+	if (code == NULL) {
+		pcre2_get_error_message(err, msg, sizeof msg);
+		if (map_offsets)
+			yfile_error_at(d, yf, n, off, "bad regex: %s (at offset "
+			    "%zu)", (char *)msg, (size_t)off);
+		else
+			yfile_error(d, yf, n, "bad word list: %s", (char *)msg);
+		return NULL;
+	}
+	/* Without JIT (unsupported CPU, or jit: off) PCRE2 interprets. */
+	if (jit)
+		(void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+	return code;
+}
+
+pcre2_code *
+pattern_compile(struct diag *d, const struct yfile *yf, const yaml_node_t *n,
+    int caseless, int jit)
+{
+	if (yfile_want_scalar(d, yf, n, "a regex") != 0)
+		return NULL;
+	if (n->data.scalar.length == 0) {
+		yfile_error(d, yf, n, "a regex must not be empty");
+		return NULL;
+	}
+	return compile(d, yf, n, yfile_scalar(n), n->data.scalar.length,
+	    caseless, jit, 1);
+}
+
+/*
+ * words: [a, b c] -> (?<!\w)(?:a|b\s+c)(?!\w). The lookarounds instead of
+ * \b keep whole-word matching right for words that begin or end with a
+ * non-word character, such as "f*ck".
+ */
+pcre2_code *
+pattern_words(struct diag *d, struct yfile *yf, yaml_node_t *n, int caseless,
+    int jit)
+{
+	yaml_node_item_t	*it;
+	yaml_node_t		*w;
+	const unsigned char	*s;
+	pcre2_code		*code;
+	char			*pat;
+	size_t			 len, cap = 32, i;
+	int			 bad = 0;
+
+	if (n->type != YAML_SEQUENCE_NODE ||
+	    n->data.sequence.items.start == n->data.sequence.items.top) {
+		yfile_error(d, yf, n, "words must be a non-empty list");
+		return NULL;
+	}
+	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+	    it++) {
+		w = yfile_node(yf, *it);
+		if (yfile_want_scalar(d, yf, w, "a word") != 0) {
+			bad = 1;
+			continue;
+		}
+		if (w->data.scalar.length == 0) {
+			yfile_error(d, yf, w, "empty word in words");
+			bad = 1;
+		}
+		/* The longest escape, \x{7f}, is 6 bytes for 1. */
+		cap += 6 * w->data.scalar.length + 1;
+	}
+	if (bad)
+		return NULL;
+	pat = xmalloc(cap);
+	len = (size_t)sprintf(pat, "(?<!\\w)(?:");
+	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+	    it++) {
+		w = yfile_node(yf, *it);
+		s = w->data.scalar.value;
+		if (it != n->data.sequence.items.start)
+			pat[len++] = '|';
+		for (i = 0; i < w->data.scalar.length; i++) {
+			if (s[i] == ' ') {
+				while (i + 1 < w->data.scalar.length &&
+				    s[i + 1] == ' ')
+					i++;
+				memcpy(pat + len, "\\s+", 3);
+				len += 3;
+			} else if (s[i] >= 0x80 || (s[i] >= '0' && s[i] <= '9') ||
+			    ((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z'))
+				pat[len++] = (char)s[i];
+			else if (s[i] < 0x20 || s[i] == 0x7f)
+				len += (size_t)sprintf(pat + len, "\\x{%x}", s[i]);
+			else {
+				pat[len++] = '\\';
+				pat[len++] = (char)s[i];
+			}
+		}
+	}
+	memcpy(pat + len, ")(?!\\w)", 8);
+	code = compile(d, yf, n, pat, strlen(pat), caseless, jit, 0);
+	free(pat);
+	return code;
+}

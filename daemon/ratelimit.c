@@ -1,0 +1,223 @@
+/*
+ * Rate-limit rules: what a limit counts by (its key) and how the key of a
+ * comment is made. The counting itself happens in Redis, in the decide
+ * script (decide.lua), so that a comment is counted exactly when its
+ * decision is written and acknowledged.
+ *
+ * A key is "<rule>:<fields>": each key field's value with its length in
+ * front (so no two different lists of values can make one key). The
+ * text field is folded first (normalize.c) and a key with text in it, or
+ * longer than RATELIMIT_KEY_RAW_MAX, or with bytes that are not printable
+ * ASCII, is replaced by a SHA-256 digest: keys stay short, and no comment
+ * text is kept in Redis.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <nettle/sha2.h>
+
+#include "normalize.h"
+#include "ratelimit.h"
+#include "xmalloc.h"
+
+static const char *const rl_keys[] = { "key", "max", "per", NULL };
+
+static yaml_node_t *
+find(struct yfile *yf, yaml_node_t *map, const char *key)
+{
+	yaml_node_pair_t	*p;
+	const char		*k;
+
+	for (p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+	    p++) {
+		k = yfile_scalar(yfile_node(yf, p->key));
+		if (k != NULL && strcmp(k, key) == 0)
+			return yfile_node(yf, p->value);
+	}
+	return NULL;
+}
+
+static int
+add_field(struct diag *d, struct yfile *yf, yaml_node_t *n,
+    struct rate_limit *rl)
+{
+	size_t	i;
+
+	if (yfile_want_scalar(d, yf, n, "a key field") != 0)
+		return -1;
+	if (n->data.scalar.length == 0) {
+		yfile_error(d, yf, n, "a key field name must not be empty");
+		return -1;
+	}
+	for (i = 0; i < rl->nfields; i++) {
+		if (strcmp(rl->fields[i], yfile_scalar(n)) == 0) {
+			yfile_error(d, yf, n, "key field '%s' given twice",
+			    yfile_scalar(n));
+			return -1;
+		}
+	}
+	rl->fields = xreallocarray(rl->fields, rl->nfields + 1,
+	    sizeof *rl->fields);
+	rl->fields[rl->nfields++] = xstrdup(yfile_scalar(n));
+	return 0;
+}
+
+/* Parses a rate_limit: mapping. Every error goes to d; -1 if any. */
+int
+ratelimit_parse(struct diag *d, struct yfile *yf, yaml_node_t *n,
+    struct rate_limit *rl)
+{
+	yaml_node_t		*v;
+	yaml_node_item_t	*it;
+	int			 rc = 0;
+
+	memset(rl, 0, sizeof *rl);
+	if (yfile_mapping_check(d, yf, n, rl_keys, "rate_limit") != 0) {
+		if (n->type != YAML_MAPPING_NODE)
+			return -1;
+		rc = -1;
+	}
+	if ((v = find(yf, n, "key")) == NULL) {
+		yfile_error(d, yf, n, "rate_limit needs a key: a field, such as "
+		    "author, or a list of fields");
+		rc = -1;
+	} else if (v->type == YAML_SEQUENCE_NODE) {
+		if (v->data.sequence.items.start == v->data.sequence.items.top) {
+			yfile_error(d, yf, v, "the key list is empty");
+			rc = -1;
+		}
+		for (it = v->data.sequence.items.start;
+		    it < v->data.sequence.items.top; it++)
+			if (add_field(d, yf, yfile_node(yf, *it), rl) != 0)
+				rc = -1;
+	} else if (add_field(d, yf, v, rl) != 0)
+		rc = -1;
+
+	if ((v = find(yf, n, "max")) == NULL) {
+		yfile_error(d, yf, n, "rate_limit needs max: how many comments "
+		    "are allowed per window");
+		rc = -1;
+	} else if (yfile_uint(d, yf, v, 0, RATELIMIT_MAX_MAX, &rl->max) != 0)
+		rc = -1;
+	if ((v = find(yf, n, "per")) == NULL) {
+		yfile_error(d, yf, n, "rate_limit needs per: the window, such "
+		    "as 60s or 10m");
+		rc = -1;
+	} else if (yfile_duration_ms(d, yf, v, 1, RATELIMIT_MAX_PER_MS,
+	    &rl->per_ms) != 0)
+		rc = -1;
+	return rc;
+}
+
+void
+ratelimit_clear(struct rate_limit *rl)
+{
+	size_t	i;
+
+	for (i = 0; i < rl->nfields; i++)
+		free(rl->fields[i]);
+	free(rl->fields);
+	memset(rl, 0, sizeof *rl);
+}
+
+static void
+append(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
+{
+	char	num[24];
+	int	k;
+
+	k = snprintf(num, sizeof num, "%zu:", n);
+	if (*len + (size_t)k + n + 1 > *cap) {
+		*cap = (*len + (size_t)k + n + 1) * 2;
+		*buf = xreallocarray(*buf, *cap, 1);
+	}
+	memcpy(*buf + *len, num, (size_t)k);
+	memcpy(*buf + *len + k, s, n);
+	*len += (size_t)k + n;
+	(*buf)[*len] = '\0';
+}
+
+/*
+ * The key that comment e counts under for the rule named rule, without the
+ * configured prefix; NULL if e lacks a key field or its text folds to
+ * nothing (a comment of only emoji or punctuation is not a duplicate of
+ * every other such comment). The caller frees the key.
+ */
+char *
+ratelimit_key(const struct rate_limit *rl, const char *rule,
+    const struct entry *e)
+{
+	const struct field	*f;
+	struct sha256_ctx	 ctx;
+	uint8_t			 digest[SHA256_DIGEST_SIZE];
+	char			*buf = NULL, *norm, *key;
+	size_t			 len = 0, cap = 0, nlen, i;
+	int			 hash = 0;
+
+	for (i = 0; i < rl->nfields; i++) {
+		if ((f = entry_get(e, rl->fields[i])) == NULL)
+			goto none;
+		if (strcmp(rl->fields[i], "text") == 0) {
+			norm = normalize_text(f->value, f->value_len, &nlen);
+			if (nlen == 0) {
+				free(norm);
+				goto none;
+			}
+			append(&buf, &len, &cap, norm, nlen);
+			free(norm);
+			hash = 1;
+		} else
+			append(&buf, &len, &cap, f->value, f->value_len);
+	}
+	for (i = 0; i < len && !hash; i++)
+		if ((unsigned char)buf[i] < 0x21 || (unsigned char)buf[i] > 0x7e)
+			hash = 1;
+	if (!hash && len <= RATELIMIT_KEY_RAW_MAX) {
+		xasprintf(&key, "%s:%s", rule, buf);
+		free(buf);
+		return key;
+	}
+	sha256_init(&ctx);
+	sha256_update(&ctx, len, (const uint8_t *)buf);
+	sha256_digest(&ctx, sizeof digest, digest);
+	free(buf);
+	key = xmalloc(strlen(rule) + 4 + 2 * 16 + 1);
+	len = (size_t)sprintf(key, "%s:#:", rule);
+	/* 128 bits of the digest: collisions stay out of reach. */
+	for (i = 0; i < 16; i++)
+		len += (size_t)sprintf(key + len, "%02x", digest[i]);
+	return key;
+none:
+	free(buf);
+	return NULL;
+}
+
+/* "author=alice thread=a42" for --explain; text is shown folded. */
+char *
+ratelimit_describe(const struct rate_limit *rl, const struct entry *e)
+{
+	const struct field	*f;
+	char			*out = xstrdup(""), *next, *norm;
+	size_t			 i, nlen;
+
+	for (i = 0; i < rl->nfields; i++) {
+		f = entry_get(e, rl->fields[i]);
+		if (f != NULL && strcmp(rl->fields[i], "text") == 0) {
+			norm = normalize_text(f->value, f->value_len, &nlen);
+			xasprintf(&next, "%s%s%s=\"%.60s%s\"", out, i ? " " : "",
+			    rl->fields[i], norm, nlen > 60 ? "..." : "");
+			free(norm);
+		} else if (f != NULL)
+			xasprintf(&next, "%s%s%s=%.*s", out, i ? " " : "",
+			    rl->fields[i], (int)(f->value_len > 60 ? 60 :
+			    f->value_len), f->value);
+		else
+			xasprintf(&next, "%s%s%s missing", out, i ? " " : "",
+			    rl->fields[i]);
+		free(out);
+		out = next;
+	}
+	return out;
+}

@@ -1,0 +1,23 @@
+#ifndef PATTERN_H
+#define PATTERN_H
+
+#include <stddef.h>
+
+#include "diag.h"
+#include "yamlfile.h"
+
+struct pcre2_real_code_8;
+
+/*
+ * Compiles a regex written in node n of yf, with the default flags (UTF,
+ * invalid UTF-8 tolerated, Unicode properties, caseless unless asked
+ * otherwise) and JIT if jit is set. A compile error is reported at the
+ * file column of the offending character. NULL on error.
+ */
+struct pcre2_real_code_8 *pattern_compile(struct diag *, const struct yfile *,
+		    const yaml_node_t *, int, int);
+/* words: [a, b c] -> one whole-word pattern, compiled; NULL on error. */
+struct pcre2_real_code_8 *pattern_words(struct diag *, struct yfile *,
+		    yaml_node_t *, int, int);
+
+#endif

@@ -1,0 +1,30 @@
+#ifndef RATELIMIT_H
+#define RATELIMIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag.h"
+#include "entry.h"
+#include "yamlfile.h"
+
+#define RATELIMIT_MAX_MAX	10000
+#define RATELIMIT_MAX_PER_MS	(31ull * 24 * 3600 * 1000)
+#define RATELIMIT_KEY_RAW_MAX	64
+
+/* rate_limit: { key: author | [author, thread] | text, max: 5, per: 60s } */
+struct rate_limit {
+	char		**fields;
+	size_t		  nfields;
+	uint64_t	  max;
+	uint64_t	  per_ms;
+};
+
+int	ratelimit_parse(struct diag *, struct yfile *, yaml_node_t *,
+	    struct rate_limit *);
+void	ratelimit_clear(struct rate_limit *);
+char	*ratelimit_key(const struct rate_limit *, const char *,
+	    const struct entry *);
+char	*ratelimit_describe(const struct rate_limit *, const struct entry *);
+
+#endif
