@@ -37,6 +37,7 @@ check_main(const struct config *c)
 	struct matcher		*m;
 	struct redis_address	 a;
 	size_t			 i, n[3] = { 0, 0, 0 }, shadow = 0, final = 0;
+	size_t			 limits = 0;
 	size_t			 examples;
 	char			*cause;
 	int			 rc = 0;
@@ -60,12 +61,13 @@ check_main(const struct config *c)
 			n[rs->rules[i].action]++;
 			shadow += rs->rules[i].shadow;
 			final += rs->rules[i].final;
+			limits += rs->rules[i].limit != NULL;
 		}
 		printf("%zu rules in %zu files: %zu reject, %zu flag, "
-		    "%zu approve; %zu shadow, %zu final; %zu examples, "
-		    "%zu failed\n", rs->nrules, rs->nfiles, n[ACTION_REJECT],
-		    n[ACTION_FLAG], n[ACTION_APPROVE], shadow, final,
-		    examples, d.n);
+		    "%zu approve; %zu shadow, %zu final, %zu rate limits; "
+		    "%zu examples, %zu failed\n", rs->nrules, rs->nfiles,
+		    n[ACTION_REJECT], n[ACTION_FLAG], n[ACTION_APPROVE], shadow,
+		    final, limits, examples, d.n);
 		ruleset_free(rs);
 	}
 	for (i = 0; i < d.n; i++)

@@ -6,15 +6,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 
+#include <hiredis/hiredis.h>
+
+#include "address.h"
 #include "decision.h"
 #include "entry.h"
 #include "modes.h"
+#include "ratelimit.h"
 #include "xmalloc.h"
 
 #define SPAN_SHOWN	80
 
 static void	print_span(const char *, size_t);
+static redisContext *connect_redis(const struct config *);
+static void	print_limits(const struct config *, const struct ruleset *,
+		    struct matcher *, const struct entry *, int);
 
 /* Prints a matched span quoted, with control and invalid bytes escaped. */
 static void
@@ -33,8 +41,129 @@ print_span(const char *s, size_t len)
 	printf(len > SPAN_SHOWN ? "\"..." : "\"");
 }
 
+/* A plain connection for reading window counts; NULL after a message. */
+static redisContext *
+connect_redis(const struct config *c)
+{
+	struct redis_address	 a;
+	struct timeval		 tv = { 3, 0 };
+	redisContext		*rc = NULL;
+	redisReply		*r;
+	char			*cause;
+	const char		*pw;
+	int			 db;
+
+	if (address_parse(c->redis_address, &a, &cause) != 0) {
+		fprintf(stderr, "moderatord: redis address: %s\n", cause);
+		free(cause);
+		goto out;
+	}
+	rc = a.path ? redisConnectUnixWithTimeout(a.path, tv) :
+	    redisConnectWithTimeout(a.host, a.port, tv);
+	if (rc == NULL || rc->err) {
+		fprintf(stderr, "moderatord: cannot connect to Redis: %s\n",
+		    rc ? rc->errstr : "out of memory");
+		goto fail;
+	}
+	redisSetTimeout(rc, tv);
+	pw = a.password ? a.password : c->redis_password;
+	if (pw != NULL && *pw != '\0') {
+		r = a.user ? redisCommand(rc, "AUTH %s %s", a.user, pw) :
+		    redisCommand(rc, "AUTH %s", pw);
+		if (r == NULL || r->type == REDIS_REPLY_ERROR) {
+			fprintf(stderr, "moderatord: Redis refused AUTH\n");
+			freeReplyObject(r);
+			goto fail;
+		}
+		freeReplyObject(r);
+	}
+	db = a.db >= 0 ? a.db : c->redis_db;
+	if (db != 0) {
+		r = redisCommand(rc, "SELECT %d", db);
+		if (r == NULL || r->type == REDIS_REPLY_ERROR) {
+			fprintf(stderr, "moderatord: Redis refused SELECT %d\n",
+			    db);
+			freeReplyObject(r);
+			goto fail;
+		}
+		freeReplyObject(r);
+	}
+	goto out;
+fail:
+	if (rc != NULL)
+		redisFree(rc);
+	rc = NULL;
+out:
+	address_free(&a);
+	return rc;
+}
+
+/*
+ * Which rate-limit rules the comment would count toward, and with a Redis
+ * at hand, how many comments each window holds now (read, not counted).
+ */
+static void
+print_limits(const struct config *c, const struct ruleset *rs,
+    struct matcher *m, const struct entry *e, int query)
+{
+	const struct rule	*r;
+	redisContext		*rc = NULL;
+	redisReply		*reply;
+	struct hit		 h;
+	struct timeval		 now;
+	enum match_result	 res;
+	long long		 since;
+	char			*key, *what;
+	size_t			 i;
+
+	if (query && (rc = connect_redis(c)) == NULL)
+		fprintf(stderr, "moderatord: window counts not shown\n");
+	gettimeofday(&now, NULL);
+	for (i = 0; i < rs->nrules; i++) {
+		r = &rs->rules[i];
+		if (r->limit == NULL)
+			continue;
+		printf("rate limit: %s (%s%s, max %llu per %llums) %s:%zu: ",
+		    r->name, action_name(r->action), r->shadow ? ", shadow" :
+		    "", (unsigned long long)r->limit->max,
+		    (unsigned long long)r->limit->per_ms, r->file, r->line);
+		res = rules_match(m, r, e, &h);
+		key = res == MATCH_HIT ? ratelimit_key(r->limit, r->name, e) :
+		    NULL;
+		if (res == MATCH_ERROR) {
+			printf("its conditions could not run\n");
+			continue;
+		}
+		if (res == MATCH_NONE) {
+			printf("does not apply (conditions not met)\n");
+			continue;
+		}
+		what = ratelimit_describe(r->limit, e);
+		if (key == NULL) {
+			printf("does not apply (%s)\n", what);
+			free(what);
+			continue;
+		}
+		printf("counts this comment under %s", what);
+		free(what);
+		since = (long long)now.tv_sec * 1000 + now.tv_usec / 1000 -
+		    (long long)r->limit->per_ms;
+		reply = rc ? redisCommand(rc, "ZCOUNT %s%s (%lld +inf",
+		    c->rl_prefix, key, since) : NULL;
+		if (reply != NULL && reply->type == REDIS_REPLY_INTEGER)
+			printf("; %lld in the window now, %s with this one",
+			    reply->integer, (unsigned long long)reply->integer +
+			    1 > r->limit->max ? "over the limit" : "within it");
+		freeReplyObject(reply);
+		putchar('\n');
+		free(key);
+	}
+	if (rc != NULL)
+		redisFree(rc);
+}
+
 int
-explain_main(const struct config *c, int argc, char **argv)
+explain_main(const struct config *c, int argc, char **argv, int query)
 {
 	struct diag		 d;
 	struct ruleset		*rs;
@@ -118,6 +247,9 @@ explain_main(const struct config *c, int argc, char **argv)
 	}
 	if (dec.nhits == 0)
 		printf("no rule matched\n");
+	if (dec.final)
+		printf("a final rule decided: no other rule was run\n");
+	print_limits(c, rs, m, &e, query);
 	decision_free(&dec);
 	entry_free(&e);
 	free(kv);

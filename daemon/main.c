@@ -39,7 +39,8 @@ usage(FILE *f)
 	fprintf(f,
 "usage: moderatord [-c CONFIG] [-r RULES_DIR] [--redis URL] [--consumer NAME]\n"
 "       moderatord -t [-c CONFIG] [-r RULES_DIR]\n"
-"       moderatord --explain [-c CONFIG] [-r RULES_DIR] [field=value ...] < text\n"
+"       moderatord --explain [-c CONFIG] [-r RULES_DIR] [--redis URL]\n"
+"                  [field=value ...] < text\n"
 "       moderatord --version | --help\n"
 "\n"
 "  -c, --config FILE   config file (default " MODERATORD_CONF_DEFAULT ")\n"
@@ -47,7 +48,8 @@ usage(FILE *f)
 "      --redis URL     host:port, /unix/socket or redis://[:password@]host:port/db\n"
 "      --consumer NAME consumer name in the group (default: the host name)\n"
 "  -t, --check         check config and rules, run the rule tests, exit 0 or 1\n"
-"      --explain       decide the comment on stdin and show every matching rule\n"
+"      --explain       decide the comment on stdin and show every matching rule;\n"
+"                      with --redis, also the rate-limit windows' counts\n"
 "  -V, --version       print the version\n"
 "  -h, --help          print this help\n");
 }
@@ -179,7 +181,7 @@ main(int argc, char **argv)
 		rc = check_main(&dm.cfg);
 		break;
 	case MODE_EXPLAIN:
-		rc = explain_main(&dm.cfg, argc, argv);
+		rc = explain_main(&dm.cfg, argc, argv, redis != NULL);
 		break;
 	default:
 		dm.config_path = explicit ? conf : NULL;

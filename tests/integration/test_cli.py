@@ -52,9 +52,9 @@ class CliTest(unittest.TestCase):
                            os.path.join(PROJECT, "moderatord.conf.example"))
         self.assertEqual(rc, 0, err)
         self.assertIn("configuration OK", out)
-        self.assertRegex(out, r"\d+ rules in 7 files: \d+ reject, \d+ flag, "
-                         r"\d+ approve; 1 shadow, 1 final; \d+ examples, "
-                         r"0 failed")
+        self.assertRegex(out, r"\d+ rules in \d+ files: \d+ reject, \d+ flag, "
+                         r"\d+ approve; 1 shadow, 1 final, 3 rate limits; "
+                         r"\d+ examples, 0 failed")
 
     def test_check_broken(self):
         d = os.path.join(self.tmp, "rules")
