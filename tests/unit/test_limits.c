@@ -1,0 +1,291 @@
+/* when conditions and rate-limit rules: parsing, evaluation, keys. */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "testutil.h"
+#include "condition.h"
+#include "decision.h"
+#include "ratelimit.h"
+
+#define B(s)	((struct bytes){ (s), strlen(s) })
+
+static struct ruleset *
+load_ok(const char *yaml)
+{
+	struct diag	 d;
+	struct ruleset	*rs;
+
+	diag_init(&d);
+	rs = test_load(yaml, &d);
+	if (rs == NULL)
+		fail_msg("%s", diag_first(&d));
+	diag_free(&d);
+	return rs;
+}
+
+static void
+expect_error(const char *yaml, const char *msg)
+{
+	struct diag	d;
+	size_t		i;
+
+	diag_init(&d);
+	assert_null(test_load(yaml, &d));
+	for (i = 0; i < d.n; i++)
+		if (strstr(d.lines[i], msg) != NULL)
+			break;
+	if (i == d.n) {
+		for (i = 0; i < d.n; i++)
+			print_error("got: %s\n", d.lines[i]);
+		fail_msg("expected '%s'", msg);
+	}
+	diag_free(&d);
+}
+
+/* An entry from "k=v" strings; id and text are added if missing. */
+static void
+make_entry(struct entry *e, const char *const *kv, size_t n)
+{
+	struct entry_limits	 lim;
+	struct bytes		 b[40];
+	size_t			 i, m = 0;
+	const char		*eq;
+
+	for (i = 0; i < n; i++) {
+		eq = strchr(kv[i], '=');
+		b[2 * m] = (struct bytes){ kv[i], (size_t)(eq - kv[i]) };
+		b[2 * m + 1] = B(eq + 1);
+		m++;
+	}
+	entry_limits_default(&lim);
+	entry_init(e, B("1700000000000-0"), b, m, &lim);
+}
+
+static int
+meets(const struct ruleset *rs, const char *const *kv, size_t n)
+{
+	struct rules_options	 o;
+	struct matcher		*m;
+	struct entry		 e;
+	struct hit		 h;
+	enum match_result	 r;
+
+	rules_options_default(&o);
+	m = matcher_new(&o);
+	make_entry(&e, kv, n);
+	r = rules_match(m, &rs->rules[0], &e, &h);
+	entry_free(&e);
+	matcher_free(m);
+	return (int)r;
+}
+#define MEETS(rs, ...)	meets((rs), (const char *const []){ __VA_ARGS__ }, \
+    sizeof((const char *const []){ __VA_ARGS__ }) / sizeof(char *))
+
+static void
+test_numeric(void **state)
+{
+	struct ruleset	*rs;
+
+	rs = load_ok("- name: new\n  when: { age: '< 2', karma: '>= -5' }\n"
+	    "  action: flag\n");
+	assert_int_equal(MEETS(rs, "id=1", "text=t", "age=1", "karma=0"), 1);
+	assert_int_equal(MEETS(rs, "id=1", "text=t", "age=1.99", "karma=-5"), 1);
+	assert_int_equal(MEETS(rs, "id=1", "text=t", "age=2", "karma=0"), 0);
+	assert_int_equal(MEETS(rs, "id=1", "text=t", "age=1", "karma=-6"), 0);
+	/* Missing or non-numeric: the condition is not met, nothing breaks. */
+	assert_int_equal(MEETS(rs, "id=1", "text=t", "karma=0"), 0);
+	assert_int_equal(MEETS(rs, "id=1", "text=t", "age=young", "karma=0"), 0);
+	assert_int_equal(MEETS(rs, "id=1", "text=t", "age=", "karma=0"), 0);
+	assert_int_equal(MEETS(rs, "id=1", "text=t", "age=nan", "karma=0"), 0);
+	assert_int_equal(MEETS(rs, "id=1", "text=t", "age=1e999", "karma=0"), 0);
+	assert_int_equal(MEETS(rs, "id=1", "text=t", "age= 1 ", "karma=0"), 1);
+	ruleset_free(rs);
+
+	rs = load_ok("- name: eq\n  when: { n: '== 3', m: '!= 0', k: 7 }\n"
+	    "  action: flag\n");
+	assert_int_equal(MEETS(rs, "n=3.0", "m=1", "k=7"), 1);
+	assert_int_equal(MEETS(rs, "n=3", "m=0", "k=7"), 0);
+	assert_int_equal(MEETS(rs, "n=3", "m=x", "k=7"), 0);
+	assert_int_equal(MEETS(rs, "n=3", "m=1", "k=7.5"), 0);
+	ruleset_free(rs);
+}
+
+static void
+test_strings_and_regex(void **state)
+{
+	struct ruleset	*rs;
+
+	rs = load_ok("- name: s\n  when: { author: '^(editor|staff-.*)$', "
+	    "thread: '== a42', lang: '!= en' }\n  action: approve\n");
+	assert_int_equal(MEETS(rs, "author=staff-jo", "thread=a42", "lang=fr"), 1);
+	assert_int_equal(MEETS(rs, "author=EDITOR", "thread=a42", "lang=fr"), 1);
+	assert_int_equal(MEETS(rs, "author=bob", "thread=a42", "lang=fr"), 0);
+	assert_int_equal(MEETS(rs, "author=editor", "thread=a421", "lang=fr"), 0);
+	assert_int_equal(MEETS(rs, "author=editor", "thread=a42", "lang=en"), 0);
+	/* != on a missing field is not met either. */
+	assert_int_equal(MEETS(rs, "author=editor", "thread=a42"), 0);
+	ruleset_free(rs);
+
+	/* when together with match: both must hold. */
+	rs = load_ok("- name: links\n  match: 'https?://'\n"
+	    "  when: { author_age_days: '< 2' }\n  action: flag\n");
+	assert_int_equal(MEETS(rs, "text=see http://x", "author_age_days=1"), 1);
+	assert_int_equal(MEETS(rs, "text=see http://x", "author_age_days=9"), 0);
+	assert_int_equal(MEETS(rs, "text=no link", "author_age_days=1"), 0);
+	ruleset_free(rs);
+}
+
+static void
+test_errors(void **state)
+{
+	expect_error("- name: x\n  when: { age: '< young' }\n  action: flag\n",
+	    "rules.yaml:2:19: expected a number after '<', not 'young'");
+	expect_error("- name: x\n  when: { author: '(' }\n  action: flag\n",
+	    "rules.yaml:2:21: bad regex: missing closing parenthesis");
+	expect_error("- name: x\n  when: [age]\n  action: flag\n",
+	    "rules.yaml:2:9: when must be a mapping");
+	expect_error("- name: x\n  when: { a: 1, a: 2 }\n  action: flag\n",
+	    "rules.yaml:2:17: duplicate field 'a' in when");
+	expect_error("- name: x\n  rate_limit: { key: author, max: 5, per: 60 }\n"
+	    "  action: flag\n", "rules.yaml:2:43: expected a duration such as "
+	    "500ms, 60s, 10m, 2h or 1d, not '60'");
+	expect_error("- name: x\n  rate_limit: { key: author, max: 5, per: 2w }\n"
+	    "  action: flag\n", "rules.yaml:2:43: expected a duration");
+	expect_error("- name: x\n  rate_limit: { key: author, max: -1, per: 1s }\n"
+	    "  action: flag\n", "rules.yaml:2:35: expected a whole number");
+	expect_error("- name: x\n  rate_limit: { key: author, max: 20000, per: 1s }"
+	    "\n  action: flag\n", "rules.yaml:2:35: 20000 is out of range");
+	expect_error("- name: x\n  rate_limit: { max: 5, per: 1s }\n  action: flag\n",
+	    "rules.yaml:2:15: rate_limit needs a key");
+	expect_error("- name: x\n  rate_limit: { key: [a, a], max: 5, per: 1s }\n"
+	    "  action: flag\n", "rules.yaml:2:26: key field 'a' given twice");
+	expect_error("- name: x\n  rate_limit: { key: a, max: 5, per: 1s, "
+	    "burst: 2 }\n  action: flag\n", "rules.yaml:2:42: unknown key "
+	    "'burst' in rate_limit");
+	expect_error("- name: x\n  rate_limit: { key: a, max: 5, per: 1s }\n"
+	    "  final: true\n  action: flag\n", "rules.yaml:3:10: a rate_limit "
+	    "rule cannot be final");
+	expect_error("- name: x\n  when: { a: 1 }\n  action: flag\n"
+	    "  tests: { match: [x] }\n", "rules.yaml:4:10: tests need match or "
+	    "words");
+}
+
+static char *
+key_of(const struct ruleset *rs, const char *const *kv, size_t n)
+{
+	struct entry	 e;
+	char		*k;
+
+	make_entry(&e, kv, n);
+	k = ratelimit_key(rs->rules[0].limit, rs->rules[0].name, &e);
+	entry_free(&e);
+	return k;
+}
+#define KEY(rs, ...)	key_of((rs), (const char *const []){ __VA_ARGS__ }, \
+    sizeof((const char *const []){ __VA_ARGS__ }) / sizeof(char *))
+
+static void
+test_keys(void **state)
+{
+	struct ruleset	*rs;
+	char		*k1, *k2;
+
+	rs = load_ok("- name: flood\n  rate_limit: { key: [author, thread], "
+	    "max: 5, per: 60s }\n  action: flag\n");
+	assert_int_equal(rs->rules[0].limit->max, 5);
+	assert_int_equal(rs->rules[0].limit->per_ms, 60000);
+	k1 = KEY(rs, "author=alice", "thread=a42");
+	assert_string_equal(k1, "flood:5:alice3:a42");
+	free(k1);
+	/* Lengths keep ("ab", "c") and ("a", "bc") apart. */
+	k1 = KEY(rs, "author=ab", "thread=c");
+	k2 = KEY(rs, "author=a", "thread=bc");
+	assert_string_not_equal(k1, k2);
+	free(k1);
+	free(k2);
+	/* A missing key field: the comment does not count. */
+	assert_null(KEY(rs, "author=alice"));
+	/* Long or odd values are hashed: bounded and printable. */
+	k1 = KEY(rs, "author=a name with spaces", "thread=x");
+	assert_int_equal(strlen(k1), strlen("flood:#:") + 32);
+	assert_non_null(strstr(k1, "flood:#:"));
+	free(k1);
+	ruleset_free(rs);
+
+	rs = load_ok("- name: dup\n  rate_limit: { key: text, max: 3, per: 10m }\n"
+	    "  action: flag\n");
+	assert_int_equal(rs->rules[0].limit->per_ms, 600000);
+	k1 = KEY(rs, "text=Sign the PETITION!!!");
+	k2 = KEY(rs, "text=sign   the petition");
+	assert_string_equal(k1, k2);
+	assert_int_equal(strlen(k1), strlen("dup:#:") + 32);
+	free(k2);
+	k2 = KEY(rs, "text=sign the petitions");
+	assert_string_not_equal(k1, k2);
+	free(k1);
+	free(k2);
+	assert_null(KEY(rs, "text=!!! 😀"));
+	ruleset_free(rs);
+}
+
+/* The engine lists the checks; final rules do not stop the counting. */
+static void
+test_decision_checks(void **state)
+{
+	struct rules_options	 o;
+	struct matcher		*m;
+	struct ruleset		*rs;
+	struct entry		 e;
+	struct decision		 d;
+	const char *const	 staff[] = { "id=1", "text=hello", "author=staff-a" };
+	const char *const	 anon[] = { "id=1", "text=hello" };
+
+	rs = load_ok(
+	    "- name: trusted\n  when: { author: '^staff-' }\n  action: approve\n"
+	    "  final: true\n"
+	    "- name: flood\n  rate_limit: { key: author, max: 5, per: 60s }\n"
+	    "  action: flag\n"
+	    "- name: links\n  match: 'http'\n"
+	    "  rate_limit: { key: author, max: 1, per: 1h }\n  action: flag\n");
+	rules_options_default(&o);
+	m = matcher_new(&o);
+	make_entry(&e, staff, 3);
+	decide(m, rs, &e, ACTION_APPROVE, &d);
+	assert_int_equal(d.action, ACTION_APPROVE);
+	assert_true(d.final);
+	assert_int_equal(d.order, 0);
+	assert_string_equal(d.rules, "trusted");
+	assert_int_equal(d.nchecks, 1);		/* flood; links: no match */
+	assert_string_equal(d.checks[0].rule->name, "flood");
+	assert_string_equal(d.checks[0].key, "flood:7:staff-a");
+	decision_free(&d);
+	entry_free(&e);
+
+	make_entry(&e, anon, 2);	/* no author: no check */
+	decide(m, rs, &e, ACTION_APPROVE, &d);
+	assert_false(d.final);
+	assert_int_equal(d.order, SIZE_MAX);
+	assert_int_equal(d.nchecks, 0);
+	decision_free(&d);
+	entry_free(&e);
+	matcher_free(m);
+	ruleset_free(rs);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_numeric),
+		cmocka_unit_test(test_strings_and_regex),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_keys),
+		cmocka_unit_test(test_decision_checks),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
