@@ -46,7 +46,7 @@ normalize_text(const char *s, size_t len, size_t *outlen)
 	char		*clean, *out;
 	size_t		 clen, flen = 0, i = 0, n = 0;
 	ucs4_t		 uc;
-	int		 k, space = 0;
+	int		 k;
 
 	clean = valid_utf8(s, len, &clen);
 	folded = u8_casefold((const uint8_t *)clean, clen, NULL, UNINORM_NFKC,
@@ -57,15 +57,10 @@ normalize_text(const char *s, size_t len, size_t *outlen)
 	out = xmalloc(flen + 1);
 	while (i < flen) {
 		k = u8_mbtouc(&uc, folded + i, flen - i);
-		if (uc_is_property_white_space(uc)) {
-			space = n > 0;
-		} else if (!uc_is_general_category(uc, UC_CATEGORY_P) &&
-		    !uc_is_general_category(uc, UC_CATEGORY_S) &&
-		    !uc_is_general_category(uc, UC_CATEGORY_Cc) &&
-		    !uc_is_general_category(uc, UC_CATEGORY_Cf)) {
-			if (space)
-				out[n++] = ' ';
-			space = 0;
+		/* Letters, digits and marks stay; Z (space), P, S, C go. */
+		if (uc_is_general_category(uc, UC_CATEGORY_L) ||
+		    uc_is_general_category(uc, UC_CATEGORY_N) ||
+		    uc_is_general_category(uc, UC_CATEGORY_M)) {
 			memcpy(out + n, folded + i, (size_t)k);
 			n += (size_t)k;
 		}

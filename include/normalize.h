@@ -5,10 +5,11 @@
 
 /*
  * Folds a text for duplicate detection: invalid UTF-8 bytes dropped,
- * Unicode compatibility normalisation (NFKC) and case folding, punctuation
- * and symbols removed, every run of white space made one space, none at
- * the ends. "Sign the PETITION!!!  now" and "sign the petition now" fold
- * alike. Returns an allocated string; *len is its length.
+ * Unicode compatibility normalisation (NFKC) and case folding, then only
+ * letters, digits and combining marks kept: white space, punctuation,
+ * symbols (emoji) and control characters all go. "Sign the PETITION!!!
+ * now", "sign the petition now" and "sign-the-petition now" fold alike,
+ * to "signthepetitionnow". Returns an allocated string; *len its length.
  */
 char	*normalize_text(const char *, size_t, size_t *);
 

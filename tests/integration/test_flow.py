@@ -37,7 +37,7 @@ class FlowTest(harness.TestCase):
             else:
                 text = "%s (#%d)" % (BENIGN[i % len(BENIGN)], i)
                 expect[cid] = ("approve", "")
-            comments.append({"id": cid, "author": "user%d" % (i % 97),
+            comments.append({"id": cid, "author": "user%d" % i,
                              "thread": "a42", "text": text})
         sids = harness.push(self.r, comments)
         d = self.daemon()
