@@ -3,6 +3,7 @@
 
 import os
 import signal
+import subprocess
 import sys
 import time
 
@@ -224,6 +225,34 @@ class RateLimitTest(harness.TestCase):
         self.assertEqual(sum(o["decision"] == "approve" for o in out), 5)
         self.assertEqual([o["id"] for o in out if o["decision"] ==
                           "approve"], ["k0", "k1", "k2", "k3", "k4"])
+
+    def test_explain_reads_windows(self):
+        rules = self.rules()
+        for i in range(3):
+            self.r.xadd(IN, {"id": "e%d" % i, "author": "alice",
+                             "text": "note %d" % i})
+        d = self.daemon(rules=rules)
+        self.assertTrue(harness.wait_decided(self.r, 3, daemon=d))
+        self.assertEqual(d.stop(), 0)
+        key = "moderatord:rl:flood:5:alice"
+        before = self.r.zrange(key, 0, -1)
+        p = subprocess.run([harness.MODERATORD, "--explain", "-r", rules,
+                            "--redis", self.redis.sock, "author=alice"],
+                           input=b"hello again", capture_output=True,
+                           timeout=30)
+        out = p.stdout.decode()
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertRegex(out, r"rate limit: flood \(flag, max 2 per 60000ms\) "
+                         r".*: counts this comment under author=alice; 3 in "
+                         r"the window now, over the limit with this one")
+        self.assertIn("rate limit: copy-paste", out)
+        self.assertIn("does not apply (conditions not met)", out)
+        # Read, not counted.
+        self.assertEqual(self.r.zrange(key, 0, -1), before)
+        p = subprocess.run([harness.MODERATORD, "--explain", "-r", rules,
+                            "--redis", self.redis.sock, "author=carol"],
+                           input=b"first", capture_output=True, timeout=30)
+        self.assertIn("0 in the window now, within it", p.stdout.decode())
 
     def test_many_authors_bounded(self):
         n = 100000
