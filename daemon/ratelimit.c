@@ -141,7 +141,8 @@ append(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
 
 /*
  * The key that comment e counts under for the rule named rule, without the
- * configured prefix; NULL if e lacks a key field or its text folds to
+ * configured prefix; NULL if e lacks a key field (or has it empty), or its
+ * text folds to
  * nothing (a comment of only emoji or punctuation is not a duplicate of
  * every other such comment). The caller frees the key.
  */
@@ -157,7 +158,9 @@ ratelimit_key(const struct rate_limit *rl, const char *rule,
 	int			 hash = 0;
 
 	for (i = 0; i < rl->nfields; i++) {
-		if ((f = entry_get(e, rl->fields[i])) == NULL)
+		/* Empty is missing: anonymous comments do not share a window. */
+		if ((f = entry_get(e, rl->fields[i])) == NULL ||
+		    f->value_len == 0)
 			goto none;
 		if (strcmp(rl->fields[i], "text") == 0) {
 			norm = normalize_text(f->value, f->value_len, &nlen);

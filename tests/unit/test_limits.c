@@ -207,8 +207,9 @@ test_keys(void **state)
 	assert_string_not_equal(k1, k2);
 	free(k1);
 	free(k2);
-	/* A missing key field: the comment does not count. */
+	/* A missing or empty key field: the comment does not count. */
 	assert_null(KEY(rs, "author=alice"));
+	assert_null(KEY(rs, "author=", "thread=a42"));
 	/* Long or odd values are hashed: bounded and printable. */
 	k1 = KEY(rs, "author=a name with spaces", "thread=x");
 	assert_int_equal(strlen(k1), strlen("flood:#:") + 32);
