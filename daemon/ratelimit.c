@@ -142,9 +142,8 @@ append(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
 /*
  * The key that comment e counts under for the rule named rule, without the
  * configured prefix; NULL if e lacks a key field (or has it empty), or its
- * text folds to
- * nothing (a comment of only emoji or punctuation is not a duplicate of
- * every other such comment). The caller frees the key.
+ * text folds to nothing (a comment of only emoji or punctuation is not a
+ * duplicate of every other such comment). The caller frees the key.
  */
 char *
 ratelimit_key(const struct rate_limit *rl, const char *rule,
