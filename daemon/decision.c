@@ -119,6 +119,14 @@ decide(struct matcher *m, const struct ruleset *rs, const struct entry *e,
 			if (res == MATCH_NONE)
 				continue;
 			if (res == MATCH_ERROR) {
+				/*
+				 * Once a final rule decided, a rate limit that
+				 * cannot run changes nothing; a final rule that
+				 * could not run before it still flags: it might
+				 * have rejected.
+				 */
+				if (pass == 1 && d->final)
+					continue;
 				d->errors++;
 				if (failed == NULL)
 					failed = r;
@@ -142,9 +150,7 @@ decide(struct matcher *m, const struct ruleset *rs, const struct entry *e,
 		}
 	}
 	d->order = decider != NULL ? decider->index : SIZE_MAX;
-	/* The final rule decides alone: errors elsewhere do not matter. */
-	if (d->final)
-		failed = NULL;
+
 	if (decider != NULL)
 		d->action = decider->action;
 	if (failed != NULL && d->action < ACTION_FLAG) {

@@ -129,6 +129,45 @@ test_final(void **state)
 	    "", "trusted"), ACTION_APPROVE);
 }
 
+/* A final rule that cannot run flags the comment, even if a later one decides. */
+static void
+test_final_after_error(void **state)
+{
+	struct rules_options	 o;
+	struct matcher		*m;
+	struct ruleset		*rs;
+	struct diag		 dg;
+	struct entry_limits	 lim;
+	struct entry		 e;
+	struct decision		 d;
+	char			 text[3000];
+	struct bytes		 kv[4] = { { "id", 2 }, { "c", 1 },
+				    { "text", 4 }, { text, sizeof text } };
+
+	memset(text, 'a', sizeof text);
+	text[sizeof text - 1] = '!';
+	diag_init(&dg);
+	rs = test_load("- name: slow\n  match: '(a+)+$'\n  action: reject\n"
+	    "  final: true\n- name: ok\n  match: 'a!'\n  action: approve\n"
+	    "  final: true\n", &dg);
+	assert_non_null(rs);
+	rules_options_default(&o);
+	o.match_limit = 10000;
+	m = matcher_new(&o);
+	entry_limits_default(&lim);
+	entry_init(&e, (struct bytes){ "1-0", 3 }, kv, 2, &lim);
+	decide(m, rs, &e, ACTION_APPROVE, &d);
+	assert_int_equal(d.action, ACTION_FLAG);
+	assert_true(d.final);
+	assert_string_equal(d.rules, "slow,ok");
+	assert_string_equal(d.reason, "rule error: slow could not run");
+	decision_free(&d);
+	entry_free(&e);
+	matcher_free(m);
+	ruleset_free(rs);
+	diag_free(&dg);
+}
+
 static void
 test_shadow(void **state)
 {
@@ -234,6 +273,7 @@ main(void)
 		cmocka_unit_test(test_no_match),
 		cmocka_unit_test(test_most_severe_wins),
 		cmocka_unit_test(test_final),
+		cmocka_unit_test(test_final_after_error),
 		cmocka_unit_test(test_shadow),
 		cmocka_unit_test(test_default_action),
 		cmocka_unit_test(test_malformed_and_too_long),
