@@ -10,11 +10,13 @@
 -- ARGV: group, consumer, output maxlen, key expiry slack (ms), number of
 --   rate-limit rules, then per rule: name, action (0 approve, 1 flag,
 --   2 reject), shadow (0/1), max, per (ms), reason, rule order; then per
---   entry: stream id, comment id, action, order of the deciding rule,
---   rules, shadow, reason, final (0/1), number of checks, and that many
---   rule numbers (1-based, into the list above).
--- Returns per entry {1, decision, rules, shadow, reason} if written, {0}
--- if not pending any more.
+--   entry: stream id, comment id, decision, rules, shadow, reason, number
+--   of checks n, and if n > 0: order of the deciding rule, final (0/1),
+--   and n rule numbers (1-based, into the list above).
+-- Returns per entry 1 if written as given, {decision, rules, shadow,
+-- reason} if written as changed by its rate limits, 0 if not pending any
+-- more. The common case (no checks, no change) costs what it did before
+-- rate limits existed.
 --
 -- A window: a sorted set of entry ids scored by their millisecond time.
 -- A comment is over the limit when more than max counted comments lie in
@@ -23,6 +25,7 @@
 -- kept: enough to answer exactly, so a key holds O(max) whatever the load.
 
 local names = { [0] = 'approve', 'flag', 'reject' }
+local rank = { approve = 0, flag = 1, reject = 2 }
 local group, consumer, maxlen = ARGV[1], ARGV[2], ARGV[3]
 local slack = tonumber(ARGV[4])
 local limits = {}
@@ -35,50 +38,70 @@ for d = 1, tonumber(ARGV[5]) do
   a = a + 7
 end
 
+local k = 3	-- the next rate-limit key in KEYS
+
 local function append(list, name)
   if list == '' then return name end
   return list .. ',' .. name
 end
 
-local out = {}
-local k = 3
-while a <= #ARGV do
-  local sid, id = ARGV[a], ARGV[a + 1]
-  local action, order = tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3])
-  local rules, shadow, reason = ARGV[a + 4], ARGV[a + 5], ARGV[a + 6]
-  local final = ARGV[a + 7] == '1'
-  local n = tonumber(ARGV[a + 8])
-  a = a + 9
-  local p = redis.call('XPENDING', KEYS[1], group, sid, sid, 1, consumer)
-  if #p == 1 then
-    local t = tonumber(string.match(sid, '^(%d+)'))
-    for c = 0, n - 1 do
-      local l = limits[tonumber(ARGV[a + c])]
-      local key = KEYS[k + c]
-      redis.call('ZADD', key, t, sid)
-      local count = redis.call('ZCOUNT', key, '(' .. (t - l.per), '+inf')
-      redis.call('ZREMRANGEBYRANK', key, 0, -(l.max + 2))
-      redis.call('PEXPIRE', key, l.per + slack)
-      if count > l.max then
-        if l.shadow then
-          shadow = append(shadow, l.name)
-        elseif not final then
-          rules = append(rules, l.name)
-          if l.action > action or (l.action == action and l.order < order) then
-            action, order, reason = l.action, l.order, l.reason
-          end
+-- Counts entry sid at time t under the n checks from ARGV[a], KEYS[k];
+-- returns the decision as the exceeded limits leave it, and whether they
+-- changed it.
+local function count(sid, t, n, decision, rules, shadow, reason)
+  local order, final = tonumber(ARGV[a]), ARGV[a + 1] == '1'
+  local action, changed = rank[decision], false
+  for c = 0, n - 1 do
+    local l = limits[tonumber(ARGV[a + 2 + c])]
+    local key = KEYS[k + c]
+    redis.call('ZADD', key, t, sid)
+    local inwindow = redis.call('ZCOUNT', key, '(' .. (t - l.per), '+inf')
+    redis.call('ZREMRANGEBYRANK', key, 0, -(l.max + 2))
+    redis.call('PEXPIRE', key, l.per + slack)
+    if inwindow > l.max then
+      if l.shadow then
+        shadow, changed = append(shadow, l.name), true
+      elseif not final then
+        rules, changed = append(rules, l.name), true
+        if l.action > action or (l.action == action and l.order < order) then
+          action, order, reason = l.action, l.order, l.reason
         end
       end
     end
+  end
+  return names[action], rules, shadow, reason, changed
+end
+
+local out = {}
+local nargs = #ARGV
+while a <= nargs do
+  local sid, id, decision = ARGV[a], ARGV[a + 1], ARGV[a + 2]
+  local rules, shadow, reason = ARGV[a + 3], ARGV[a + 4], ARGV[a + 5]
+  local n = tonumber(ARGV[a + 6])
+  local changed = false
+  a = a + 7
+  local p = redis.call('XPENDING', KEYS[1], group, sid, sid, 1, consumer)
+  if #p == 1 then
+    if n > 0 then
+      decision, rules, shadow, reason, changed = count(sid,
+        tonumber(string.match(sid, '^(%d+)')), n, decision, rules, shadow,
+        reason)
+    end
     redis.call('XADD', KEYS[2], 'MAXLEN', '~', maxlen, '*', 'id', id,
-      'decision', names[action], 'rules', rules, 'shadow', shadow,
+      'decision', decision, 'rules', rules, 'shadow', shadow,
       'reason', reason, 'entry', sid)
     redis.call('XACK', KEYS[1], group, sid)
-    out[#out + 1] = { 1, names[action], rules, shadow, reason }
+    if changed then
+      out[#out + 1] = { decision, rules, shadow, reason }
+    else
+      out[#out + 1] = 1
+    end
   else
-    out[#out + 1] = { 0 }
+    out[#out + 1] = 0
   end
-  a = a + n
-  k = k + n
+  if n > 0 then
+    a = a + 2 + n
+    k = k + n
+  end
 end
 return out

@@ -33,7 +33,7 @@
 #define STREAM_ID_MAX	64
 #define WRITE_RETRY_MS	1000
 #define DESC_ARGS	7	/* per rate-limit rule, see decide.lua */
-#define ENTRY_ARGS	9	/* per entry, before its checks */
+#define ENTRY_ARGS	9	/* per entry at most, before its checks */
 #define NO_ORDER	"1000000000"	/* no deciding rule: any rule wins ties */
 
 struct redis_io {
@@ -436,28 +436,40 @@ read_cb(redisAsyncContext *ac, void *r, void *priv)
 	daemon_maybe_exit(rio->dm);
 }
 
-/* A growing argv for redisAsyncCommandArgv; copies what it is given. */
+/*
+ * A growing argv for redisAsyncCommandArgv, which copies the arguments
+ * into its output buffer at once: most are borrowed from the batch, and
+ * only the numbers and keys made here are owned (and freed) by args.
+ */
 struct args {
-	char	**v;
-	size_t	 *len;
-	size_t	  n;
+	const char	**v;
+	size_t		 *len;
+	size_t		  n;
+	char		**owned;
+	size_t		  nowned;
 };
 
 static void
 arg(struct args *a, const char *s, size_t len)
 {
-	a->v[a->n] = xstrndup(s, len);
+	a->v[a->n] = s;
 	a->len[a->n++] = len;
+}
+
+static void
+arg_owned(struct args *a, char *s)
+{
+	a->owned[a->nowned++] = s;
+	arg(a, s, strlen(s));
 }
 
 static void
 argu(struct args *a, unsigned long long v)
 {
-	char	buf[32];
-	int	n;
+	char	*s;
 
-	n = snprintf(buf, sizeof buf, "%llu", v);
-	arg(a, buf, (size_t)n);
+	xasprintf(&s, "%llu", v);
+	arg_owned(a, s);
 }
 #define ARGS(a, s)	arg((a), (s), strlen(s))
 
@@ -480,7 +492,8 @@ send_write(struct redis_io *rio, struct batch *b)
 	    ENTRY_ARGS * b->n + b->nchecks;
 	a.v = xcalloc(total, sizeof *a.v);
 	a.len = xcalloc(total, sizeof *a.len);
-	a.n = 0;
+	a.owned = xcalloc(total, sizeof *a.owned);
+	a.n = a.nowned = 0;
 	ARGS(&a, b->eval ? "EVAL" : "EVALSHA");
 	ARGS(&a, b->eval ? decide_lua : rio->sha);
 	argu(&a, 2 + (unsigned long long)b->nchecks);
@@ -490,8 +503,7 @@ send_write(struct redis_io *rio, struct batch *b)
 		d = &b->items[i].decision;
 		for (j = 0; j < d->nchecks; j++) {
 			xasprintf(&key, "%s%s", c->rl_prefix, d->checks[j].key);
-			ARGS(&a, key);
-			free(key);
+			arg_owned(&a, key);
 		}
 	}
 	ARGS(&a, c->group);
@@ -517,34 +529,38 @@ send_write(struct redis_io *rio, struct batch *b)
 			arg(&a, it->entry.id->value, it->entry.id->value_len);
 		else
 			ARGS(&a, "");
-		argu(&a, (unsigned long long)d->action);
+		ARGS(&a, action_name(d->action));
+		ARGS(&a, d->rules);
+		ARGS(&a, d->shadow);
+		ARGS(&a, d->reason);
+		argu(&a, (unsigned long long)d->nchecks);
+		if (d->nchecks == 0)
+			continue;
 		if (d->order == SIZE_MAX)
 			ARGS(&a, NO_ORDER);
 		else
 			argu(&a, (unsigned long long)d->order);
-		ARGS(&a, d->rules);
-		ARGS(&a, d->shadow);
-		ARGS(&a, d->reason);
 		ARGS(&a, d->final ? "1" : "0");
-		argu(&a, (unsigned long long)d->nchecks);
 		for (j = 0; j < d->nchecks; j++)
 			argu(&a, 1 + (unsigned long long)d->checks[j].desc);
 	}
-	if (redisAsyncCommandArgv(rio->ac, write_cb, b, (int)a.n,
-	    (const char **)a.v, a.len) != REDIS_OK) {
+	if (redisAsyncCommandArgv(rio->ac, write_cb, b, (int)a.n, a.v,
+	    a.len) != REDIS_OK) {
 		batch_free(b);
 		fail(rio, "cannot queue the decisions: %s", rio->ac->errstr);
 	} else
 		rio->writes++;
-	for (i = 0; i < a.n; i++)
-		free(a.v[i]);
+	for (i = 0; i < a.nowned; i++)
+		free(a.owned[i]);
+	free(a.owned);
 	free(a.v);
 	free(a.len);
 }
 
 /*
- * Takes the decision the script settled for item it (rate limits
- * applied) from one element of its reply; 0 if it was written.
+ * Reads one element of the script's reply for item it: 1, written as
+ * decided here; {decision, rules, shadow, reason}, written as its rate
+ * limits changed it (now in the item too); anything else, not written.
  */
 static int
 settle(struct batch_item *it, const redisReply *r)
@@ -553,24 +569,22 @@ settle(struct batch_item *it, const redisReply *r)
 	enum action	 action;
 	size_t		 i;
 
-	if (r->type != REDIS_REPLY_ARRAY || r->elements < 1 ||
-	    r->element[0]->type != REDIS_REPLY_INTEGER ||
-	    r->element[0]->integer != 1)
+	if (r->type == REDIS_REPLY_INTEGER)
+		return r->integer == 1 ? 0 : -1;
+	if (r->type != REDIS_REPLY_ARRAY || r->elements != 4)
 		return -1;
-	if (r->elements != 5)
-		return -1;
-	for (i = 1; i < 5; i++)
+	for (i = 0; i < 4; i++)
 		if (r->element[i]->type != REDIS_REPLY_STRING)
 			return -1;
-	if (action_parse(r->element[1]->str, &action) != 0)
+	if (action_parse(r->element[0]->str, &action) != 0)
 		return -1;
 	d->action = action;
 	free(d->rules);
-	d->rules = xstrndup(r->element[2]->str, r->element[2]->len);
+	d->rules = xstrndup(r->element[1]->str, r->element[1]->len);
 	free(d->shadow);
-	d->shadow = xstrndup(r->element[3]->str, r->element[3]->len);
+	d->shadow = xstrndup(r->element[2]->str, r->element[2]->len);
 	free(d->reason);
-	d->reason = xstrndup(r->element[4]->str, r->element[4]->len);
+	d->reason = xstrndup(r->element[3]->str, r->element[3]->len);
 	return 0;
 }
 
