@@ -7,6 +7,11 @@ socket, no persistence); the median is reported, with the ratio to the
 baseline (a single rule that never matches) measured in the same run.
 
     bench/throughput.py [--comments 100000] [--runs 3] [--binary PATH]
+                        [--compare OTHER_BINARY]
+
+With --compare, only the baseline rules run, with both binaries
+interleaved: for catching a regression of the Redis path between two
+builds (say, one built from an older commit with git worktree).
 """
 
 import argparse
@@ -90,6 +95,7 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--binary", default=os.path.join(ROOT, "build", "bench",
                                                      "moderatord"))
+    ap.add_argument("--compare", metavar="OTHER_BINARY")
     args = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="moderatord-bench.")
     try:
@@ -103,26 +109,31 @@ def main():
         shutil.copytree(os.path.join(ROOT, "rules"), no_limits,
                         ignore=shutil.ignore_patterns("*floods.yaml", "*.md"))
         quiet = "log:\n  stdout_decisions: none\n"
+        b = args.binary
         configs = [
-            ("baseline: 1 rule, never matches", base_rules, quiet),
-            ("shipped rules, no rate limits", no_limits, quiet),
-            ("shipped rules with rate limits", os.path.join(ROOT, "rules"),
-             quiet),
-            ("shipped rules with rate limits, no JIT",
+            ("baseline: 1 rule, never matches", b, base_rules, quiet),
+            ("shipped rules, no rate limits", b, no_limits, quiet),
+            ("shipped rules with rate limits", b,
+             os.path.join(ROOT, "rules"), quiet),
+            ("shipped rules with rate limits, no JIT", b,
              os.path.join(ROOT, "rules"), quiet + "rules:\n  jit: false\n"),
         ]
+        if args.compare:
+            configs = [("baseline rules, --binary", b, base_rules, quiet),
+                       ("baseline rules, --compare", args.compare,
+                        base_rules, quiet)]
         comments = corpus(args.comments)
         results = {}
         # Interleave the configurations so drift hits them alike.
         for run in range(args.runs):
-            for name, rules, conf in configs:
-                rate = one_run(args.binary, rules, conf, comments, tmp)
+            for name, binary, rules, conf in configs:
+                rate = one_run(binary, rules, conf, comments, tmp)
                 results.setdefault(name, []).append(rate)
                 print("run %d  %-40s %9.0f comments/s" % (run + 1, name, rate),
                       flush=True)
         base = statistics.median(results[configs[0][0]])
         print("\n%d comments, median of %d runs:" % (args.comments, args.runs))
-        for name, _, _ in configs:
+        for name, _, _, _ in configs:
             m = statistics.median(results[name])
             print("  %-40s %9.0f comments/s  (%.2f x baseline)"
                   % (name, m, m / base))
