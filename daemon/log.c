@@ -15,7 +15,9 @@
 #include "log.h"
 #include "xmalloc.h"
 
-static const char *const level_names[] = { "error", "warning", "info", "debug" };
+static const char *const level_names[] = {
+	"error", "warning", "info", "debug"
+};
 
 static void	vlog(struct logger *, enum log_level, int, const char *,
 		    va_list) __attribute__((format(printf, 4, 0)));

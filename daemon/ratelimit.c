@@ -24,21 +24,6 @@
 
 static const char *const rl_keys[] = { "key", "max", "per", NULL };
 
-static yaml_node_t *
-find(struct yfile *yf, yaml_node_t *map, const char *key)
-{
-	yaml_node_pair_t	*p;
-	const char		*k;
-
-	for (p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
-	    p++) {
-		k = yfile_scalar(yfile_node(yf, p->key));
-		if (k != NULL && strcmp(k, key) == 0)
-			return yfile_node(yf, p->value);
-	}
-	return NULL;
-}
-
 static int
 add_field(struct diag *d, struct yfile *yf, yaml_node_t *n,
     struct rate_limit *rl)
@@ -79,7 +64,7 @@ ratelimit_parse(struct diag *d, struct yfile *yf, yaml_node_t *n,
 			return -1;
 		rc = -1;
 	}
-	if ((v = find(yf, n, "key")) == NULL) {
+	if ((v = yfile_find(yf, n, "key")) == NULL) {
 		yfile_error(d, yf, n, "rate_limit needs a key: a field, such as "
 		    "author, or a list of fields");
 		rc = -1;
@@ -95,13 +80,13 @@ ratelimit_parse(struct diag *d, struct yfile *yf, yaml_node_t *n,
 	} else if (add_field(d, yf, v, rl) != 0)
 		rc = -1;
 
-	if ((v = find(yf, n, "max")) == NULL) {
+	if ((v = yfile_find(yf, n, "max")) == NULL) {
 		yfile_error(d, yf, n, "rate_limit needs max: how many comments "
 		    "are allowed per window");
 		rc = -1;
 	} else if (yfile_uint(d, yf, v, 0, RATELIMIT_MAX_MAX, &rl->max) != 0)
 		rc = -1;
-	if ((v = find(yf, n, "per")) == NULL) {
+	if ((v = yfile_find(yf, n, "per")) == NULL) {
 		yfile_error(d, yf, n, "rate_limit needs per: the window, such "
 		    "as 60s or 10m");
 		rc = -1;

@@ -41,7 +41,6 @@ static int	 check_name(struct loader *, yaml_node_t *);
 static void	 load_rule(struct loader *, yaml_node_t *);
 static void	 load_file(struct loader *, const char *);
 static void	 rule_clear(struct rule *);
-static yaml_node_t *find_key(struct yfile *, yaml_node_t *, const char *);
 
 const char *
 action_name(enum action a)
@@ -78,21 +77,6 @@ rules_options_default(struct rules_options *o)
 	o->match_limit = RULES_DEFAULT_MATCH_LIMIT;
 	o->depth_limit = RULES_DEFAULT_DEPTH_LIMIT;
 	o->jit_stack_max = RULES_DEFAULT_JIT_STACK;
-}
-
-static yaml_node_t *
-find_key(struct yfile *yf, yaml_node_t *map, const char *key)
-{
-	yaml_node_pair_t	*p;
-	const char		*k;
-
-	for (p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
-	    p++) {
-		k = yfile_scalar(yfile_node(yf, p->key));
-		if (k != NULL && strcmp(k, key) == 0)
-			return yfile_node(yf, p->value);
-	}
-	return NULL;
 }
 
 static int
@@ -145,7 +129,7 @@ load_examples(struct loader *l, struct rule *r, yaml_node_t *n)
 	if (yfile_mapping_check(l->d, l->yf, n, test_keys, "tests") != 0)
 		return -1;
 	for (must = 1; must >= 0; must--) {
-		list = find_key(l->yf, n, must ? "match" : "no_match");
+		list = yfile_find(l->yf, n, must ? "match" : "no_match");
 		if (list == NULL)
 			continue;
 		if (list->type != YAML_SEQUENCE_NODE) {
@@ -223,7 +207,7 @@ load_rule(struct loader *l, yaml_node_t *n)
 	r.file = l->file;
 	r.line = yfile_line(n);
 
-	if ((v = find_key(l->yf, n, "name")) == NULL) {
+	if ((v = yfile_find(l->yf, n, "name")) == NULL) {
 		yfile_error(l->d, l->yf, n, "rule has no name");
 		bad = 1;
 	} else if (yfile_want_scalar(l->d, l->yf, v, "name") != 0 ||
@@ -232,14 +216,14 @@ load_rule(struct loader *l, yaml_node_t *n)
 	else
 		r.name = xstrdup(yfile_scalar(v));
 
-	if ((v = find_key(l->yf, n, "caseless")) != NULL &&
+	if ((v = yfile_find(l->yf, n, "caseless")) != NULL &&
 	    yfile_bool(l->d, l->yf, v, &caseless) != 0)
 		bad = 1;
 
-	match = find_key(l->yf, n, "match");
-	words = find_key(l->yf, n, "words");
-	when = find_key(l->yf, n, "when");
-	limit = find_key(l->yf, n, "rate_limit");
+	match = yfile_find(l->yf, n, "match");
+	words = yfile_find(l->yf, n, "words");
+	when = yfile_find(l->yf, n, "when");
+	limit = yfile_find(l->yf, n, "rate_limit");
 	if (match != NULL && words != NULL) {
 		yfile_error(l->d, l->yf, words, "a rule has match or words, "
 		    "not both");
@@ -265,12 +249,12 @@ load_rule(struct loader *l, yaml_node_t *n)
 			bad = 1;
 	}
 
-	if ((v = find_key(l->yf, n, "except")) != NULL &&
+	if ((v = yfile_find(l->yf, n, "except")) != NULL &&
 	    load_except(l, &r, v, caseless) != 0)
 		bad = 1;
 
 	r.field = xstrdup("text");
-	if ((v = find_key(l->yf, n, "field")) != NULL) {
+	if ((v = yfile_find(l->yf, n, "field")) != NULL) {
 		if (yfile_want_scalar(l->d, l->yf, v, "field") != 0)
 			bad = 1;
 		else if (v->data.scalar.length == 0) {
@@ -282,7 +266,7 @@ load_rule(struct loader *l, yaml_node_t *n)
 		}
 	}
 
-	if ((v = find_key(l->yf, n, "action")) == NULL) {
+	if ((v = yfile_find(l->yf, n, "action")) == NULL) {
 		yfile_error(l->d, l->yf, n, "rule %s has no action (approve, "
 		    "flag or reject)", r.name ? r.name : "without a name");
 		bad = 1;
@@ -294,16 +278,16 @@ load_rule(struct loader *l, yaml_node_t *n)
 		bad = 1;
 	}
 
-	if ((v = find_key(l->yf, n, "reason")) != NULL) {
+	if ((v = yfile_find(l->yf, n, "reason")) != NULL) {
 		if (yfile_want_scalar(l->d, l->yf, v, "reason") != 0)
 			bad = 1;
 		else
 			r.reason = xstrdup(yfile_scalar(v));
 	}
-	if ((v = find_key(l->yf, n, "final")) != NULL &&
+	if ((v = yfile_find(l->yf, n, "final")) != NULL &&
 	    yfile_bool(l->d, l->yf, v, &r.final) != 0)
 		bad = 1;
-	if ((v = find_key(l->yf, n, "mode")) != NULL) {
+	if ((v = yfile_find(l->yf, n, "mode")) != NULL) {
 		s = yfile_scalar(v);
 		if (s != NULL && strcmp(s, "shadow") == 0)
 			r.shadow = 1;
@@ -314,11 +298,11 @@ load_rule(struct loader *l, yaml_node_t *n)
 		}
 	}
 	if (r.final && limit != NULL) {
-		yfile_error(l->d, l->yf, find_key(l->yf, n, "final"), "a "
+		yfile_error(l->d, l->yf, yfile_find(l->yf, n, "final"), "a "
 		    "rate_limit rule cannot be final");
 		bad = 1;
 	}
-	if ((v = find_key(l->yf, n, "tests")) != NULL) {
+	if ((v = yfile_find(l->yf, n, "tests")) != NULL) {
 		if (match == NULL && words == NULL) {
 			yfile_error(l->d, l->yf, v, "tests need match or words: "
 			    "they are texts to match");

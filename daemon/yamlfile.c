@@ -339,6 +339,24 @@ bad:
 	return -1;
 }
 
+/* The value of key in mapping map, or NULL. */
+yaml_node_t *
+yfile_find(struct yfile *yf, yaml_node_t *map, const char *key)
+{
+	yaml_node_pair_t	*p;
+	const char		*k;
+
+	if (map->type != YAML_MAPPING_NODE)
+		return NULL;
+	for (p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+	    p++) {
+		k = yfile_scalar(yfile_node(yf, p->key));
+		if (k != NULL && strcmp(k, key) == 0)
+			return yfile_node(yf, p->value);
+	}
+	return NULL;
+}
+
 /*
  * Checks that n is a mapping whose keys are distinct scalars from allowed
  * (a NULL-terminated list). Reports every bad key; -1 if any.

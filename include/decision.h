@@ -15,9 +15,10 @@ struct rl_check {
 };
 
 /*
- * The outcome for one comment before its rate limits are known. Strings are owned by the decision; hits
- * borrow rules from the ruleset, so they go stale when it is freed:
- * keep only the strings past a reload.
+ * The outcome for one comment before its rate limits are known (the decide
+ * script settles those). Strings are owned by the decision; hits and
+ * checks borrow rules from the ruleset, so they go stale when it is
+ * freed: keep only the strings past a reload.
  */
 struct decision {
 	enum action	 action;

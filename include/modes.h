@@ -3,7 +3,7 @@
 
 #include "config.h"
 
-/* The command-line modes besides running the daemon; each returns an exit code. */
+/* The modes besides running the daemon; each returns an exit code. */
 int	check_main(const struct config *);
 int	explain_main(const struct config *, int, char **, int);
 struct ruleset *load_checked_rules(const struct config *, struct diag *);

@@ -7,7 +7,7 @@
 #include "entry.h"
 #include "log.h"
 
-/* The moderation log: one JSON line per decision, written once it is durable. */
+/* The moderation log: a JSON line per decision, written once it is durable. */
 void	modlog_decision(struct logger *, const struct entry *,
 	    const struct decision *, uint64_t);
 

@@ -44,6 +44,7 @@ int		 yfile_uint(struct diag *, const struct yfile *,
 		    const yaml_node_t *, uint64_t, uint64_t, uint64_t *);
 int		 yfile_duration_ms(struct diag *, const struct yfile *,
 		    const yaml_node_t *, uint64_t, uint64_t, uint64_t *);
+yaml_node_t	*yfile_find(struct yfile *, yaml_node_t *, const char *);
 int		 yfile_mapping_check(struct diag *, struct yfile *,
 		    yaml_node_t *, const char *const *, const char *);
 

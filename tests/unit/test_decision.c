@@ -129,45 +129,6 @@ test_final(void **state)
 	    "", "trusted"), ACTION_APPROVE);
 }
 
-/* A final rule that cannot run flags the comment, even if a later one decides. */
-static void
-test_final_after_error(void **state)
-{
-	struct rules_options	 o;
-	struct matcher		*m;
-	struct ruleset		*rs;
-	struct diag		 dg;
-	struct entry_limits	 lim;
-	struct entry		 e;
-	struct decision		 d;
-	char			 text[3000];
-	struct bytes		 kv[4] = { { "id", 2 }, { "c", 1 },
-				    { "text", 4 }, { text, sizeof text } };
-
-	memset(text, 'a', sizeof text);
-	text[sizeof text - 1] = '!';
-	diag_init(&dg);
-	rs = test_load("- name: slow\n  match: '(a+)+$'\n  action: reject\n"
-	    "  final: true\n- name: ok\n  match: 'a!'\n  action: approve\n"
-	    "  final: true\n", &dg);
-	assert_non_null(rs);
-	rules_options_default(&o);
-	o.match_limit = 10000;
-	m = matcher_new(&o);
-	entry_limits_default(&lim);
-	entry_init(&e, (struct bytes){ "1-0", 3 }, kv, 2, &lim);
-	decide(m, rs, &e, ACTION_APPROVE, &d);
-	assert_int_equal(d.action, ACTION_FLAG);
-	assert_true(d.final);
-	assert_string_equal(d.rules, "slow,ok");
-	assert_string_equal(d.reason, "rule error: slow could not run");
-	decision_free(&d);
-	entry_free(&e);
-	matcher_free(m);
-	ruleset_free(rs);
-	diag_free(&dg);
-}
-
 static void
 test_shadow(void **state)
 {
@@ -228,14 +189,17 @@ test_malformed_and_too_long(void **state)
 	entry_free(&e);
 }
 
-/* A rule that cannot run flags the comment and is named: fail safe. */
+/*
+ * Decides a 3,000-byte "aaa...a!" text with the rules in yaml and a match limit
+ * low enough for '(a+)+$' to hit it, and checks the outcome.
+ */
 static void
-test_rule_error_flags(void **state)
+check_pathological(const char *yaml, enum action action,
+    const char *rules, const char *reason)
 {
 	struct rules_options	 o;
 	struct matcher		*m;
 	struct ruleset		*rs;
-	struct diag		 dg;
 	struct entry_limits	 lim;
 	struct entry		 e;
 	struct decision		 d;
@@ -245,25 +209,40 @@ test_rule_error_flags(void **state)
 
 	memset(text, 'a', sizeof text);
 	text[sizeof text - 1] = '!';
-	diag_init(&dg);
-	rs = test_load("- name: slow\n  match: '(a+)+$'\n  action: approve\n"
-	    "- name: ok\n  match: 'a!'\n  action: approve\n", &dg);
-	assert_non_null(rs);
+	rs = test_load_ok(yaml);
 	rules_options_default(&o);
 	o.match_limit = 10000;
 	m = matcher_new(&o);
 	entry_limits_default(&lim);
 	entry_init(&e, (struct bytes){ "1-0", 3 }, kv, 2, &lim);
 	decide(m, rs, &e, ACTION_APPROVE, &d);
-	assert_int_equal(d.action, ACTION_FLAG);
+	assert_int_equal(d.action, action);
 	assert_int_equal(d.errors, 1);
-	assert_string_equal(d.rules, "slow,ok");
-	assert_string_equal(d.reason, "rule error: slow could not run");
+	assert_string_equal(d.rules, rules);
+	assert_string_equal(d.reason, reason);
 	decision_free(&d);
 	entry_free(&e);
 	matcher_free(m);
 	ruleset_free(rs);
-	diag_free(&dg);
+}
+
+/* A rule that cannot run flags the comment and is named: fail safe. */
+static void
+test_rule_error_flags(void **state)
+{
+	check_pathological("- name: slow\n  match: '(a+)+$'\n  action: approve\n"
+	    "- name: ok\n  match: 'a!'\n  action: approve\n", ACTION_FLAG,
+	    "slow,ok", "rule error: slow could not run");
+}
+
+/* A final rule that cannot run flags the comment, though a later one decides. */
+static void
+test_final_after_error(void **state)
+{
+	check_pathological("- name: slow\n  match: '(a+)+$'\n  action: reject\n"
+	    "  final: true\n- name: ok\n  match: 'a!'\n  action: approve\n"
+	    "  final: true\n", ACTION_FLAG, "slow,ok",
+	    "rule error: slow could not run");
 }
 
 int

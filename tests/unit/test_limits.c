@@ -13,20 +13,6 @@
 
 #define B(s)	((struct bytes){ (s), strlen(s) })
 
-static struct ruleset *
-load_ok(const char *yaml)
-{
-	struct diag	 d;
-	struct ruleset	*rs;
-
-	diag_init(&d);
-	rs = test_load(yaml, &d);
-	if (rs == NULL)
-		fail_msg("%s", diag_first(&d));
-	diag_free(&d);
-	return rs;
-}
-
 static void
 expect_error(const char *yaml, const char *msg)
 {
@@ -90,7 +76,7 @@ test_numeric(void **state)
 {
 	struct ruleset	*rs;
 
-	rs = load_ok("- name: new\n  when: { age: '< 2', karma: '>= -5' }\n"
+	rs = test_load_ok("- name: new\n  when: { age: '< 2', karma: '>= -5' }\n"
 	    "  action: flag\n");
 	assert_int_equal(MEETS(rs, "id=1", "text=t", "age=1", "karma=0"), 1);
 	assert_int_equal(MEETS(rs, "id=1", "text=t", "age=1.99", "karma=-5"), 1);
@@ -105,7 +91,7 @@ test_numeric(void **state)
 	assert_int_equal(MEETS(rs, "id=1", "text=t", "age= 1 ", "karma=0"), 1);
 	ruleset_free(rs);
 
-	rs = load_ok("- name: eq\n  when: { n: '== 3', m: '!= 0', k: 7 }\n"
+	rs = test_load_ok("- name: eq\n  when: { n: '== 3', m: '!= 0', k: 7 }\n"
 	    "  action: flag\n");
 	assert_int_equal(MEETS(rs, "n=3.0", "m=1", "k=7"), 1);
 	assert_int_equal(MEETS(rs, "n=3", "m=0", "k=7"), 0);
@@ -119,7 +105,7 @@ test_strings_and_regex(void **state)
 {
 	struct ruleset	*rs;
 
-	rs = load_ok("- name: s\n  when: { author: '^(editor|staff-.*)$', "
+	rs = test_load_ok("- name: s\n  when: { author: '^(editor|staff-.*)$', "
 	    "thread: '== a42', lang: '!= en' }\n  action: approve\n");
 	assert_int_equal(MEETS(rs, "author=staff-jo", "thread=a42", "lang=fr"), 1);
 	assert_int_equal(MEETS(rs, "author=EDITOR", "thread=a42", "lang=fr"), 1);
@@ -131,7 +117,7 @@ test_strings_and_regex(void **state)
 	ruleset_free(rs);
 
 	/* when together with match: both must hold. */
-	rs = load_ok("- name: links\n  match: 'https?://'\n"
+	rs = test_load_ok("- name: links\n  match: 'https?://'\n"
 	    "  when: { author_age_days: '< 2' }\n  action: flag\n");
 	assert_int_equal(MEETS(rs, "text=see http://x", "author_age_days=1"), 1);
 	assert_int_equal(MEETS(rs, "text=see http://x", "author_age_days=9"), 0);
@@ -194,7 +180,7 @@ test_keys(void **state)
 	struct ruleset	*rs;
 	char		*k1, *k2;
 
-	rs = load_ok("- name: flood\n  rate_limit: { key: [author, thread], "
+	rs = test_load_ok("- name: flood\n  rate_limit: { key: [author, thread], "
 	    "max: 5, per: 60s }\n  action: flag\n");
 	assert_int_equal(rs->rules[0].limit->max, 5);
 	assert_int_equal(rs->rules[0].limit->per_ms, 60000);
@@ -217,7 +203,8 @@ test_keys(void **state)
 	free(k1);
 	ruleset_free(rs);
 
-	rs = load_ok("- name: dup\n  rate_limit: { key: text, max: 3, per: 10m }\n"
+	rs = test_load_ok("- name: dup\n"
+	    "  rate_limit: { key: text, max: 3, per: 10m }\n"
 	    "  action: flag\n");
 	assert_int_equal(rs->rules[0].limit->per_ms, 600000);
 	k1 = KEY(rs, "text=Sign the PETITION!!!");
@@ -245,7 +232,7 @@ test_decision_checks(void **state)
 	const char *const	 staff[] = { "id=1", "text=hello", "author=staff-a" };
 	const char *const	 anon[] = { "id=1", "text=hello" };
 
-	rs = load_ok(
+	rs = test_load_ok(
 	    "- name: trusted\n  when: { author: '^staff-' }\n  action: approve\n"
 	    "  final: true\n"
 	    "- name: flood\n  rate_limit: { key: author, max: 5, per: 60s }\n"

@@ -37,21 +37,6 @@ matches(struct ruleset *rs, const char *name, const char *text, size_t len)
 }
 #define M(rs, n, t)	matches((rs), (n), (t), strlen(t))
 
-/* Loads rules that must load. */
-static struct ruleset *
-load_ok(const char *yaml)
-{
-	struct diag	 d;
-	struct ruleset	*rs;
-
-	diag_init(&d);
-	rs = test_load(yaml, &d);
-	if (rs == NULL)
-		fail_msg("%s", diag_first(&d));
-	diag_free(&d);
-	return rs;
-}
-
 static void
 test_good_file(void **state)
 {
@@ -230,7 +215,7 @@ test_words_are_whole(void **state)
 {
 	struct ruleset	*rs;
 
-	rs = load_ok("- name: w\n  words: [cunt, ass, f*ck, kill yourself]\n"
+	rs = test_load_ok("- name: w\n  words: [cunt, ass, f*ck, kill yourself]\n"
 	    "  action: flag\n");
 	assert_int_equal(M(rs, "w", "Scunthorpe United"), MATCH_NONE);
 	assert_int_equal(M(rs, "w", "a classic assassin"), MATCH_NONE);
@@ -247,7 +232,7 @@ test_case_and_unicode(void **state)
 {
 	struct ruleset	*rs;
 
-	rs = load_ok(
+	rs = test_load_ok(
 	    "- name: ru\n  words: ['дурак']\n  action: flag\n"
 	    "- name: fr\n  match: '\\bécole\\b'\n  action: flag\n"
 	    "- name: cs\n  match: 'Exact'\n  caseless: false\n  action: flag\n");
@@ -267,7 +252,7 @@ test_invalid_utf8(void **state)
 	struct ruleset	*rs;
 	const char	 junk[] = "\xff\xfe buy \xc3 viagra \xed\xa0\x80 now\x00!";
 
-	rs = load_ok("- name: p\n  words: [viagra]\n  action: reject\n"
+	rs = test_load_ok("- name: p\n  words: [viagra]\n  action: reject\n"
 	    "- name: any\n  match: '.'\n  action: flag\n");
 	assert_int_equal(matches(rs, "p", junk, sizeof junk - 1), MATCH_HIT);
 	assert_int_equal(matches(rs, "any", "\xff\xff", 2), MATCH_NONE);
@@ -280,7 +265,7 @@ test_except(void **state)
 {
 	struct ruleset	*rs;
 
-	rs = load_ok("- name: p\n  match: viagra\n  except: 'trial'\n"
+	rs = test_load_ok("- name: p\n  match: viagra\n  except: 'trial'\n"
 	    "  action: reject\n");
 	assert_int_equal(M(rs, "p", "viagra"), MATCH_HIT);
 	assert_int_equal(M(rs, "p", "viagra trial"), MATCH_NONE);
@@ -295,7 +280,7 @@ test_examples(void **state)
 	struct matcher	*m = matcher();
 	size_t		 total;
 
-	rs = load_ok("- name: p\n  match: viagra\n  action: reject\n"
+	rs = test_load_ok("- name: p\n  match: viagra\n  action: reject\n"
 	    "  tests:\n    match: [viagra, cialis]\n"
 	    "    no_match: [aspirin, 'viagra!']\n");
 	diag_init(&d);

@@ -62,4 +62,19 @@ test_load(const char *yaml, struct diag *d)
 	test_rmdir(dir);
 	return rs;
 }
+/* Loads rules that must load; fails the test with the first error. */
+static inline struct ruleset *
+test_load_ok(const char *yaml)
+{
+	struct diag	 d;
+	struct ruleset	*rs;
+
+	diag_init(&d);
+	rs = test_load(yaml, &d);
+	if (rs == NULL)
+		fail_msg("%s", diag_first(&d));
+	diag_free(&d);
+	return rs;
+}
+
 #endif
