@@ -235,7 +235,7 @@ test_rule_error_flags(void **state)
 	    "slow,ok", "rule error: slow could not run");
 }
 
-/* A final rule that cannot run flags the comment, though a later one decides. */
+/* A final rule that cannot run still flags, though a later one decides. */
 static void
 test_final_after_error(void **state)
 {
