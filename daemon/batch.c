@@ -99,13 +99,12 @@ batch_decide(struct daemon *dm, struct batch *b)
 }
 
 /*
- * The decide script answered: written[i] is 1 where entry i was decided
- * and acknowledged (its decision as settled by the script is now in the
- * item), 0 where it was no longer pending for this consumer (another
- * consumer claimed and decided it).
+ * The decide script answered with each entry's fate; a written entry's
+ * decision, as the script settled it, is in its item.
  */
 void
-batch_logged(struct daemon *dm, const struct batch *b, const int *written)
+batch_logged(struct daemon *dm, const struct batch *b,
+    const enum item_fate *fate)
 {
 	const struct batch_item	*it;
 	uint64_t		 latency = monotonic_us() - b->read_us;
@@ -113,10 +112,18 @@ batch_logged(struct daemon *dm, const struct batch *b, const int *written)
 
 	for (i = 0; i < b->n; i++) {
 		it = &b->items[i];
-		if (!written[i]) {
+		if (fate[i] == FATE_GONE) {
 			log_debug(&dm->log, "%s: entry %s was no longer pending "
 			    "for this consumer; its decision was not written",
 			    __func__, it->entry.stream_id);
+			continue;
+		}
+		if (fate[i] == FATE_DEAD) {
+			dm->count.dead_lettered++;
+			log_warnx(&dm->log, "entry %s was delivered more than %u "
+			    "times: moved to %s with its fields, and "
+			    "acknowledged", it->entry.stream_id,
+			    dm->cfg.max_deliveries, dm->cfg.dead_letter_stream);
 			continue;
 		}
 		dm->count.decided[it->decision.action]++;

@@ -46,6 +46,12 @@ static const struct ckey ckeys[] = {
 	{ "redis", "rate_limit_prefix", C_STR, O(rl_prefix), 0, 0 },
 	{ "redis", "rate_limit_slack", C_DURATION, O(rl_slack_ms), 0,
 	    7 * 86400000ull },
+	{ "redis", "command_timeout", C_DURATION, O(command_timeout_ms), 100,
+	    600000 },
+	{ "redis", "claim_idle", C_DURATION, O(claim_idle_ms), 1000,
+	    7 * 86400000ull },
+	{ "redis", "max_deliveries", C_U32, O(max_deliveries), 1, 1000 },
+	{ "redis", "dead_letter_stream", C_STR, O(dead_letter_stream), 1, 0 },
 	{ "rules", "directory", C_STR, O(rules_dir), 1, 0 },
 	{ "rules", "default_action", C_ACTION, O(default_action), 0, 0 },
 	{ "rules", "jit", C_BOOL, O(rules.jit), 0, 0 },
@@ -87,6 +93,10 @@ config_init(struct config *c)
 	c->output_maxlen = 1000000;
 	c->rl_prefix = xstrdup("moderatord:rl:");
 	c->rl_slack_ms = 600000;
+	c->command_timeout_ms = 5000;
+	c->claim_idle_ms = 60000;
+	c->max_deliveries = 5;
+	c->dead_letter_stream = xstrdup("comments:dead");
 	c->rules_dir = xstrdup(MODERATORD_RULES_DEFAULT);
 	c->default_action = ACTION_APPROVE;
 	rules_options_default(&c->rules);

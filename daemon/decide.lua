@@ -3,19 +3,21 @@
 -- limits it meets, settle its decision, XADD the decision, XACK the entry.
 -- An entry is counted exactly when its decision is written, so a crash or
 -- a redelivery never counts it twice. An entry no longer pending (another
--- consumer claimed and decided it) is left alone.
+-- consumer claimed and decided it) is left alone. An entry delivered more
+-- than max deliveries times (it keeps failing) goes to the dead-letter
+-- stream instead, with its fields, and is acknowledged.
 --
--- KEYS: input stream, output stream, then one rate-limit key per check,
---   in the order the checks appear below.
--- ARGV: group, consumer, output maxlen, key expiry slack (ms), number of
---   rate-limit rules, then per rule: name, action (0 approve, 1 flag,
+-- KEYS: input stream, output stream, dead-letter stream, then one
+--   rate-limit key per check, in the order the checks appear below.
+-- ARGV: group, consumer, output maxlen, key expiry slack (ms), max
+--   deliveries, number of rate-limit rules, then per rule: name, action (0 approve, 1 flag,
 --   2 reject), shadow (0/1), max, per (ms), reason, rule order; then per
 --   entry: stream id, comment id, decision, rules, shadow, reason, number
 --   of checks n, and if n > 0: order of the deciding rule, final (0/1),
 --   and n rule numbers (1-based, into the list above).
 -- Returns per entry 1 if written as given, {decision, rules, shadow,
--- reason} if written as changed by its rate limits, 0 if not pending any
--- more. The common case (no checks, no change) costs what it did before
+-- reason} if written as changed by its rate limits, 2 if dead-lettered,
+-- 0 if not pending any more. The common case (no checks, no change) costs what it did before
 -- rate limits existed.
 --
 -- A window: a sorted set of entry ids scored by their millisecond time.
@@ -27,10 +29,10 @@
 local names = { [0] = 'approve', 'flag', 'reject' }
 local rank = { approve = 0, flag = 1, reject = 2 }
 local group, consumer, maxlen = ARGV[1], ARGV[2], ARGV[3]
-local slack = tonumber(ARGV[4])
+local slack, maxdel = tonumber(ARGV[4]), tonumber(ARGV[5])
 local limits = {}
-local a = 6
-for d = 1, tonumber(ARGV[5]) do
+local a = 7
+for d = 1, tonumber(ARGV[6]) do
   limits[d] = { name = ARGV[a], action = tonumber(ARGV[a + 1]),
     shadow = ARGV[a + 2] == '1', max = tonumber(ARGV[a + 3]),
     per = tonumber(ARGV[a + 4]), reason = ARGV[a + 5],
@@ -38,7 +40,7 @@ for d = 1, tonumber(ARGV[5]) do
   a = a + 7
 end
 
-local k = 3	-- the next rate-limit key in KEYS
+local k = 4	-- the next rate-limit key in KEYS
 
 local function append(list, name)
   if list == '' then return name end
@@ -81,7 +83,26 @@ while a <= nargs do
   local changed = false
   a = a + 7
   local p = redis.call('XPENDING', KEYS[1], group, sid, sid, 1, consumer)
-  if #p == 1 then
+  if #p == 1 and p[1][4] > maxdel then
+    local e = redis.call('XRANGE', KEYS[1], sid, sid)
+    local dead = { 'dead_entry', sid, 'dead_deliveries', p[1][4],
+      'dead_reason', 'delivered ' .. p[1][4] .. ' times, more than ' ..
+      maxdel .. '; last decision: ' .. decision .. ' ' .. reason }
+    if e[1] then
+      -- Lua's unpack has a limit: keep the first 1,000 fields at most.
+      for i, v in ipairs(e[1][2]) do
+        if i > 2000 then
+          dead[#dead + 1] = 'dead_truncated'
+          dead[#dead + 1] = '1'
+          break
+        end
+        dead[#dead + 1] = v
+      end
+    end
+    redis.call('XADD', KEYS[3], 'MAXLEN', '~', maxlen, '*', unpack(dead))
+    redis.call('XACK', KEYS[1], group, sid)
+    out[#out + 1] = 2
+  elseif #p == 1 then
     if n > 0 then
       decision, rules, shadow, reason, changed = count(sid,
         tonumber(string.match(sid, '^(%d+)')), n, decision, rules, shadow,

@@ -1,19 +1,24 @@
 /*
- * The Redis side: one hiredis async connection on the daemon's event base
- * (wired as hiredis examples/example-libevent.c).
+ * The connection to Redis: one hiredis async context on the daemon's
+ * event base (wired as hiredis examples/example-libevent.c), its setup,
+ * and its repair.
  *
- * At start the consumer group is created if missing, then this consumer's
- * own pending entries are re-read (id 0, paging by the last id seen) and
- * only then new ones (>). Each batch is decided as soon as it is read and
- * written with one EVALSHA of the decide script, which for each entry
- * checks it is still pending for us, XADDs the decision and XACKs. The
- * read of the next batch goes out on the same connection right behind the
- * write, so Redis runs the script while the daemon waits for comments, and
- * replies come back in order: a read never returns an entry whose write
- * is still unanswered.
+ * Setup, pipelined on every (re)connect: AUTH, SELECT, SCRIPT LOAD of the
+ * decide script, XGROUP CREATE ... 0 MKSTREAM. Then stream.c re-reads this
+ * consumer's pending entries and goes on with new ones.
+ *
+ * hiredis 0.14 neither reconnects nor times out, so both are ours. A lost
+ * connection (closed, refused, an error reply that means Redis is not
+ * usable, LOADING after a restart) is dropped and made again from a timer,
+ * backing off from 100 ms to 5 s with jitter. A watchdog ticks every
+ * 200 ms: a command unanswered for command_timeout (beyond BLOCK for a
+ * read) means a stalled connection (CLIENT PAUSE, a dead peer), and it is
+ * dropped too. State changes are logged once, retries only at debug.
+ * Nothing is lost by a drop: entries read and not acknowledged stay
+ * pending and are re-read first after the reconnect.
  */
 
-#include <stdint.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,56 +28,49 @@
 #include <hiredis/async.h>
 #include <hiredis/hiredis.h>
 
-#include "address.h"
 #include "batch.h"
 #include "daemon.h"
+#include "notify.h"
+#include "redis_internal.h"
 #include "redis_io.h"
 #include "script.h"
 #include "xmalloc.h"
 
-#define STREAM_ID_MAX	64
-#define WRITE_RETRY_MS	1000
-#define DESC_ARGS	7	/* per rate-limit rule, see decide.lua */
-#define ENTRY_ARGS	9	/* per entry at most, before its checks */
-#define NO_ORDER	"1000000000"	/* no deciding rule: any rule wins ties */
+#define TICK_MS			200
+#define BACKOFF_FIRST_MS	100
+#define BACKOFF_MAX_MS		5000
+#define CLAIM_EVERY_MIN_MS	1000
+#define CLAIM_EVERY_MAX_MS	30000
 
-struct redis_io {
-	struct daemon		*dm;
-	redisAsyncContext	*ac;
-	struct redis_address	 addr;
-	char			*sha;
-	struct event		*retry_ev;
-	int			 setup;		/* setup replies awaited */
-	int			 reading;	/* an XREADGROUP is in flight */
-	int			 writes;	/* decide scripts in flight */
-	int			 pending_phase;	/* re-reading our own entries */
-	int			 reread;	/* a write failed: re-read pending */
-	int			 stopping;
-	char			 cursor[STREAM_ID_MAX + 1];
-};
-
+static void	connect_redis(struct redis_io *);
 static void	connect_cb(const redisAsyncContext *, int);
 static void	disconnect_cb(const redisAsyncContext *, int);
+static void	send_setup(struct redis_io *);
 static void	setup_cb(redisAsyncContext *, void *, void *);
 static void	script_cb(redisAsyncContext *, void *, void *);
-static void	read_cb(redisAsyncContext *, void *, void *);
-static void	write_cb(redisAsyncContext *, void *, void *);
-static void	retry_cb(evutil_socket_t, short, void *);
-static void	send_read(struct redis_io *);
-static void	send_write(struct redis_io *, struct batch *);
-static void	send_setup(struct redis_io *);
-static struct batch *parse_batch(struct redis_io *, redisReply *);
-static void	fail(struct redis_io *, const char *, ...)
-		    __attribute__((format(printf, 2, 3)));
+static void	setup_done(struct redis_io *);
+static void	went_down(struct redis_io *, const char *);
+static void	schedule_reconnect(struct redis_io *);
+static void	reconnect_cb(evutil_socket_t, short, void *);
+static void	drop_cb(evutil_socket_t, short, void *);
+static void	tick_cb(evutil_socket_t, short, void *);
+static int	outstanding(const struct redis_io *);
+static int	transient(const char *);
 
 struct redis_io *
 redis_io_new(struct daemon *dm)
 {
 	struct redis_io	*rio;
+	struct timeval	 tick = { 0, TICK_MS * 1000 };
 
 	rio = xcalloc(1, sizeof *rio);
 	rio->dm = dm;
-	rio->retry_ev = evtimer_new(dm->base, retry_cb, rio);
+	rio->state = CONN_DOWN;
+	rio->tick_ev = event_new(dm->base, -1, EV_PERSIST, tick_cb, rio);
+	rio->reconnect_ev = evtimer_new(dm->base, reconnect_cb, rio);
+	rio->drop_ev = evtimer_new(dm->base, drop_cb, rio);
+	rio->retry_ev = NULL;
+	event_add(rio->tick_ev, &tick);
 	return rio;
 }
 
@@ -88,6 +86,10 @@ redis_io_free(struct redis_io *rio)
 		rio->ac = NULL;
 		redisAsyncFree(ac);
 	}
+	stream_reset(rio);
+	event_free(rio->tick_ev);
+	event_free(rio->reconnect_ev);
+	event_free(rio->drop_ev);
 	if (rio->retry_ev != NULL)
 		event_free(rio->retry_ev);
 	address_free(&rio->addr);
@@ -95,8 +97,9 @@ redis_io_free(struct redis_io *rio)
 	free(rio);
 }
 
-static void
-fail(struct redis_io *rio, const char *fmt, ...)
+/* Redis cannot be used as configured (bad password, say): exit 1. */
+void
+rio_fatal(struct redis_io *rio, const char *fmt, ...)
 {
 	va_list	 ap;
 	char	*msg;
@@ -109,40 +112,94 @@ fail(struct redis_io *rio, const char *fmt, ...)
 	free(msg);
 }
 
+static int
+outstanding(const struct redis_io *rio)
+{
+	return rio->setup + rio->reading + rio->writes + rio->claiming;
+}
+
+/* Call before each command: the watchdog times from the first one. */
+void
+rio_sent(struct redis_io *rio)
+{
+	if (outstanding(rio) == 0)
+		rio->busy_since_us = monotonic_us();
+}
+
+/* Call on each reply: an answer is progress. */
+void
+rio_replied(struct redis_io *rio)
+{
+	rio->busy_since_us = monotonic_us();
+}
+
+/* Can a callback go on with its reply? Not after a drop was decided. */
+int
+rio_usable(const struct redis_io *rio)
+{
+	return rio->ac != NULL && rio->state != CONN_DOWN;
+}
+
+/* Errors that pass: Redis loading its data, a busy script, a failover. */
+static int
+transient(const char *err)
+{
+	static const char *const prefixes[] = { "LOADING", "BUSY ",
+	    "MASTERDOWN", "TRYAGAIN", "CLUSTERDOWN", NULL };
+	size_t	i;
+
+	for (i = 0; prefixes[i] != NULL; i++)
+		if (strncmp(err, prefixes[i], strlen(prefixes[i])) == 0)
+			return 1;
+	return 0;
+}
+
 /* Connects; the setup commands are queued behind the connection. */
 int
 redis_io_start(struct redis_io *rio)
 {
-	struct config	*c = &rio->dm->cfg;
-	char		*cause, *where;
+	char	*cause, *where;
 
-	if (address_parse(c->redis_address, &rio->addr, &cause) != 0) {
+	if (address_parse(rio->dm->cfg.redis_address, &rio->addr,
+	    &cause) != 0) {
 		log_errorx(&rio->dm->log, "redis address: %s", cause);
 		free(cause);
 		return -1;
 	}
+	where = address_describe(&rio->addr);
+	log_info(&rio->dm->log, "connecting to Redis at %s", where);
+	free(where);
+	rio->down_since_us = monotonic_us();
+	connect_redis(rio);
+	return 0;
+}
+
+static void
+connect_redis(struct redis_io *rio)
+{
+	char	*why;
+
 	if (rio->addr.path != NULL)
 		rio->ac = redisAsyncConnectUnix(rio->addr.path);
 	else
 		rio->ac = redisAsyncConnect(rio->addr.host, rio->addr.port);
-	where = address_describe(&rio->addr);
 	if (rio->ac == NULL || rio->ac->err) {
-		log_errorx(&rio->dm->log, "cannot connect to Redis at %s: %s",
-		    where, rio->ac ? rio->ac->errstr : "out of memory");
+		xasprintf(&why, "cannot connect: %s", rio->ac ? rio->ac->errstr :
+		    "out of memory");
 		if (rio->ac != NULL)
 			redisAsyncFree(rio->ac);
 		rio->ac = NULL;
-		free(where);
-		return -1;
+		went_down(rio, why);
+		free(why);
+		schedule_reconnect(rio);
+		return;
 	}
-	log_info(&rio->dm->log, "connecting to Redis at %s", where);
-	free(where);
 	rio->ac->data = rio;
 	redisLibeventAttach(rio->ac, rio->dm->base);
 	redisAsyncSetConnectCallback(rio->ac, connect_cb);
 	redisAsyncSetDisconnectCallback(rio->ac, disconnect_cb);
+	rio->state = CONN_SETUP;
 	send_setup(rio);
-	return 0;
 }
 
 /*
@@ -158,6 +215,7 @@ send_setup(struct redis_io *rio)
 			    c->redis_password;
 	int		 db = rio->addr.db >= 0 ? rio->addr.db : c->redis_db;
 
+	rio_sent(rio);
 	if (pw != NULL && *pw != '\0') {
 		if (rio->addr.user != NULL)
 			redisAsyncCommand(rio->ac, setup_cb, (void *)"AUTH",
@@ -175,8 +233,17 @@ send_setup(struct redis_io *rio)
 	redisAsyncCommand(rio->ac, script_cb, NULL, "SCRIPT LOAD %s",
 	    decide_lua);
 	rio->setup++;
+	rio_create_group(rio);
+}
+
+/* XGROUP CREATE, at setup or when the group vanished (NOGROUP). */
+void
+rio_create_group(struct redis_io *rio)
+{
+	rio_sent(rio);
 	redisAsyncCommand(rio->ac, setup_cb, (void *)"XGROUP",
-	    "XGROUP CREATE %s %s 0 MKSTREAM", c->input_stream, c->group);
+	    "XGROUP CREATE %s %s 0 MKSTREAM", rio->dm->cfg.input_stream,
+	    rio->dm->cfg.group);
 	rio->setup++;
 }
 
@@ -184,49 +251,155 @@ static void
 connect_cb(const redisAsyncContext *ac, int status)
 {
 	struct redis_io	*rio = ac->data;
+	char		*why;
 
-	if (rio == NULL || rio->ac == NULL)
+	if (rio == NULL || rio->ac != ac || status == REDIS_OK)
 		return;
-	if (status != REDIS_OK) {
-		/* hiredis frees the context after this callback. */
-		rio->ac = NULL;
-		fail(rio, "cannot connect to Redis: %s", ac->errstr);
-	}
+	/* hiredis frees the context after this callback. */
+	rio->ac = NULL;
+	stream_reset(rio);
+	xasprintf(&why, "cannot connect: %s", ac->errstr);
+	went_down(rio, why);
+	free(why);
+	schedule_reconnect(rio);
 }
 
 static void
 disconnect_cb(const redisAsyncContext *ac, int status)
 {
 	struct redis_io	*rio = ac->data;
+	char		*why;
 
-	if (rio == NULL || rio->ac == NULL)
+	if (rio == NULL || rio->ac != ac)
 		return;
+	/* hiredis frees the context after this callback. */
 	rio->ac = NULL;
-	rio->reading = 0;
-	rio->writes = 0;
-	rio->setup = 0;
-	if (rio->stopping && status == REDIS_OK)
+	stream_reset(rio);
+	if (rio->stopping) {
+		rio->state = CONN_DOWN;
+		daemon_maybe_exit(rio->dm);
 		return;
-	fail(rio, "lost the connection to Redis: %s; entries not yet "
-	    "acknowledged stay pending and are decided after a restart",
-	    status == REDIS_OK ? "closed" : ac->errstr);
+	}
+	xasprintf(&why, "connection lost: %s", status == REDIS_OK ? "closed" :
+	    ac->errstr);
+	went_down(rio, why);
+	free(why);
+	schedule_reconnect(rio);
+}
+
+/* Logs a fall from up (or from starting) once; later retries at debug. */
+static void
+went_down(struct redis_io *rio, const char *why)
+{
+	struct daemon	*dm = rio->dm;
+
+	if (rio->state == CONN_UP) {
+		rio->down_since_us = monotonic_us();
+		log_warnx(&dm->log, "Redis: %s; reconnecting (entries not yet "
+		    "acknowledged stay pending and are decided after)", why);
+		notify_status("Redis lost; reconnecting");
+	} else if (rio->attempts == 0)
+		log_warnx(&dm->log, "Redis: %s; retrying", why);
+	else
+		log_debug(&dm->log, "%s: attempt %u: %s", __func__,
+		    rio->attempts, why);
+	rio->state = CONN_DOWN;
+}
+
+/*
+ * Gives up on the connection from inside a hiredis callback, where it
+ * cannot be freed: the drop happens from a timer, at once. Callbacks
+ * that run before then see rio_usable() false.
+ */
+void
+rio_lost(struct redis_io *rio, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*msg;
+	struct timeval now = { 0, 0 };
+
+	if (rio->state == CONN_DOWN)
+		return;
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	went_down(rio, msg ? msg : fmt);
+	free(msg);
+	evtimer_add(rio->drop_ev, &now);
+}
+
+static void
+drop_cb(evutil_socket_t fd, short events, void *arg)
+{
+	struct redis_io		*rio = arg;
+	redisAsyncContext	*ac = rio->ac;
+
+	rio->ac = NULL;
+	if (ac != NULL)
+		redisAsyncFree(ac);	/* in-flight batches are freed unwritten */
+	stream_reset(rio);
+	schedule_reconnect(rio);
+}
+
+static void
+schedule_reconnect(struct redis_io *rio)
+{
+	struct timeval	tv;
+	unsigned	ms;
+
+	if (rio->stopping) {
+		daemon_maybe_exit(rio->dm);
+		return;
+	}
+	ms = BACKOFF_FIRST_MS << (rio->attempts < 6 ? rio->attempts : 6);
+	if (ms > BACKOFF_MAX_MS)
+		ms = BACKOFF_MAX_MS;
+	/* Half fixed, half random: daemons that lost Redis together spread. */
+	ms = ms / 2 + arc4random_uniform(ms / 2 + 1);
+	rio->attempts++;
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = (ms % 1000) * 1000;
+	evtimer_add(rio->reconnect_ev, &tv);
+}
+
+static void
+reconnect_cb(evutil_socket_t fd, short events, void *arg)
+{
+	struct redis_io	*rio = arg;
+
+	if (!rio->stopping && rio->ac == NULL)
+		connect_redis(rio);
 }
 
 static void
 setup_done(struct redis_io *rio)
 {
+	struct daemon	*dm = rio->dm;
+
 	if (--rio->setup > 0)
 		return;
-	log_info(&rio->dm->log, "connected: reading %s as %s/%s",
-	    rio->dm->cfg.input_stream, rio->dm->cfg.group,
-	    rio->dm->cfg.consumer);
-	daemon_connected(rio->dm);
-	rio->pending_phase = 1;
-	strcpy(rio->cursor, "0");
-	if (rio->stopping)
-		daemon_maybe_exit(rio->dm);
+	if (rio->state == CONN_UP) {
+		/* The group was made again after a NOGROUP: read on. */
+		stream_start(rio);
+		return;
+	}
+	if (!rio->ever_up)
+		log_info(&dm->log, "connected: reading %s as %s/%s",
+		    dm->cfg.input_stream, dm->cfg.group, dm->cfg.consumer);
 	else
-		send_read(rio);
+		log_info(&dm->log, "Redis is back after %.1f s (%u attempts); "
+		    "re-reading this consumer's pending entries",
+		    (double)(monotonic_us() - rio->down_since_us) / 1e6,
+		    rio->attempts);
+	rio->ever_up = 1;
+	rio->attempts = 0;
+	rio->state = CONN_UP;
+	daemon_connected(dm);
+	if (rio->stopping)
+		daemon_maybe_exit(dm);
+	else
+		stream_start(rio);
 }
 
 static void
@@ -236,14 +409,21 @@ setup_cb(redisAsyncContext *ac, void *r, void *priv)
 	redisReply	*reply = r;
 	const char	*what = priv;
 
-	if (reply == NULL || rio->ac == NULL)
+	if (reply == NULL || !rio_usable(rio))
 		return;
-	if (reply->type == REDIS_REPLY_ERROR &&
-	    !(strcmp(what, "XGROUP") == 0 &&
-	    strncmp(reply->str, "BUSYGROUP", 9) == 0)) {
-		/* Never echo AUTH's arguments: only Redis's own message. */
-		fail(rio, "Redis refused %s: %s", what, reply->str);
-		return;
+	rio_replied(rio);
+	if (reply->type == REDIS_REPLY_ERROR) {
+		if (strcmp(what, "XGROUP") == 0 &&
+		    strncmp(reply->str, "BUSYGROUP", 9) == 0)
+			;	/* the group exists: fine */
+		else if (transient(reply->str)) {
+			rio_lost(rio, "%s", reply->str);
+			return;
+		} else {
+			/* Never echo AUTH's arguments: only Redis's message. */
+			rio_fatal(rio, "Redis refused %s: %s", what, reply->str);
+			return;
+		}
 	}
 	setup_done(rio);
 }
@@ -254,10 +434,15 @@ script_cb(redisAsyncContext *ac, void *r, void *priv)
 	struct redis_io	*rio = ac->data;
 	redisReply	*reply = r;
 
-	if (reply == NULL || rio->ac == NULL)
+	if (reply == NULL || !rio_usable(rio))
 		return;
+	rio_replied(rio);
+	if (reply->type == REDIS_REPLY_ERROR && transient(reply->str)) {
+		rio_lost(rio, "%s", reply->str);
+		return;
+	}
 	if (reply->type != REDIS_REPLY_STRING) {
-		fail(rio, "Redis refused to load the decide script: %s",
+		rio_fatal(rio, "Redis refused to load the decide script: %s",
 		    reply->type == REDIS_REPLY_ERROR ? reply->str :
 		    "unexpected reply");
 		return;
@@ -267,368 +452,35 @@ script_cb(redisAsyncContext *ac, void *r, void *priv)
 	setup_done(rio);
 }
 
-static void
-send_read(struct redis_io *rio)
-{
-	struct config	*c = &rio->dm->cfg;
-	char		 count[16], block[16];
-	const char	*argv[12];
-	int		 argc = 0;
-
-	if (rio->ac == NULL || rio->stopping || rio->reading)
-		return;
-	if (rio->reread) {
-		/* A write failed: go back over our pending entries, later. */
-		struct timeval tv = { WRITE_RETRY_MS / 1000,
-		    (WRITE_RETRY_MS % 1000) * 1000 };
-
-		rio->reread = 0;
-		rio->pending_phase = 1;
-		strcpy(rio->cursor, "0");
-		evtimer_add(rio->retry_ev, &tv);
-		return;
-	}
-	snprintf(count, sizeof count, "%u", c->batch_size);
-	snprintf(block, sizeof block, "%u", c->block_ms);
-	argv[argc++] = "XREADGROUP";
-	argv[argc++] = "GROUP";
-	argv[argc++] = c->group;
-	argv[argc++] = c->consumer;
-	argv[argc++] = "COUNT";
-	argv[argc++] = count;
-	if (!rio->pending_phase) {
-		argv[argc++] = "BLOCK";
-		argv[argc++] = block;
-	}
-	argv[argc++] = "STREAMS";
-	argv[argc++] = c->input_stream;
-	argv[argc++] = rio->pending_phase ? rio->cursor : ">";
-	if (redisAsyncCommandArgv(rio->ac, read_cb, NULL, argc, argv,
-	    NULL) != REDIS_OK) {
-		fail(rio, "cannot queue a read: %s", rio->ac->errstr);
-		return;
-	}
-	rio->reading = 1;
-}
-
-static void
-retry_cb(evutil_socket_t fd, short events, void *arg)
-{
-	send_read(arg);
-}
-
-static int
-is_string(const redisReply *r)
-{
-	return r != NULL && (r->type == REDIS_REPLY_STRING ||
-	    r->type == REDIS_REPLY_STATUS);
-}
-
 /*
- * XREADGROUP's reply -> batch: [[stream, [[id, [f, v, ...]], ...]]]. An
- * entry without fields (deleted while pending) or of an unexpected shape
- * still gets an entry, malformed, so that it is flagged and acknowledged.
+ * Every 200 ms: drop a connection whose oldest unanswered command is past
+ * its time, and claim entries that dead consumers left behind.
  */
-static struct batch *
-parse_batch(struct redis_io *rio, redisReply *reply)
-{
-	struct entry_limits	*lim = &rio->dm->cfg.limits;
-	redisReply		*entries, *e, *f;
-	struct batch		*b;
-	struct bytes		*kv, sid;
-	size_t			 i, j, n;
-
-	if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 1 ||
-	    reply->element[0]->type != REDIS_REPLY_ARRAY ||
-	    reply->element[0]->elements != 2 ||
-	    reply->element[0]->element[1]->type != REDIS_REPLY_ARRAY)
-		return NULL;
-	entries = reply->element[0]->element[1];
-	b = batch_new(entries->elements);
-	for (i = 0; i < entries->elements; i++) {
-		e = entries->element[i];
-		if (e->type != REDIS_REPLY_ARRAY || e->elements < 1 ||
-		    !is_string(e->element[0]) ||
-		    e->element[0]->len > STREAM_ID_MAX) {
-			/* No id to acknowledge it by: nothing else to do. */
-			log_errorx(&rio->dm->log, "skipping an entry without a "
-			    "stream id in the XREADGROUP reply");
-			continue;
-		}
-		sid = (struct bytes){ e->element[0]->str, e->element[0]->len };
-		f = e->elements == 2 ? e->element[1] : NULL;
-		if (f == NULL || f->type == REDIS_REPLY_NIL) {
-			entry_init_missing(&b->items[b->n++].entry, sid,
-			    "the entry was deleted from the stream before it "
-			    "was decided");
-			continue;
-		}
-		if (f->type != REDIS_REPLY_ARRAY || f->elements % 2 != 0) {
-			entry_init_missing(&b->items[b->n++].entry, sid,
-			    "unparseable entry in the XREADGROUP reply");
-			continue;
-		}
-		n = f->elements / 2;
-		kv = xcalloc(2 * n + 1, sizeof *kv);
-		for (j = 0; j < 2 * n; j++) {
-			if (is_string(f->element[j]))
-				kv[j] = (struct bytes){ f->element[j]->str,
-				    f->element[j]->len };
-			else
-				kv[j] = (struct bytes){ "", 0 };
-		}
-		entry_init(&b->items[b->n++].entry, sid, kv, n, lim);
-		free(kv);
-	}
-	return b;
-}
-
 static void
-read_cb(redisAsyncContext *ac, void *r, void *priv)
+tick_cb(evutil_socket_t fd, short events, void *arg)
 {
-	struct redis_io	*rio = ac->data;
-	redisReply	*reply = r;
-	struct batch	*b;
+	struct redis_io	*rio = arg;
+	struct config	*c = &rio->dm->cfg;
+	uint64_t	 now = monotonic_us(), limit, every;
 
-	if (reply == NULL || rio->ac == NULL)
-		return;
-	rio->reading = 0;
-	if (reply->type == REDIS_REPLY_ERROR) {
-		if (strncmp(reply->str, "NOGROUP", 7) == 0) {
-			/* Someone deleted the stream or the group: recreate. */
-			log_warnx(&rio->dm->log, "%s; recreating the consumer "
-			    "group", reply->str);
-			rio->setup = 1;
-			redisAsyncCommand(rio->ac, setup_cb, (void *)"XGROUP",
-			    "XGROUP CREATE %s %s 0 MKSTREAM",
-			    rio->dm->cfg.input_stream, rio->dm->cfg.group);
+	if (rio->ac != NULL && rio->state != CONN_DOWN && outstanding(rio) > 0) {
+		limit = c->command_timeout_ms * 1000;
+		if (rio->blocking)
+			limit += (uint64_t)c->block_ms * 1000;
+		if (now - rio->busy_since_us > limit) {
+			went_down(rio, "no answer in time (stalled connection)");
+			drop_cb(-1, 0, rio);
 			return;
 		}
-		fail(rio, "XREADGROUP failed: %s", reply->str);
-		return;
 	}
-	if (reply->type == REDIS_REPLY_NIL) {
-		/* BLOCK timed out with nothing new. */
-		send_read(rio);
-		daemon_maybe_exit(rio->dm);
-		return;
-	}
-	if ((b = parse_batch(rio, reply)) == NULL) {
-		fail(rio, "unexpected XREADGROUP reply from Redis");
-		return;
-	}
-	if (rio->pending_phase) {
-		if (b->n == 0) {
-			rio->pending_phase = 0;
-			log_debug(&rio->dm->log, "%s: pending entries done, "
-			    "reading new ones", __func__);
-		} else
-			snprintf(rio->cursor, sizeof rio->cursor, "%s",
-			    b->items[b->n - 1].entry.stream_id);
-	}
-	if (b->n == 0)
-		batch_free(b);
-	else {
-		batch_decide(rio->dm, b);
-		send_write(rio, b);
-	}
-	send_read(rio);
-	daemon_maybe_exit(rio->dm);
-}
-
-/*
- * A growing argv for redisAsyncCommandArgv, which copies the arguments
- * into its output buffer at once: most are borrowed from the batch, and
- * only the numbers and keys made here are owned (and freed) by args.
- */
-struct args {
-	const char	**v;
-	size_t		 *len;
-	size_t		  n;
-	char		**owned;
-	size_t		  nowned;
-};
-
-static void
-arg(struct args *a, const char *s, size_t len)
-{
-	a->v[a->n] = s;
-	a->len[a->n++] = len;
-}
-
-static void
-arg_owned(struct args *a, char *s)
-{
-	a->owned[a->nowned++] = s;
-	arg(a, s, strlen(s));
-}
-
-static void
-argu(struct args *a, unsigned long long v)
-{
-	char	*s;
-
-	xasprintf(&s, "%llu", v);
-	arg_owned(a, s);
-}
-#define ARGS(a, s)	arg((a), (s), strlen(s))
-
-/*
- * One call of the decide script for the whole batch (layout in
- * decide.lua); b moves to write_cb.
- */
-static void
-send_write(struct redis_io *rio, struct batch *b)
-{
-	struct config		*c = &rio->dm->cfg;
-	const struct batch_item	*it;
-	const struct decision	*d;
-	const struct rl_desc	*rd;
-	struct args		 a;
-	char			*key;
-	size_t			 i, j, total;
-
-	total = 5 + b->nchecks + 5 + DESC_ARGS * b->ndescs +
-	    ENTRY_ARGS * b->n + b->nchecks;
-	a.v = xcalloc(total, sizeof *a.v);
-	a.len = xcalloc(total, sizeof *a.len);
-	a.owned = xcalloc(total, sizeof *a.owned);
-	a.n = a.nowned = 0;
-	ARGS(&a, b->eval ? "EVAL" : "EVALSHA");
-	ARGS(&a, b->eval ? decide_lua : rio->sha);
-	argu(&a, 2 + (unsigned long long)b->nchecks);
-	ARGS(&a, c->input_stream);
-	ARGS(&a, c->output_stream);
-	for (i = 0; i < b->n; i++) {
-		d = &b->items[i].decision;
-		for (j = 0; j < d->nchecks; j++) {
-			xasprintf(&key, "%s%s", c->rl_prefix, d->checks[j].key);
-			arg_owned(&a, key);
-		}
-	}
-	ARGS(&a, c->group);
-	ARGS(&a, c->consumer);
-	argu(&a, (unsigned long long)c->output_maxlen);
-	argu(&a, (unsigned long long)c->rl_slack_ms);
-	argu(&a, (unsigned long long)b->ndescs);
-	for (i = 0; i < b->ndescs; i++) {
-		rd = &b->descs[i];
-		ARGS(&a, rd->name);
-		argu(&a, (unsigned long long)rd->action);
-		argu(&a, (unsigned long long)rd->shadow);
-		argu(&a, (unsigned long long)rd->max);
-		argu(&a, (unsigned long long)rd->per_ms);
-		ARGS(&a, rd->reason);
-		argu(&a, (unsigned long long)rd->order);
-	}
-	for (i = 0; i < b->n; i++) {
-		it = &b->items[i];
-		d = &it->decision;
-		ARGS(&a, it->entry.stream_id);
-		if (it->entry.id != NULL)
-			arg(&a, it->entry.id->value, it->entry.id->value_len);
-		else
-			ARGS(&a, "");
-		ARGS(&a, action_name(d->action));
-		ARGS(&a, d->rules);
-		ARGS(&a, d->shadow);
-		ARGS(&a, d->reason);
-		argu(&a, (unsigned long long)d->nchecks);
-		if (d->nchecks == 0)
-			continue;
-		if (d->order == SIZE_MAX)
-			ARGS(&a, NO_ORDER);
-		else
-			argu(&a, (unsigned long long)d->order);
-		ARGS(&a, d->final ? "1" : "0");
-		for (j = 0; j < d->nchecks; j++)
-			argu(&a, 1 + (unsigned long long)d->checks[j].desc);
-	}
-	if (redisAsyncCommandArgv(rio->ac, write_cb, b, (int)a.n, a.v,
-	    a.len) != REDIS_OK) {
-		batch_free(b);
-		fail(rio, "cannot queue the decisions: %s", rio->ac->errstr);
-	} else
-		rio->writes++;
-	for (i = 0; i < a.nowned; i++)
-		free(a.owned[i]);
-	free(a.owned);
-	free(a.v);
-	free(a.len);
-}
-
-/*
- * Reads one element of the script's reply for item it: 1, written as
- * decided here; {decision, rules, shadow, reason}, written as its rate
- * limits changed it (now in the item too); anything else, not written.
- */
-static int
-settle(struct batch_item *it, const redisReply *r)
-{
-	struct decision	*d = &it->decision;
-	enum action	 action;
-	size_t		 i;
-
-	if (r->type == REDIS_REPLY_INTEGER)
-		return r->integer == 1 ? 0 : -1;
-	if (r->type != REDIS_REPLY_ARRAY || r->elements != 4)
-		return -1;
-	for (i = 0; i < 4; i++)
-		if (r->element[i]->type != REDIS_REPLY_STRING)
-			return -1;
-	if (action_parse(r->element[0]->str, &action) != 0)
-		return -1;
-	d->action = action;
-	free(d->rules);
-	d->rules = xstrndup(r->element[1]->str, r->element[1]->len);
-	free(d->shadow);
-	d->shadow = xstrndup(r->element[2]->str, r->element[2]->len);
-	free(d->reason);
-	d->reason = xstrndup(r->element[3]->str, r->element[3]->len);
-	return 0;
-}
-
-static void
-write_cb(redisAsyncContext *ac, void *r, void *priv)
-{
-	struct redis_io	*rio = ac->data;
-	redisReply	*reply = r;
-	struct batch	*b = priv;
-	int		*written;
-	size_t		 i;
-
-	if (reply == NULL || rio->ac == NULL) {
-		/* Not written: the entries stay pending and are read again. */
-		batch_free(b);
-		return;
-	}
-	rio->writes--;
-	if (reply->type == REDIS_REPLY_ERROR &&
-	    strncmp(reply->str, "NOSCRIPT", 8) == 0 && !b->eval) {
-		/* Redis lost its script cache (restart, SCRIPT FLUSH). */
-		log_warnx(&rio->dm->log, "the decide script was gone from "
-		    "Redis; sending it again");
-		b->eval = 1;
-		send_write(rio, b);
-		return;
-	}
-	if (reply->type != REDIS_REPLY_ARRAY || reply->elements != b->n) {
-		log_errorx(&rio->dm->log, "writing %zu decisions failed: %s; "
-		    "the entries stay pending and will be decided again", b->n,
-		    reply->type == REDIS_REPLY_ERROR ? reply->str :
-		    "unexpected reply");
-		rio->reread = 1;
-		batch_free(b);
-		daemon_batch_done(rio->dm);
-		return;
-	}
-	written = xcalloc(b->n, sizeof *written);
-	for (i = 0; i < b->n; i++)
-		written[i] = settle(&b->items[i], reply->element[i]) == 0;
-	batch_logged(rio->dm, b, written);
-	free(written);
-	batch_free(b);
-	daemon_batch_done(rio->dm);
+	every = c->claim_idle_ms / 4;
+	if (every < CLAIM_EVERY_MIN_MS)
+		every = CLAIM_EVERY_MIN_MS;
+	if (every > CLAIM_EVERY_MAX_MS)
+		every = CLAIM_EVERY_MAX_MS;
+	if (rio->state == CONN_UP && !rio->stopping && !rio->claiming &&
+	    now - rio->last_claim_us >= every * 1000)
+		stream_claim(rio);
 }
 
 /* Stop reading new batches; what is in flight is finished. */
@@ -636,12 +488,16 @@ void
 redis_io_stop(struct redis_io *rio)
 {
 	rio->stopping = 1;
-	evtimer_del(rio->retry_ev);
+	if (rio->retry_ev != NULL)
+		evtimer_del(rio->retry_ev);
+	evtimer_del(rio->reconnect_ev);
 }
 
+/* Nothing in flight that stopping should wait for. */
 int
 redis_io_idle(const struct redis_io *rio)
 {
-	return rio->ac == NULL || (rio->setup == 0 && !rio->reading &&
-	    rio->writes == 0) || (rio->setup > 0 && rio->stopping);
+	if (rio->ac == NULL || rio->state != CONN_UP)
+		return 1;
+	return !rio->reading && rio->writes == 0 && !rio->claiming;
 }

@@ -43,11 +43,18 @@ struct batch {
 	int		 eval;		/* sent with EVAL after a NOSCRIPT */
 };
 
+/* What became of an entry the decide script was given. */
+enum item_fate {
+	FATE_GONE,	/* no longer pending for us: decided elsewhere */
+	FATE_WRITTEN,	/* decided and acknowledged */
+	FATE_DEAD	/* delivered too often: dead-lettered and acknowledged */
+};
+
 struct batch	*batch_new(size_t);
 void		 batch_free(struct batch *);
 void		 batch_decide(struct daemon *, struct batch *);
 void		 batch_logged(struct daemon *, const struct batch *,
-		    const int *);
+		    const enum item_fate *);
 uint64_t	 monotonic_us(void);
 
 #endif

@@ -32,6 +32,10 @@ struct config {
 	uint64_t	 output_maxlen;
 	char		*rl_prefix;
 	uint64_t	 rl_slack_ms;
+	uint64_t	 command_timeout_ms;
+	uint64_t	 claim_idle_ms;
+	unsigned	 max_deliveries;
+	char		*dead_letter_stream;
 
 	/* rules: */
 	char		*rules_dir;

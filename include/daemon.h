@@ -14,6 +14,7 @@ struct redis_io;
 struct counters {
 	uint64_t	decided[3];	/* by enum action */
 	uint64_t	malformed;
+	uint64_t	dead_lettered;
 	uint64_t	rule_errors;
 	uint64_t	batches;
 	uint64_t	reloads_ok;

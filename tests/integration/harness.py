@@ -50,6 +50,10 @@ class RedisServer:
                 self.sock, "--unixsocketperm", "700", "--dir", self.dir,
                 "--save", "", "--appendonly",
                 "yes" if self.appendonly else "no", "--bind", "127.0.0.1"]
+        if self.appendonly:
+            # Every write on disk before the reply: a SIGKILLed Redis
+            # loses nothing, as the fault tests assume.
+            args += ["--appendfsync", "always"]
         if self.password:
             args += ["--requirepass", self.password]
         self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL,
@@ -66,6 +70,11 @@ class RedisServer:
             finally:
                 c.close()
         raise RuntimeError("redis-server did not start")
+
+    def crash(self):
+        """SIGKILL, then start again on the same socket and data."""
+        self.stop()
+        self.start()
 
     def restart(self):
         """SHUTDOWN (so the append-only file is complete), then start again

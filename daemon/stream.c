@@ -1,0 +1,514 @@
+/*
+ * What flows over the connection: batches read with XREADGROUP (first
+ * this consumer's own pending entries, id 0 paged by the last id seen,
+ * then new ones with >), entries claimed from dead consumers with
+ * XAUTOCLAIM, and each batch's decisions written with one call of the
+ * decide script (decide.lua).
+ *
+ * The read of the next batch goes out on the same connection right behind
+ * the write of the last, so Redis runs the script while the daemon waits
+ * for comments, and replies come back in order: a read never returns an
+ * entry whose write is still unanswered.
+ */
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+#include <hiredis/async.h>
+#include <hiredis/hiredis.h>
+
+#include "batch.h"
+#include "daemon.h"
+#include "redis_internal.h"
+#include "script.h"
+#include "xmalloc.h"
+
+#define WRITE_RETRY_MS	1000
+#define DESC_ARGS	7	/* per rate-limit rule, see decide.lua */
+#define ENTRY_ARGS	9	/* per entry at most, before its checks */
+#define NO_ORDER	"1000000000"	/* no deciding rule: any rule wins ties */
+
+static void	read_cb(redisAsyncContext *, void *, void *);
+static void	claim_cb(redisAsyncContext *, void *, void *);
+static void	write_cb(redisAsyncContext *, void *, void *);
+static void	retry_cb(evutil_socket_t, short, void *);
+static struct batch *parse_entries(struct redis_io *, const redisReply *);
+static void	decide_and_write(struct redis_io *, struct batch *);
+static void	send_write(struct redis_io *, struct batch *);
+
+/* After setup: this consumer's pending entries first, then new ones. */
+void
+stream_start(struct redis_io *rio)
+{
+	if (rio->retry_ev == NULL)
+		rio->retry_ev = evtimer_new(rio->dm->base, retry_cb, rio);
+	rio->pending_phase = 1;
+	rio->reread = 0;
+	strcpy(rio->cursor, "0");
+	stream_read(rio);
+}
+
+/* The connection is gone: nothing is in flight any more. */
+void
+stream_reset(struct redis_io *rio)
+{
+	rio->setup = rio->reading = rio->blocking = 0;
+	rio->writes = rio->claiming = 0;
+	if (rio->retry_ev != NULL)
+		evtimer_del(rio->retry_ev);
+}
+
+void
+stream_read(struct redis_io *rio)
+{
+	struct config	*c = &rio->dm->cfg;
+	char		 count[16], block[16];
+	const char	*argv[12];
+	int		 argc = 0;
+
+	if (!rio_usable(rio) || rio->state != CONN_UP || rio->stopping ||
+	    rio->reading)
+		return;
+	if (rio->reread) {
+		/* A write failed: go back over our pending entries, later. */
+		struct timeval tv = { WRITE_RETRY_MS / 1000,
+		    (WRITE_RETRY_MS % 1000) * 1000 };
+
+		rio->reread = 0;
+		rio->pending_phase = 1;
+		strcpy(rio->cursor, "0");
+		evtimer_add(rio->retry_ev, &tv);
+		return;
+	}
+	snprintf(count, sizeof count, "%u", c->batch_size);
+	snprintf(block, sizeof block, "%u", c->block_ms);
+	argv[argc++] = "XREADGROUP";
+	argv[argc++] = "GROUP";
+	argv[argc++] = c->group;
+	argv[argc++] = c->consumer;
+	argv[argc++] = "COUNT";
+	argv[argc++] = count;
+	if (!rio->pending_phase) {
+		argv[argc++] = "BLOCK";
+		argv[argc++] = block;
+	}
+	argv[argc++] = "STREAMS";
+	argv[argc++] = c->input_stream;
+	argv[argc++] = rio->pending_phase ? rio->cursor : ">";
+	rio_sent(rio);
+	if (redisAsyncCommandArgv(rio->ac, read_cb, NULL, argc, argv,
+	    NULL) != REDIS_OK) {
+		rio_lost(rio, "cannot queue a read: %s", rio->ac->errstr);
+		return;
+	}
+	rio->reading = 1;
+	rio->blocking = !rio->pending_phase;
+}
+
+static void
+retry_cb(evutil_socket_t fd, short events, void *arg)
+{
+	stream_read(arg);
+}
+
+static int
+is_string(const redisReply *r)
+{
+	return r != NULL && (r->type == REDIS_REPLY_STRING ||
+	    r->type == REDIS_REPLY_STATUS);
+}
+
+/*
+ * A list of stream entries, [[id, [f, v, ...]], ...], as XREADGROUP and
+ * XAUTOCLAIM return them -> batch. An entry without fields (deleted while
+ * pending) or of an unexpected shape still gets an entry, malformed, so
+ * that it is flagged and acknowledged.
+ */
+static struct batch *
+parse_entries(struct redis_io *rio, const redisReply *entries)
+{
+	struct entry_limits	*lim = &rio->dm->cfg.limits;
+	const redisReply	*e, *f;
+	struct batch		*b;
+	struct bytes		*kv, sid;
+	size_t			 i, j, n;
+
+	b = batch_new(entries->elements);
+	for (i = 0; i < entries->elements; i++) {
+		e = entries->element[i];
+		if (e->type != REDIS_REPLY_ARRAY || e->elements < 1 ||
+		    !is_string(e->element[0]) ||
+		    e->element[0]->len > STREAM_ID_MAX) {
+			/* No id to acknowledge it by: nothing else to do. */
+			log_errorx(&rio->dm->log, "skipping an entry without a "
+			    "stream id in a reply from Redis");
+			continue;
+		}
+		sid = (struct bytes){ e->element[0]->str, e->element[0]->len };
+		f = e->elements == 2 ? e->element[1] : NULL;
+		if (f == NULL || f->type == REDIS_REPLY_NIL) {
+			entry_init_missing(&b->items[b->n++].entry, sid,
+			    "the entry was deleted from the stream before it "
+			    "was decided");
+			continue;
+		}
+		if (f->type != REDIS_REPLY_ARRAY || f->elements % 2 != 0) {
+			entry_init_missing(&b->items[b->n++].entry, sid,
+			    "unparseable entry in a reply from Redis");
+			continue;
+		}
+		n = f->elements / 2;
+		kv = xcalloc(2 * n + 1, sizeof *kv);
+		for (j = 0; j < 2 * n; j++) {
+			if (is_string(f->element[j]))
+				kv[j] = (struct bytes){ f->element[j]->str,
+				    f->element[j]->len };
+			else
+				kv[j] = (struct bytes){ "", 0 };
+		}
+		entry_init(&b->items[b->n++].entry, sid, kv, n, lim);
+		free(kv);
+	}
+	return b;
+}
+
+static void
+decide_and_write(struct redis_io *rio, struct batch *b)
+{
+	if (b->n == 0) {
+		batch_free(b);
+		return;
+	}
+	batch_decide(rio->dm, b);
+	send_write(rio, b);
+}
+
+static void
+read_cb(redisAsyncContext *ac, void *r, void *priv)
+{
+	struct redis_io	*rio = ac->data;
+	redisReply	*reply = r;
+	struct batch	*b;
+
+	if (reply == NULL || !rio_usable(rio))
+		return;
+	rio_replied(rio);
+	rio->reading = rio->blocking = 0;
+	if (reply->type == REDIS_REPLY_ERROR) {
+		if (strncmp(reply->str, "NOGROUP", 7) == 0) {
+			/* Someone deleted the stream or the group: recreate. */
+			log_warnx(&rio->dm->log, "%s; recreating the consumer "
+			    "group", reply->str);
+			rio_create_group(rio);
+			return;
+		}
+		rio_lost(rio, "XREADGROUP failed: %s", reply->str);
+		return;
+	}
+	if (reply->type == REDIS_REPLY_NIL) {
+		/* BLOCK timed out with nothing new. */
+		stream_read(rio);
+		daemon_maybe_exit(rio->dm);
+		return;
+	}
+	if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 1 ||
+	    reply->element[0]->type != REDIS_REPLY_ARRAY ||
+	    reply->element[0]->elements != 2 ||
+	    reply->element[0]->element[1]->type != REDIS_REPLY_ARRAY) {
+		rio_lost(rio, "unexpected XREADGROUP reply");
+		return;
+	}
+	b = parse_entries(rio, reply->element[0]->element[1]);
+	if (rio->pending_phase) {
+		if (b->n == 0) {
+			rio->pending_phase = 0;
+			log_debug(&rio->dm->log, "%s: pending entries done, "
+			    "reading new ones", __func__);
+		} else
+			snprintf(rio->cursor, sizeof rio->cursor, "%s",
+			    b->items[b->n - 1].entry.stream_id);
+	}
+	decide_and_write(rio, b);
+	stream_read(rio);
+	daemon_maybe_exit(rio->dm);
+}
+
+/*
+ * XAUTOCLAIM: entries other consumers read and left unacknowledged for
+ * claim_idle (they crashed) become ours and are decided here. One page
+ * per call; the cursor goes on from tick to tick until a round is done.
+ */
+void
+stream_claim(struct redis_io *rio)
+{
+	struct config	*c = &rio->dm->cfg;
+	char		 idle[24], count[16];
+	const char	*argv[9];
+
+	snprintf(idle, sizeof idle, "%llu", (unsigned long long)c->claim_idle_ms);
+	snprintf(count, sizeof count, "%u", c->batch_size);
+	if (rio->claim_cursor[0] == '\0')
+		strcpy(rio->claim_cursor, "0-0");
+	argv[0] = "XAUTOCLAIM";
+	argv[1] = c->input_stream;
+	argv[2] = c->group;
+	argv[3] = c->consumer;
+	argv[4] = idle;
+	argv[5] = rio->claim_cursor;
+	argv[6] = "COUNT";
+	argv[7] = count;
+	rio_sent(rio);
+	if (redisAsyncCommandArgv(rio->ac, claim_cb, NULL, 8, argv,
+	    NULL) != REDIS_OK) {
+		rio_lost(rio, "cannot queue a claim: %s", rio->ac->errstr);
+		return;
+	}
+	rio->claiming = 1;
+}
+
+static void
+claim_cb(redisAsyncContext *ac, void *r, void *priv)
+{
+	struct redis_io	*rio = ac->data;
+	redisReply	*reply = r;
+	struct batch	*b;
+
+	if (reply == NULL || !rio_usable(rio))
+		return;
+	rio_replied(rio);
+	rio->claiming = 0;
+	if (reply->type == REDIS_REPLY_ERROR) {
+		/* NOGROUP and the like: the next read deals with it. */
+		log_warnx(&rio->dm->log, "XAUTOCLAIM failed: %s", reply->str);
+		rio->last_claim_us = monotonic_us();
+		return;
+	}
+	if (reply->type != REDIS_REPLY_ARRAY || reply->elements < 2 ||
+	    !is_string(reply->element[0]) ||
+	    reply->element[0]->len > STREAM_ID_MAX ||
+	    reply->element[1]->type != REDIS_REPLY_ARRAY) {
+		rio_lost(rio, "unexpected XAUTOCLAIM reply");
+		return;
+	}
+	snprintf(rio->claim_cursor, sizeof rio->claim_cursor, "%s",
+	    reply->element[0]->str);
+	/* A round is done when the cursor is back at 0-0. */
+	if (strcmp(rio->claim_cursor, "0-0") == 0)
+		rio->last_claim_us = monotonic_us();
+	if (reply->elements > 2 && reply->element[2]->type ==
+	    REDIS_REPLY_ARRAY && reply->element[2]->elements > 0)
+		log_warnx(&rio->dm->log, "%zu pending entries were deleted from "
+		    "the stream before anyone decided them",
+		    reply->element[2]->elements);
+	b = parse_entries(rio, reply->element[1]);
+	if (b->n > 0)
+		log_info(&rio->dm->log, "claimed %zu entries left unacknowledged "
+		    "by other consumers for more than %llu ms", b->n,
+		    (unsigned long long)rio->dm->cfg.claim_idle_ms);
+	decide_and_write(rio, b);
+	daemon_maybe_exit(rio->dm);
+}
+
+/*
+ * A growing argv for redisAsyncCommandArgv, which copies the arguments
+ * into its output buffer at once: most are borrowed from the batch, and
+ * only the numbers and keys made here are owned (and freed) by args.
+ */
+struct args {
+	const char	**v;
+	size_t		 *len;
+	size_t		  n;
+	char		**owned;
+	size_t		  nowned;
+};
+
+static void
+arg(struct args *a, const char *s, size_t len)
+{
+	a->v[a->n] = s;
+	a->len[a->n++] = len;
+}
+
+static void
+arg_owned(struct args *a, char *s)
+{
+	a->owned[a->nowned++] = s;
+	arg(a, s, strlen(s));
+}
+
+static void
+argu(struct args *a, unsigned long long v)
+{
+	char	*s;
+
+	xasprintf(&s, "%llu", v);
+	arg_owned(a, s);
+}
+#define ARGS(a, s)	arg((a), (s), strlen(s))
+
+/*
+ * One call of the decide script for the whole batch (layout in
+ * decide.lua); b moves to write_cb.
+ */
+static void
+send_write(struct redis_io *rio, struct batch *b)
+{
+	struct config		*c = &rio->dm->cfg;
+	const struct batch_item	*it;
+	const struct decision	*d;
+	const struct rl_desc	*rd;
+	struct args		 a;
+	char			*key;
+	size_t			 i, j, total;
+
+	total = 6 + b->nchecks + 6 + DESC_ARGS * b->ndescs +
+	    ENTRY_ARGS * b->n + b->nchecks;
+	a.v = xcalloc(total, sizeof *a.v);
+	a.len = xcalloc(total, sizeof *a.len);
+	a.owned = xcalloc(total, sizeof *a.owned);
+	a.n = a.nowned = 0;
+	ARGS(&a, b->eval ? "EVAL" : "EVALSHA");
+	ARGS(&a, b->eval ? decide_lua : rio->sha);
+	argu(&a, 3 + (unsigned long long)b->nchecks);
+	ARGS(&a, c->input_stream);
+	ARGS(&a, c->output_stream);
+	ARGS(&a, c->dead_letter_stream);
+	for (i = 0; i < b->n; i++) {
+		d = &b->items[i].decision;
+		for (j = 0; j < d->nchecks; j++) {
+			xasprintf(&key, "%s%s", c->rl_prefix, d->checks[j].key);
+			arg_owned(&a, key);
+		}
+	}
+	ARGS(&a, c->group);
+	ARGS(&a, c->consumer);
+	argu(&a, (unsigned long long)c->output_maxlen);
+	argu(&a, (unsigned long long)c->rl_slack_ms);
+	argu(&a, (unsigned long long)c->max_deliveries);
+	argu(&a, (unsigned long long)b->ndescs);
+	for (i = 0; i < b->ndescs; i++) {
+		rd = &b->descs[i];
+		ARGS(&a, rd->name);
+		argu(&a, (unsigned long long)rd->action);
+		argu(&a, (unsigned long long)rd->shadow);
+		argu(&a, (unsigned long long)rd->max);
+		argu(&a, (unsigned long long)rd->per_ms);
+		ARGS(&a, rd->reason);
+		argu(&a, (unsigned long long)rd->order);
+	}
+	for (i = 0; i < b->n; i++) {
+		it = &b->items[i];
+		d = &it->decision;
+		ARGS(&a, it->entry.stream_id);
+		if (it->entry.id != NULL)
+			arg(&a, it->entry.id->value, it->entry.id->value_len);
+		else
+			ARGS(&a, "");
+		ARGS(&a, action_name(d->action));
+		ARGS(&a, d->rules);
+		ARGS(&a, d->shadow);
+		ARGS(&a, d->reason);
+		argu(&a, (unsigned long long)d->nchecks);
+		if (d->nchecks == 0)
+			continue;
+		if (d->order == SIZE_MAX)
+			ARGS(&a, NO_ORDER);
+		else
+			argu(&a, (unsigned long long)d->order);
+		ARGS(&a, d->final ? "1" : "0");
+		for (j = 0; j < d->nchecks; j++)
+			argu(&a, 1 + (unsigned long long)d->checks[j].desc);
+	}
+	rio_sent(rio);
+	if (redisAsyncCommandArgv(rio->ac, write_cb, b, (int)a.n, a.v,
+	    a.len) != REDIS_OK) {
+		batch_free(b);
+		rio_lost(rio, "cannot queue the decisions: %s", rio->ac->errstr);
+	} else
+		rio->writes++;
+	for (i = 0; i < a.nowned; i++)
+		free(a.owned[i]);
+	free(a.owned);
+	free(a.v);
+	free(a.len);
+}
+
+/*
+ * Reads one element of the script's reply for item it: 1, written as
+ * decided here; {decision, rules, shadow, reason}, written as its rate
+ * limits changed it (now in the item too); 2, dead-lettered; anything
+ * else, not written (no longer pending for this consumer).
+ */
+static enum item_fate
+settle(struct batch_item *it, const redisReply *r)
+{
+	struct decision	*d = &it->decision;
+	enum action	 action;
+	size_t		 i;
+
+	if (r->type == REDIS_REPLY_INTEGER)
+		return r->integer == 1 ? FATE_WRITTEN : r->integer == 2 ?
+		    FATE_DEAD : FATE_GONE;
+	if (r->type != REDIS_REPLY_ARRAY || r->elements != 4)
+		return FATE_GONE;
+	for (i = 0; i < 4; i++)
+		if (r->element[i]->type != REDIS_REPLY_STRING)
+			return FATE_GONE;
+	if (action_parse(r->element[0]->str, &action) != 0)
+		return FATE_GONE;
+	d->action = action;
+	free(d->rules);
+	d->rules = xstrndup(r->element[1]->str, r->element[1]->len);
+	free(d->shadow);
+	d->shadow = xstrndup(r->element[2]->str, r->element[2]->len);
+	free(d->reason);
+	d->reason = xstrndup(r->element[3]->str, r->element[3]->len);
+	return FATE_WRITTEN;
+}
+
+static void
+write_cb(redisAsyncContext *ac, void *r, void *priv)
+{
+	struct redis_io	*rio = ac->data;
+	redisReply	*reply = r;
+	struct batch	*b = priv;
+	enum item_fate	*fate;
+	size_t		 i;
+
+	if (reply == NULL || !rio_usable(rio)) {
+		/* Not written: the entries stay pending and are read again. */
+		batch_free(b);
+		return;
+	}
+	rio_replied(rio);
+	rio->writes--;
+	if (reply->type == REDIS_REPLY_ERROR &&
+	    strncmp(reply->str, "NOSCRIPT", 8) == 0 && !b->eval) {
+		/* Redis lost its script cache (restart, SCRIPT FLUSH). */
+		log_warnx(&rio->dm->log, "the decide script was gone from "
+		    "Redis; sending it again");
+		b->eval = 1;
+		send_write(rio, b);
+		return;
+	}
+	if (reply->type != REDIS_REPLY_ARRAY || reply->elements != b->n) {
+		log_errorx(&rio->dm->log, "writing %zu decisions failed: %s; "
+		    "the entries stay pending and will be decided again", b->n,
+		    reply->type == REDIS_REPLY_ERROR ? reply->str :
+		    "unexpected reply");
+		rio->reread = 1;
+		batch_free(b);
+		daemon_batch_done(rio->dm);
+		return;
+	}
+	fate = xcalloc(b->n, sizeof *fate);
+	for (i = 0; i < b->n; i++)
+		fate[i] = settle(&b->items[i], reply->element[i]);
+	batch_logged(rio->dm, b, fate);
+	free(fate);
+	batch_free(b);
+	daemon_batch_done(rio->dm);
+}

@@ -1,0 +1,70 @@
+#ifndef REDIS_INTERNAL_H
+#define REDIS_INTERNAL_H
+
+/*
+ * The Redis side's state, shared by redis_io.c (the connection: connect,
+ * setup, reconnect with backoff, the stall watchdog) and stream.c (what
+ * flows over it: reading, claiming, writing decisions).
+ */
+
+#include <stdint.h>
+
+#include <hiredis/async.h>
+
+#include "address.h"
+
+#define STREAM_ID_MAX	64
+
+struct daemon;
+struct event;
+
+enum conn_state {
+	CONN_DOWN,	/* no connection; a reconnect is scheduled */
+	CONN_SETUP,	/* connected or connecting; setup commands in flight */
+	CONN_UP		/* reading and writing */
+};
+
+struct redis_io {
+	struct daemon		*dm;
+	redisAsyncContext	*ac;
+	struct redis_address	 addr;
+	enum conn_state		 state;
+	char			*sha;
+	struct event		*tick_ev;	/* stall watchdog, claim timer */
+	struct event		*reconnect_ev;
+	struct event		*drop_ev;	/* drop outside hiredis callbacks */
+	struct event		*retry_ev;	/* re-read after a failed write */
+	unsigned		 attempts;	/* failed connects in a row */
+	uint64_t		 down_since_us;
+	uint64_t		 busy_since_us;	/* last reply, or first send */
+	uint64_t		 last_claim_us;
+	int			 setup;		/* setup replies awaited */
+	int			 reading;	/* an XREADGROUP is in flight */
+	int			 blocking;	/* ... with BLOCK */
+	int			 writes;	/* decide scripts in flight */
+	int			 claiming;	/* an XAUTOCLAIM is in flight */
+	int			 pending_phase;	/* re-reading our own entries */
+	int			 reread;	/* a write failed: re-read pending */
+	int			 stopping;
+	int			 ever_up;
+	char			 cursor[STREAM_ID_MAX + 1];
+	char			 claim_cursor[STREAM_ID_MAX + 1];
+};
+
+/* redis_io.c */
+void	rio_sent(struct redis_io *);
+void	rio_replied(struct redis_io *);
+int	rio_usable(const struct redis_io *);
+void	rio_lost(struct redis_io *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	rio_fatal(struct redis_io *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	rio_create_group(struct redis_io *);
+
+/* stream.c */
+void	stream_start(struct redis_io *);
+void	stream_read(struct redis_io *);
+void	stream_claim(struct redis_io *);
+void	stream_reset(struct redis_io *);
+
+#endif
