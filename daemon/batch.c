@@ -87,6 +87,13 @@ batch_decide(struct daemon *dm, struct batch *b)
 		d = &b->items[i].decision;
 		decide(dm->matcher, dm->rules, &b->items[i].entry,
 		    dm->cfg.default_action, d);
+		if (d->slow_rule != NULL)
+			log_warnx(&dm->log, "rule %s took %.1f ms on entry %s "
+			    "(%zu bytes of text): check its pattern",
+			    d->slow_rule->name, (double)d->slow_ns / 1e6,
+			    b->items[i].entry.stream_id,
+			    b->items[i].entry.text_bytes);
+		d->slow_rule = NULL;
 		free(d->hits);
 		d->hits = NULL;
 		d->nhits = 0;

@@ -38,6 +38,38 @@ load_rules(struct daemon *dm, struct ruleset **out)
 	return *out == NULL ? -1 : 0;
 }
 
+/*
+ * Logs where matching time went with rs: the three costliest rules. Said
+ * at stop and when a reload retires a ruleset.
+ */
+static void
+log_rule_time(struct daemon *dm, const struct ruleset *rs)
+{
+	const struct rule	*top[3] = { NULL, NULL, NULL }, *r;
+	char			 line[512];
+	size_t			 i, j, len = 0;
+
+	for (i = 0; i < rs->nrules; i++) {
+		r = &rs->rules[i];
+		for (j = 0; j < 3; j++) {
+			if (top[j] == NULL || r->stats->ns > top[j]->stats->ns) {
+				memmove(top + j + 1, top + j,
+				    (2 - j) * sizeof *top);
+				top[j] = r;
+				break;
+			}
+		}
+	}
+	for (j = 0; j < 3 && top[j] != NULL && top[j]->stats->runs; j++)
+		len += (size_t)snprintf(line + len, sizeof line - len,
+		    "%s%s %.1f ms in %llu runs (max %.3f ms)", j ? "; " : "",
+		    top[j]->name, (double)top[j]->stats->ns / 1e6,
+		    (unsigned long long)top[j]->stats->runs,
+		    (double)top[j]->stats->max_ns / 1e6);
+	if (len > 0)
+		log_info(&dm->log, "costliest rules: %s", line);
+}
+
 /* SIGHUP: a new ruleset replaces the old one only if it loads whole. */
 static void
 reload(struct daemon *dm)
@@ -50,6 +82,7 @@ reload(struct daemon *dm)
 		    "force (%zu rules)", dm->rules->nrules);
 		return;
 	}
+	log_rule_time(dm, dm->rules);
 	ruleset_free(dm->rules);
 	dm->rules = rs;
 	dm->count.reloads_ok++;
@@ -182,10 +215,14 @@ daemon_run(struct daemon *dm)
 		dm->exit_code = 1;
 	else
 		event_base_dispatch(dm->base);
+	log_rule_time(dm, dm->rules);
 	log_info(&dm->log, "stopped: %llu approved, %llu flagged, %llu "
-	    "rejected", (unsigned long long)dm->count.decided[ACTION_APPROVE],
+	    "rejected, %llu dead-lettered, %llu rule errors",
+	    (unsigned long long)dm->count.decided[ACTION_APPROVE],
 	    (unsigned long long)dm->count.decided[ACTION_FLAG],
-	    (unsigned long long)dm->count.decided[ACTION_REJECT]);
+	    (unsigned long long)dm->count.decided[ACTION_REJECT],
+	    (unsigned long long)dm->count.dead_lettered,
+	    (unsigned long long)dm->count.rule_errors);
 
 out:
 	redis_io_free(dm->rio);

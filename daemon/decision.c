@@ -89,6 +89,7 @@ decide(struct matcher *m, const struct ruleset *rs, const struct entry *e,
 	struct hit		 h;
 	enum match_result	 res;
 	size_t			 i, cap = 0, ccap = 0;
+	uint64_t		 slow;
 	int			 pass;
 
 	memset(d, 0, sizeof *d);
@@ -115,7 +116,11 @@ decide(struct matcher *m, const struct ruleset *rs, const struct entry *e,
 			if (pass != (r->limit != NULL ? 1 : r->final && !r->shadow ?
 			    0 : 2))
 				continue;
-			res = rules_match(m, r, e, &h);
+			res = rules_match_timed(m, r, e, &h, &slow);
+			if (slow > d->slow_ns) {
+				d->slow_ns = slow;
+				d->slow_rule = r;
+			}
 			if (res == MATCH_NONE)
 				continue;
 			if (res == MATCH_ERROR) {

@@ -11,6 +11,17 @@
 
 static pcre2_code *compile(struct diag *, const struct yfile *,
 		    const yaml_node_t *, const char *, size_t, int, int, int);
+static int	forbidden_verbs(struct diag *, const struct yfile *,
+		    const yaml_node_t *, const char *, size_t);
+
+/*
+ * Pattern-start verbs that would lift our limits or our speed: turning
+ * JIT off, setting limits of their own, or turning off the optimisations
+ * that keep a bad pattern from being worse.
+ */
+static const char *const forbidden[] = { "NO_JIT", "LIMIT_MATCH=",
+    "LIMIT_DEPTH=", "LIMIT_HEAP=", "LIMIT_RECURSION=", "NO_START_OPT",
+    "NO_AUTO_POSSESS", "NO_DOTSTAR_ANCHOR", NULL };
 
 static pcre2_code *
 compile(struct diag *d, const struct yfile *yf, const yaml_node_t *n,
@@ -41,6 +52,32 @@ compile(struct diag *d, const struct yfile *yf, const yaml_node_t *n,
 	return code;
 }
 
+/* Rejects a forbidden verb among the (*...) that open pat. */
+static int
+forbidden_verbs(struct diag *d, const struct yfile *yf, const yaml_node_t *n,
+    const char *pat, size_t len)
+{
+	const char	*end;
+	size_t		 off = 0, i;
+
+	while (off + 2 < len && pat[off] == '(' && pat[off + 1] == '*') {
+		if ((end = memchr(pat + off, ')', len - off)) == NULL)
+			return 0;	/* PCRE2 will say what is wrong */
+		for (i = 0; forbidden[i] != NULL; i++) {
+			if (strncmp(pat + off + 2, forbidden[i],
+			    strlen(forbidden[i])) == 0) {
+				yfile_error_at(d, yf, n, off, "the verb %.*s is "
+				    "not allowed: rules run with JIT and the "
+				    "configured limits", (int)(end - pat - off + 1),
+				    pat + off);
+				return -1;
+			}
+		}
+		off = (size_t)(end - pat) + 1;
+	}
+	return 0;
+}
+
 pcre2_code *
 pattern_compile(struct diag *d, const struct yfile *yf, const yaml_node_t *n,
     int caseless, int jit)
@@ -51,6 +88,9 @@ pattern_compile(struct diag *d, const struct yfile *yf, const yaml_node_t *n,
 		yfile_error(d, yf, n, "a regex must not be empty");
 		return NULL;
 	}
+	if (forbidden_verbs(d, yf, n, yfile_scalar(n),
+	    n->data.scalar.length) != 0)
+		return NULL;
 	return compile(d, yf, n, yfile_scalar(n), n->data.scalar.length,
 	    caseless, jit, 1);
 }

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <pcre2.h>
 
@@ -134,6 +135,38 @@ rules_match_text(struct matcher *m, const struct rule *r, const char *text,
 	default:
 		return MATCH_HIT;
 	}
+}
+
+/*
+ * rules_match, timed into the rule's stats. Returns in *slow_ns the time
+ * of this match if it was slow and slower than any reported before (so
+ * that the caller logs it, a bounded number of times), else 0.
+ */
+enum match_result
+rules_match_timed(struct matcher *m, const struct rule *r,
+    const struct entry *e, struct hit *h, uint64_t *slow_ns)
+{
+	struct timespec		 t0, t1;
+	enum match_result	 res;
+	uint64_t		 ns;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	res = rules_match(m, r, e, h);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ns = (uint64_t)(t1.tv_sec - t0.tv_sec) * 1000000000u +
+	    (uint64_t)t1.tv_nsec - (uint64_t)t0.tv_nsec;
+	*slow_ns = 0;
+	if (r->stats != NULL) {
+		r->stats->runs++;
+		r->stats->ns += ns;
+		if (ns > r->stats->max_ns)
+			r->stats->max_ns = ns;
+		if (ns >= RULES_SLOW_NS && ns >= 2 * r->stats->reported_ns) {
+			r->stats->reported_ns = ns;
+			*slow_ns = ns;
+		}
+	}
+	return res;
 }
 
 /*

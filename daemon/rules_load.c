@@ -325,6 +325,7 @@ load_rule(struct loader *l, yaml_node_t *n)
 		    sizeof *l->rs->rules);
 	}
 	r.index = l->rs->nrules;
+	r.stats = xcalloc(1, sizeof *r.stats);
 	l->rs->rules[l->rs->nrules++] = r;
 	l->rs->file_rules[l->rs->nfiles - 1]++;
 }
@@ -445,6 +446,7 @@ rule_clear(struct rule *r)
 		pcre2_code_free(r->except[i]);
 	free(r->except);
 	condition_free_all(r->when, r->nwhen);
+	free(r->stats);
 	if (r->limit != NULL)
 		ratelimit_clear(r->limit);
 	free(r->limit);

@@ -32,6 +32,8 @@ struct decision {
 	int		 final;		/* a final rule decided */
 	struct rl_check	*checks;	/* rate limits this comment counts toward */
 	size_t		 nchecks;
+	const struct rule *slow_rule;	/* a match to report as slow, or NULL */
+	uint64_t	 slow_ns;
 };
 
 void	decide(struct matcher *, const struct ruleset *, const struct entry *,

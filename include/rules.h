@@ -25,7 +25,7 @@ struct rules_options {
 	size_t		jit_stack_max;
 };
 
-#define RULES_DEFAULT_MATCH_LIMIT	100000
+#define RULES_DEFAULT_MATCH_LIMIT	10000
 #define RULES_DEFAULT_DEPTH_LIMIT	10000
 #define RULES_DEFAULT_JIT_STACK		(1024u * 1024)
 
@@ -38,6 +38,16 @@ struct rule_example {
 
 struct condition;
 struct rate_limit;
+
+/* Time spent matching one rule: the one mutable part of a ruleset. */
+struct rule_stats {
+	uint64_t	runs;
+	uint64_t	ns;
+	uint64_t	max_ns;
+	uint64_t	reported_ns;	/* slowest single match logged so far */
+};
+
+#define RULES_SLOW_NS	(10u * 1000 * 1000)	/* a slow single match */
 
 /* One rule as the moderator wrote it, compiled. Owned by its ruleset. */
 struct rule {
@@ -52,6 +62,7 @@ struct rule {
 	struct condition *when;
 	size_t		 nwhen;
 	struct rate_limit *limit;	/* a rate-limit rule, or NULL */
+	struct rule_stats *stats;
 	enum action	 action;
 	char		*reason;	/* never NULL: defaults to the name */
 	int		 final;
@@ -110,6 +121,8 @@ struct matcher	*matcher_new(const struct rules_options *);
 void		 matcher_free(struct matcher *);
 enum match_result rules_match(struct matcher *, const struct rule *,
 		    const struct entry *, struct hit *);
+enum match_result rules_match_timed(struct matcher *, const struct rule *,
+		    const struct entry *, struct hit *, uint64_t *);
 enum match_result rules_match_text(struct matcher *, const struct rule *,
 		    const char *, size_t, struct hit *);
 void		 rules_error_message(int, char *, size_t);

@@ -192,6 +192,14 @@ test_errors(void **state)
 	expect_error("name: x\n", "rules.yaml:1:1: a rule file must be a list");
 	expect_error("- name: x\n  words: []\n  action: flag\n",
 	    "rules.yaml:2:10: words must be a non-empty list");
+	expect_error("- name: x\n  match: '(*NO_JIT)a+'\n  action: flag\n",
+	    "rules.yaml:2:11: the verb (*NO_JIT) is not allowed");
+	expect_error("- name: x\n  match: '(*UCP)(*LIMIT_MATCH=99999999)a'\n"
+	    "  action: flag\n", "rules.yaml:2:17: the verb "
+	    "(*LIMIT_MATCH=99999999) is not allowed");
+	expect_error("- name: x\n  match: a\n  except: '(*NO_START_OPT)b'\n"
+	    "  action: flag\n", "rules.yaml:3:12: the verb (*NO_START_OPT) is "
+	    "not allowed");
 	expect_error("- name: x\n  match: a\n  action: flag\n---\n- name: y\n",
 	    "rules.yaml:4:1: only one YAML document");
 }
