@@ -148,6 +148,17 @@ jbuf_escaped(struct jbuf *j, const char *str, size_t len)
 		} else if ((n = utf8_seq(s + i, len - i)) == 0) {
 			jbuf_raw(j, "\\ufffd", 6);
 			i++;
+		} else if ((n == 2 && s[i] == 0xc2 && s[i + 1] == 0x85) ||
+		    (n == 3 && s[i] == 0xe2 && s[i + 1] == 0x80 &&
+		    (s[i + 2] == 0xa8 || s[i + 2] == 0xa9))) {
+			/*
+			 * NEL, LINE and PARAGRAPH SEPARATOR are valid in JSON
+			 * but end lines for JavaScript and some log tools.
+			 */
+			snprintf(esc, sizeof esc, "\\u%04x", n == 2 ? 0x85 :
+			    s[i + 2] == 0xa8 ? 0x2028 : 0x2029);
+			jbuf_raw(j, esc, 6);
+			i += n;
 		} else {
 			jbuf_raw(j, (const char *)s + i, n);
 			i += n;

@@ -31,6 +31,8 @@ test_escaping(void **state)
 	E("a\nb\t\x01\x7f", "{\"k\":\"a\\u000ab\\u0009\\u0001\\u007f\"}");
 	E("nul\0x", "{\"k\":\"nul\\u0000x\"}");
 	E("héllo дурак 😀", "{\"k\":\"héllo дурак 😀\"}");
+	/* Line breaks for other readers than JSON's are escaped too. */
+	E("a\u2028b\u2029c\xc2\x85" "d", "{\"k\":\"a\\u2028b\\u2029c\\u0085d\"}");
 }
 
 static void
