@@ -60,12 +60,16 @@ entry_init(struct entry *e, struct bytes sid, const struct bytes *kv, size_t n,
 	for (i = 0; i < n; i++) {
 		k = kv[2 * i];
 		v = kv[2 * i + 1];
-		/* Past the field limit only id is kept: the decision needs it. */
-		if (e->nfields == lim->max_fields && !name_is(k, "id"))
-			continue;
-		if (e->nfields == lim->max_fields)
+		/*
+		 * Past the field limit only id is kept: the decision needs it.
+		 * (>=: once a late id is kept, nfields is past the limit.)
+		 */
+		if (e->nfields >= lim->max_fields) {
+			if (!name_is(k, "id"))
+				continue;
 			e->fields = xreallocarray(e->fields, e->nfields + 1,
 			    sizeof *e->fields);
+		}
 		if (k.len > lim->max_field) {
 			set_malformed(e, "a field name is too long");
 			continue;

@@ -39,7 +39,7 @@ static int	 load_except(struct loader *, struct rule *, yaml_node_t *, int);
 static int	 load_examples(struct loader *, struct rule *, yaml_node_t *);
 static int	 check_name(struct loader *, yaml_node_t *);
 static void	 load_rule(struct loader *, yaml_node_t *);
-static void	 load_file(struct loader *, const char *);
+static void	 load_file(struct loader *, const char *, const char *, size_t);
 static void	 rule_clear(struct rule *);
 
 const char *
@@ -330,8 +330,9 @@ load_rule(struct loader *l, yaml_node_t *n)
 	l->rs->file_rules[l->rs->nfiles - 1]++;
 }
 
+/* Loads one file, or buf when it is not NULL (then path is its name). */
 static void
-load_file(struct loader *l, const char *path)
+load_file(struct loader *l, const char *path, const char *buf, size_t len)
 {
 	struct yfile		 yf;
 	yaml_node_t		*root;
@@ -345,7 +346,8 @@ load_file(struct loader *l, const char *path)
 	rs->file_rules[rs->nfiles] = 0;
 	l->file = rs->files[rs->nfiles++];
 
-	if (yfile_load(&yf, path, l->d) != 0) {
+	if ((buf != NULL ? yfile_load_mem(&yf, path, buf, len, l->d) :
+	    yfile_load(&yf, path, l->d)) != 0) {
 		yfile_free(&yf);
 		return;
 	}
@@ -386,7 +388,27 @@ rules_load_files(char **paths, size_t n, const struct rules_options *opts,
 	l.opts = opts;
 	l.d = d;
 	for (i = 0; i < n; i++)
-		load_file(&l, paths[i]);
+		load_file(&l, paths[i], NULL, 0);
+	if (d->n != before) {
+		ruleset_free(l.rs);
+		return NULL;
+	}
+	return l.rs;
+}
+
+/* Loads a ruleset from one file's text, named name in messages. */
+struct ruleset *
+rules_load_buffer(const char *name, const char *buf, size_t len,
+    const struct rules_options *opts, struct diag *d)
+{
+	struct loader	l;
+	size_t		before = d->n;
+
+	memset(&l, 0, sizeof l);
+	l.rs = xcalloc(1, sizeof *l.rs);
+	l.opts = opts;
+	l.d = d;
+	load_file(&l, name, buf, len);
 	if (d->n != before) {
 		ruleset_free(l.rs);
 		return NULL;

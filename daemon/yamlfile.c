@@ -15,6 +15,7 @@
 #include "yamlfile.h"
 
 static int	read_whole(const char *, char **, size_t *, struct diag *);
+static int	parse(struct yfile *, struct diag *);
 static size_t	scalar_source_index(const struct yfile *, const yaml_node_t *,
 		    size_t);
 static void	vreport(struct diag *, const struct yfile *, size_t, size_t,
@@ -60,15 +61,38 @@ read_whole(const char *path, char **buf, size_t *len, struct diag *d)
 int
 yfile_load(struct yfile *yf, const char *path, struct diag *d)
 {
-	yaml_parser_t	 parser;
-	yaml_document_t	 extra;
-	size_t		 line, col;
-	int		 rc = -1;
-
 	memset(yf, 0, sizeof *yf);
 	yf->path = xstrdup(path);
 	if (read_whole(path, &yf->src, &yf->len, d) != 0)
 		return -1;
+	return parse(yf, d);
+}
+
+/* Loads len bytes of buf, named name in messages (the fuzzers use it). */
+int
+yfile_load_mem(struct yfile *yf, const char *name, const char *buf, size_t len,
+    struct diag *d)
+{
+	memset(yf, 0, sizeof *yf);
+	yf->path = xstrdup(name);
+	if (len > YAMLFILE_MAX_SIZE) {
+		diag_add(d, name, 0, 0, "file is larger than %u bytes",
+		    YAMLFILE_MAX_SIZE);
+		return -1;
+	}
+	yf->src = xstrndup(buf, len);
+	yf->len = len;
+	return parse(yf, d);
+}
+
+static int
+parse(struct yfile *yf, struct diag *d)
+{
+	yaml_parser_t	 parser;
+	yaml_document_t	 extra;
+	const char	*path = yf->path;
+	size_t		 line, col;
+	int		 rc = -1;
 
 	yaml_parser_initialize(&parser);
 	yaml_parser_set_input_string(&parser, (const unsigned char *)yf->src,

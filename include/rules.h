@@ -112,6 +112,8 @@ struct ruleset	*rules_load_dir(const char *, const struct rules_options *,
 		    struct diag *);
 struct ruleset	*rules_load_files(char **, size_t, const struct rules_options *,
 		    struct diag *);
+struct ruleset	*rules_load_buffer(const char *, const char *, size_t,
+		    const struct rules_options *, struct diag *);
 void		 ruleset_free(struct ruleset *);
 size_t		 rules_check_examples(const struct ruleset *, struct matcher *,
 		    struct diag *, size_t *);

@@ -22,6 +22,8 @@ struct yfile {
 };
 
 int		 yfile_load(struct yfile *, const char *, struct diag *);
+int		 yfile_load_mem(struct yfile *, const char *, const char *,
+		    size_t, struct diag *);
 void		 yfile_free(struct yfile *);
 yaml_node_t	*yfile_root(struct yfile *);
 yaml_node_t	*yfile_node(struct yfile *, int);

@@ -90,6 +90,15 @@ test_bounds(void **state)
 	assert_int_equal(e.nfields, 65);
 	assert_string_equal(e.id->value, "late");
 	entry_free(&e);
+	/* Fields after a late id (found by fuzz_entry: a heap overflow). */
+	kv[2 * 100] = B("id");
+	kv[2 * 100 + 1] = B("middle");
+	kv[2 * 199] = B("f199");
+	kv[2 * 199 + 1] = B("v");
+	entry_init(&e, sid, kv, 200, &lim);
+	assert_int_equal(e.nfields, 65);
+	assert_string_equal(e.id->value, "middle");
+	entry_free(&e);
 	free(kv);
 
 	/* A long text is not kept, only measured. */
