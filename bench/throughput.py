@@ -45,20 +45,27 @@ def corpus(n):
     return out
 
 
-def one_run(binary, rules, conf, comments, tmp):
-    d = tempfile.mkdtemp(dir=tmp)
+def start_redis(d):
+    """A redis-server on a unix socket in d, no persistence; (process,
+    socket path, client)."""
     sock = os.path.join(d, "redis.sock")
     srv = subprocess.Popen(["redis-server", "--port", "0", "--unixsocket",
                             sock, "--dir", d, "--save", "", "--appendonly",
                             "no"], stdout=subprocess.DEVNULL)
+    r = redis.Redis(unix_socket_path=sock)
+    for _ in range(200):
+        try:
+            r.ping()
+            break
+        except (redis.ConnectionError, FileNotFoundError):
+            time.sleep(0.05)
+    return srv, sock, r
+
+
+def one_run(binary, rules, conf, comments, tmp):
+    d = tempfile.mkdtemp(dir=tmp)
+    srv, sock, r = start_redis(d)
     try:
-        r = redis.Redis(unix_socket_path=sock)
-        for _ in range(200):
-            try:
-                r.ping()
-                break
-            except (redis.ConnectionError, FileNotFoundError):
-                time.sleep(0.05)
         for i in range(0, len(comments), 2000):
             p = r.pipeline(transaction=False)
             for c in comments[i:i + 2000]:

@@ -1,6 +1,8 @@
 /* One XREADGROUP reply's worth of entries: decide them, then log them. */
 
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "batch.h"
@@ -85,6 +87,19 @@ batch_decide(struct daemon *dm, struct batch *b)
 
 	for (i = 0; i < b->n; i++) {
 		d = &b->items[i].decision;
+		if (b->items[i].poison) {
+			/* It may be what crashed us: the script dead-letters it. */
+			memset(d, 0, sizeof *d);
+			d->action = ACTION_FLAG;
+			d->order = SIZE_MAX;
+			d->rules = xstrdup("");
+			d->shadow = xstrdup("");
+			d->reason = xstrdup("delivered too often");
+			log_warnx(&dm->log, "not deciding entry %s: delivered more "
+			    "than %u times", b->items[i].entry.stream_id,
+			    dm->cfg.max_deliveries);
+			continue;
+		}
 		decide(dm->matcher, dm->rules, &b->items[i].entry,
 		    dm->cfg.default_action, d);
 		if (d->slow_rule != NULL)

@@ -39,7 +39,8 @@ static int	 load_except(struct loader *, struct rule *, yaml_node_t *, int);
 static int	 load_examples(struct loader *, struct rule *, yaml_node_t *);
 static int	 check_name(struct loader *, yaml_node_t *);
 static void	 load_rule(struct loader *, yaml_node_t *);
-static void	 load_file(struct loader *, const char *, const char *, size_t);
+static void	 load_file(struct loader *, const char *, const char *,
+		    size_t);
 static void	 rule_clear(struct rule *);
 
 const char *
@@ -372,13 +373,13 @@ cmp_names(const void *a, const void *b)
 }
 
 /*
- * Loads the given files, in the order given. Returns the ruleset, or NULL
- * with every error in d. Rule examples are not run here: see
- * rules_check_examples.
+ * Loads the files paths[0..n), or, when buf is not NULL, the one file
+ * text buf named paths[0]. Returns the ruleset, or NULL with every error
+ * in d.
  */
-struct ruleset *
-rules_load_files(char **paths, size_t n, const struct rules_options *opts,
-    struct diag *d)
+static struct ruleset *
+load(char **paths, size_t n, const char *buf, size_t len,
+    const struct rules_options *opts, struct diag *d)
 {
 	struct loader	l;
 	size_t		i, before = d->n;
@@ -388,7 +389,7 @@ rules_load_files(char **paths, size_t n, const struct rules_options *opts,
 	l.opts = opts;
 	l.d = d;
 	for (i = 0; i < n; i++)
-		load_file(&l, paths[i], NULL, 0);
+		load_file(&l, paths[i], buf, len);
 	if (d->n != before) {
 		ruleset_free(l.rs);
 		return NULL;
@@ -396,24 +397,25 @@ rules_load_files(char **paths, size_t n, const struct rules_options *opts,
 	return l.rs;
 }
 
+/*
+ * Loads the given files, in the order given. Rule examples are not run
+ * here: see rules_check_examples.
+ */
+struct ruleset *
+rules_load_files(char **paths, size_t n, const struct rules_options *opts,
+    struct diag *d)
+{
+	return load(paths, n, NULL, 0, opts, d);
+}
+
 /* Loads a ruleset from one file's text, named name in messages. */
 struct ruleset *
 rules_load_buffer(const char *name, const char *buf, size_t len,
     const struct rules_options *opts, struct diag *d)
 {
-	struct loader	l;
-	size_t		before = d->n;
+	char	*path = (char *)name;
 
-	memset(&l, 0, sizeof l);
-	l.rs = xcalloc(1, sizeof *l.rs);
-	l.opts = opts;
-	l.d = d;
-	load_file(&l, name, buf, len);
-	if (d->n != before) {
-		ruleset_free(l.rs);
-		return NULL;
-	}
-	return l.rs;
+	return load(&path, 1, buf, len, opts, d);
 }
 
 /* Loads every *.yaml file of dir (not hidden ones) in lexical byte order. */

@@ -32,12 +32,30 @@
 #define NO_ORDER	"1000000000"	/* no deciding rule: any rule wins ties */
 
 static void	read_cb(redisAsyncContext *, void *, void *);
+static void	precheck_cb(redisAsyncContext *, void *, void *);
 static void	claim_cb(redisAsyncContext *, void *, void *);
 static void	write_cb(redisAsyncContext *, void *, void *);
 static void	retry_cb(evutil_socket_t, short, void *);
 static struct batch *parse_entries(struct redis_io *, const redisReply *);
+static void	send_precheck(struct redis_io *, struct batch *);
+static int	queue(struct redis_io *, redisCallbackFn *, void *, int,
+		    const char **, const size_t *, const char *);
+static int	is_string(const redisReply *);
 static void	decide_and_write(struct redis_io *, struct batch *);
 static void	send_write(struct redis_io *, struct batch *);
+
+/* Queues a command; if hiredis cannot, the connection is given up. */
+static int
+queue(struct redis_io *rio, redisCallbackFn *cb, void *priv, int argc,
+    const char **argv, const size_t *lens, const char *what)
+{
+	rio_sent(rio);
+	if (redisAsyncCommandArgv(rio->ac, cb, priv, argc, argv, lens) ==
+	    REDIS_OK)
+		return 0;
+	rio_lost(rio, "cannot queue %s: %s", what, rio->ac->errstr);
+	return -1;
+}
 
 /* After setup: this consumer's pending entries first, then new ones. */
 void
@@ -98,12 +116,8 @@ stream_read(struct redis_io *rio)
 	argv[argc++] = "STREAMS";
 	argv[argc++] = c->input_stream;
 	argv[argc++] = rio->pending_phase ? rio->cursor : ">";
-	rio_sent(rio);
-	if (redisAsyncCommandArgv(rio->ac, read_cb, NULL, argc, argv,
-	    NULL) != REDIS_OK) {
-		rio_lost(rio, "cannot queue a read: %s", rio->ac->errstr);
+	if (queue(rio, read_cb, NULL, argc, argv, NULL, "a read") != 0)
 		return;
-	}
 	rio->reading = 1;
 	rio->blocking = !rio->pending_phase;
 }
@@ -227,9 +241,73 @@ read_cb(redisAsyncContext *ac, void *r, void *priv)
 			rio->pending_phase = 0;
 			log_debug(&rio->dm->log, "%s: pending entries done, "
 			    "reading new ones", __func__);
-		} else
+		} else {
 			snprintf(rio->cursor, sizeof rio->cursor, "%s",
 			    b->items[b->n - 1].entry.stream_id);
+			send_precheck(rio, b);
+			return;
+		}
+	}
+	decide_and_write(rio, b);
+	stream_read(rio);
+	daemon_maybe_exit(rio->dm);
+}
+
+/*
+ * Entries re-read from this consumer's pending list may be the ones that
+ * crashed it: their delivery counts are asked first (one XPENDING for the
+ * page), and those past max_deliveries are not decided at all. Counts as
+ * the read still in flight, so that nothing else is read meanwhile.
+ */
+static void
+send_precheck(struct redis_io *rio, struct batch *b)
+{
+	struct config	*c = &rio->dm->cfg;
+	char		 count[24];
+	const char	*argv[7];
+
+	snprintf(count, sizeof count, "%zu", b->n);
+	argv[0] = "XPENDING";
+	argv[1] = c->input_stream;
+	argv[2] = c->group;
+	argv[3] = b->items[0].entry.stream_id;
+	argv[4] = b->items[b->n - 1].entry.stream_id;
+	argv[5] = count;
+	argv[6] = c->consumer;
+	if (queue(rio, precheck_cb, b, 7, argv, NULL, "XPENDING") != 0) {
+		batch_free(b);
+		return;
+	}
+	rio->reading = 1;
+}
+
+static void
+precheck_cb(redisAsyncContext *ac, void *r, void *priv)
+{
+	struct redis_io		*rio = ac->data;
+	redisReply		*reply = r;
+	struct batch		*b = priv;
+	const redisReply	*p;
+	size_t			 i, j;
+
+	if (reply == NULL || !rio_usable(rio)) {
+		batch_free(b);
+		return;
+	}
+	rio_replied(rio);
+	rio->reading = 0;
+	for (i = 0; reply->type == REDIS_REPLY_ARRAY && i < reply->elements;
+	    i++) {
+		p = reply->element[i];
+		if (p->type != REDIS_REPLY_ARRAY || p->elements != 4 ||
+		    !is_string(p->element[0]) ||
+		    p->element[3]->type != REDIS_REPLY_INTEGER ||
+		    p->element[3]->integer <= (long long)rio->dm->cfg.max_deliveries)
+			continue;
+		for (j = 0; j < b->n; j++)
+			if (strcmp(b->items[j].entry.stream_id,
+			    p->element[0]->str) == 0)
+				b->items[j].poison = 1;
 	}
 	decide_and_write(rio, b);
 	stream_read(rio);
@@ -260,12 +338,8 @@ stream_claim(struct redis_io *rio)
 	argv[5] = rio->claim_cursor;
 	argv[6] = "COUNT";
 	argv[7] = count;
-	rio_sent(rio);
-	if (redisAsyncCommandArgv(rio->ac, claim_cb, NULL, 8, argv,
-	    NULL) != REDIS_OK) {
-		rio_lost(rio, "cannot queue a claim: %s", rio->ac->errstr);
+	if (queue(rio, claim_cb, NULL, 8, argv, NULL, "a claim") != 0)
 		return;
-	}
 	rio->claiming = 1;
 }
 
@@ -422,12 +496,9 @@ send_write(struct redis_io *rio, struct batch *b)
 		for (j = 0; j < d->nchecks; j++)
 			argu(&a, 1 + (unsigned long long)d->checks[j].desc);
 	}
-	rio_sent(rio);
-	if (redisAsyncCommandArgv(rio->ac, write_cb, b, (int)a.n, a.v,
-	    a.len) != REDIS_OK) {
+	if (queue(rio, write_cb, b, (int)a.n, a.v, a.len, "the decisions") != 0)
 		batch_free(b);
-		rio_lost(rio, "cannot queue the decisions: %s", rio->ac->errstr);
-	} else
+	else
 		rio->writes++;
 	for (i = 0; i < a.nowned; i++)
 		free(a.owned[i]);

@@ -26,6 +26,7 @@ struct rl_desc {
 struct batch_item {
 	struct entry	 entry;
 	struct decision	 decision;
+	int		 poison;	/* delivered too often: not decided */
 };
 
 /*
