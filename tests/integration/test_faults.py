@@ -24,6 +24,11 @@ class FaultTest(harness.TestCase):
 
     def assert_exactly_once(self, n):
         ids = [o["id"] for o in harness.decisions(self.r)]
+        # The counts the closing notes quote: sent, decided, lost.
+        sys.stderr.write("%s: sent %d, decided %d (%d distinct), lost %d, "
+                         "pending %d\n" % (self._testMethodName, n, len(ids),
+                                           len(set(ids)), n - len(set(ids)),
+                                           harness.pending(self.r)))
         self.assertEqual(len(ids), n)
         self.assertEqual(len(set(ids)), n)
         self.assertEqual(harness.pending(self.r), 0)

@@ -103,6 +103,44 @@ class SignalTest(harness.TestCase):
         self.assertEqual(len(set(ids)), n)
         self.assertEqual(harness.pending(self.r), 0)
 
+    def test_reload_under_load(self):
+        """SIGHUP ten times while 30,000 comments flow, every other time
+        with a broken file: rules swap between batches, nothing is lost,
+        and the broken reloads change nothing."""
+        rules = self.rules_copy()
+        n = 30000
+        harness.push(self.r, [{"id": "l%d" % i, "text": "buy viagra %d" % i
+                               if i % 10 == 0 else "comment %d" % i}
+                              for i in range(n)])
+        d = self.daemon(rules=rules, conf="redis:\n  batch_size: 50\n")
+        self.assertTrue(d.wait_log("connected"))
+        broken = os.path.join(rules, "80-broken.yaml")
+        for k in range(10):
+            if k % 2:
+                with open(broken, "w") as f:
+                    f.write("- name: [oops\n")
+            elif os.path.exists(broken):
+                os.unlink(broken)
+            d.signal(signal.SIGHUP)
+            # One outcome per signal: wait for it (signals sent closer
+            # together may be taken as one, as signals are).
+            deadline = time.time() + 60
+            while (d.output().count("reload failed") +
+                   d.output().count("rules reloaded")) < k + 1:
+                self.assertLess(time.time(), deadline, d.output()[-2000:])
+                time.sleep(0.01)
+        self.assertTrue(harness.wait_decided(self.r, n, daemon=d))
+        self.assertEqual(d.stop(), 0)
+        out = harness.decisions(self.r)
+        self.assertEqual(len({o["id"] for o in out}), n)
+        self.assertEqual(len(out), n)
+        self.assertEqual(harness.pending(self.r), 0)
+        # Every spam comment rejected, whichever rules were in force.
+        self.assertEqual(sum(o["decision"] == "reject" for o in out), n // 10)
+        log = d.output()
+        self.assertEqual(log.count("reload failed"), 5)
+        self.assertEqual(log.count("rules reloaded"), 5)
+
     def test_sigterm_while_idle(self):
         d = self.daemon(conf="redis:\n  block_ms: 500\n")
         self.assertTrue(d.wait_log("connected"))
