@@ -254,10 +254,11 @@ read_cb(redisAsyncContext *ac, void *r, void *priv)
 }
 
 /*
- * Entries re-read from this consumer's pending list may be the ones that
- * crashed it: their delivery counts are asked first (one XPENDING for the
- * page), and those past max_deliveries are not decided at all. Counts as
- * the read still in flight, so that nothing else is read meanwhile.
+ * Entries re-read from this consumer's pending list, or claimed from a
+ * dead one, may be the ones that crashed it: their delivery counts are
+ * asked first (one XPENDING over the page's range of our pending list),
+ * and those past max_deliveries are not decided at all. It counts as the
+ * read (or claim) still in flight, so that nothing else is read meanwhile.
  */
 static void
 send_precheck(struct redis_io *rio, struct batch *b)
@@ -266,7 +267,9 @@ send_precheck(struct redis_io *rio, struct batch *b)
 	char		 count[24];
 	const char	*argv[7];
 
-	snprintf(count, sizeof count, "%zu", b->n);
+	/* Claimed ids interleave with our own in flight: room for those. */
+	snprintf(count, sizeof count, "%zu", b->n + (b->claimed ? 2 *
+	    (size_t)c->batch_size : 0));
 	argv[0] = "XPENDING";
 	argv[1] = c->input_stream;
 	argv[2] = c->group;
@@ -278,7 +281,10 @@ send_precheck(struct redis_io *rio, struct batch *b)
 		batch_free(b);
 		return;
 	}
-	rio->reading = 1;
+	if (b->claimed)
+		rio->claiming = 1;
+	else
+		rio->reading = 1;
 }
 
 static void
@@ -289,13 +295,17 @@ precheck_cb(redisAsyncContext *ac, void *r, void *priv)
 	struct batch		*b = priv;
 	const redisReply	*p;
 	size_t			 i, j;
+	int			 b_claimed = b->claimed;
 
 	if (reply == NULL || !rio_usable(rio)) {
 		batch_free(b);
 		return;
 	}
 	rio_replied(rio);
-	rio->reading = 0;
+	if (b->claimed)
+		rio->claiming = 0;
+	else
+		rio->reading = 0;
 	for (i = 0; reply->type == REDIS_REPLY_ARRAY && i < reply->elements;
 	    i++) {
 		p = reply->element[i];
@@ -310,7 +320,8 @@ precheck_cb(redisAsyncContext *ac, void *r, void *priv)
 				b->items[j].poison = 1;
 	}
 	decide_and_write(rio, b);
-	stream_read(rio);
+	if (!b_claimed)
+		stream_read(rio);
 	daemon_maybe_exit(rio->dm);
 }
 
@@ -378,11 +389,15 @@ claim_cb(redisAsyncContext *ac, void *r, void *priv)
 		    "the stream before anyone decided them",
 		    reply->element[2]->elements);
 	b = parse_entries(rio, reply->element[1]);
-	if (b->n > 0)
+	b->claimed = 1;
+	if (b->n > 0) {
 		log_info(&rio->dm->log, "claimed %zu entries left unacknowledged "
 		    "by other consumers for more than %llu ms", b->n,
 		    (unsigned long long)rio->dm->cfg.claim_idle_ms);
-	decide_and_write(rio, b);
+		send_precheck(rio, b);
+		return;
+	}
+	batch_free(b);
 	daemon_maybe_exit(rio->dm);
 }
 

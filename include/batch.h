@@ -42,6 +42,7 @@ struct batch {
 	size_t		 ndescs;
 	size_t		 nchecks;	/* over all items */
 	int		 eval;		/* sent with EVAL after a NOSCRIPT */
+	int		 claimed;	/* from XAUTOCLAIM, not XREADGROUP */
 };
 
 /* What became of an entry the decide script was given. */

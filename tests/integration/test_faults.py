@@ -196,6 +196,25 @@ class FaultTest(harness.TestCase):
         self.assertEqual(f["dead_deliveries"], "8")
         self.assertIn("more than 5", f["dead_reason"])
 
+    def test_poison_entry_of_a_dead_consumer(self):
+        """A claimed entry past max_deliveries (it crashed its consumers)
+        is not decided: it is dead-lettered."""
+        harness.push(self.r, comments("y", 2))
+        self.r.xgroup_create(IN, GROUP, id="0")
+        self.r.xreadgroup(GROUP, "crashed", {IN: ">"}, count=1)
+        for _ in range(6):
+            self.r.xreadgroup(GROUP, "crashed", {IN: "0"}, count=1)
+        d = self.daemon(conf="redis:\n  claim_idle: 1s\n")
+        self.assertTrue(d.wait_log("was delivered more than 5 times"),
+                        d.output())
+        self.assertIn("not deciding entry", d.output())
+        self.assertTrue(harness.wait_decided(self.r, 1, daemon=d))
+        self.assertEqual(d.stop(), 0)
+        self.assertEqual(harness.pending(self.r), 0)
+        self.assertEqual([o["id"] for o in harness.decisions(self.r)], ["y1"])
+        dead = self.r.xrange("comments:dead")
+        self.assertEqual(dead[0][1][b"id"], b"y0")
+
     def test_no_redis_at_start(self):
         """No Redis yet: the daemon says so once, waits, and starts work
         when Redis appears; SIGTERM while waiting exits 0 at once."""
