@@ -56,18 +56,6 @@ parse_number(const char *s, size_t len, double *out)
 	return 0;
 }
 
-const char *
-condition_op_name(enum cond_op op)
-{
-	size_t	i;
-
-	for (i = 0; i < sizeof ops / sizeof ops[0]; i++)
-		if (ops[i].num_op == op || (ops[i].str_op == op &&
-		    op != COND_REGEX))
-			return ops[i].text;
-	return "~";
-}
-
 static int
 parse_one(struct diag *d, struct yfile *yf, yaml_node_t *k, yaml_node_t *v,
     int caseless, int jit, struct condition *c)

@@ -76,10 +76,15 @@ reload(struct daemon *dm)
 {
 	struct ruleset	*rs;
 
+	/* READY=1 only goes out once connected: see daemon_connected. */
+	if (dm->ready)
+		notify_reloading();
 	if (load_rules(dm, &rs) != 0) {
 		dm->count.reloads_failed++;
 		log_errorx(&dm->log, "reload failed: the old rules stay in "
 		    "force (%zu rules)", dm->rules->nrules);
+		if (dm->ready)
+			notify_ready();
 		return;
 	}
 	log_rule_time(dm, dm->rules);
@@ -88,6 +93,8 @@ reload(struct daemon *dm)
 	dm->count.reloads_ok++;
 	log_info(&dm->log, "rules reloaded: %zu rules in %zu files",
 	    rs->nrules, rs->nfiles);
+	if (dm->ready)
+		notify_ready();
 }
 
 static void

@@ -62,18 +62,6 @@ diag_add(struct diag *d, const char *file, size_t line, size_t col,
 	diag_push(d, full);
 }
 
-/* Appends every line of src to dst and empties src. */
-void
-diag_move(struct diag *dst, struct diag *src)
-{
-	size_t	i;
-
-	for (i = 0; i < src->n; i++)
-		diag_push(dst, src->lines[i]);
-	free(src->lines);
-	diag_init(src);
-}
-
 const char *
 diag_first(const struct diag *d)
 {

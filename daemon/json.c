@@ -26,13 +26,6 @@ jbuf_free(struct jbuf *j)
 	jbuf_init(j);
 }
 
-void
-jbuf_reset(struct jbuf *j)
-{
-	j->len = 0;
-	j->first = 1;
-}
-
 static void
 jbuf_grow(struct jbuf *j, size_t more)
 {

@@ -42,6 +42,5 @@ void	condition_free_all(struct condition *, size_t);
 /* 1 met, 0 not met, -1 the regex could not run (*err: PCRE2 code). */
 int	condition_eval(struct matcher *, const struct condition *,
 	    const struct entry *, int *);
-const char *condition_op_name(enum cond_op);
 
 #endif

@@ -19,7 +19,6 @@ void	diag_free(struct diag *);
 /* line and column count from 1; 0 leaves them out of the message. */
 void	diag_add(struct diag *, const char *, size_t, size_t, const char *, ...)
 	    __attribute__((format(printf, 5, 6)));
-void	diag_move(struct diag *, struct diag *);
 const char *diag_first(const struct diag *);
 
 #endif

@@ -18,7 +18,6 @@ struct jbuf {
 
 void	jbuf_init(struct jbuf *);
 void	jbuf_free(struct jbuf *);
-void	jbuf_reset(struct jbuf *);
 void	jbuf_open(struct jbuf *);
 void	jbuf_close(struct jbuf *);
 void	jbuf_str(struct jbuf *, const char *, const char *, size_t);
