@@ -295,14 +295,15 @@ precheck_cb(redisAsyncContext *ac, void *r, void *priv)
 	struct batch		*b = priv;
 	const redisReply	*p;
 	size_t			 i, j;
-	int			 b_claimed = b->claimed;
+	long long		 max = rio->dm->cfg.max_deliveries;
+	int			 claimed = b->claimed;	/* b is gone after */
 
 	if (reply == NULL || !rio_usable(rio)) {
 		batch_free(b);
 		return;
 	}
 	rio_replied(rio);
-	if (b->claimed)
+	if (claimed)
 		rio->claiming = 0;
 	else
 		rio->reading = 0;
@@ -312,7 +313,7 @@ precheck_cb(redisAsyncContext *ac, void *r, void *priv)
 		if (p->type != REDIS_REPLY_ARRAY || p->elements != 4 ||
 		    !is_string(p->element[0]) ||
 		    p->element[3]->type != REDIS_REPLY_INTEGER ||
-		    p->element[3]->integer <= (long long)rio->dm->cfg.max_deliveries)
+		    p->element[3]->integer <= max)
 			continue;
 		for (j = 0; j < b->n; j++)
 			if (strcmp(b->items[j].entry.stream_id,
@@ -320,7 +321,7 @@ precheck_cb(redisAsyncContext *ac, void *r, void *priv)
 				b->items[j].poison = 1;
 	}
 	decide_and_write(rio, b);
-	if (!b_claimed)
+	if (!claimed)
 		stream_read(rio);
 	daemon_maybe_exit(rio->dm);
 }
