@@ -138,7 +138,7 @@ class FaultTest(harness.TestCase):
     def test_client_pause(self):
         """CLIENT PAUSE 3000 mid-load: the stalled connection is dropped
         after command_timeout, made again, and work goes on."""
-        n = 40000
+        n = 80000      # still flowing when the pause lands, however fast
         harness.push(self.r, comments("p", n))
         d = self.daemon(conf="redis:\n  batch_size: 100\n"
                         "  command_timeout: 1s\n  block_ms: 500\n")
