@@ -22,7 +22,8 @@
 static void	print_span(const char *, size_t);
 static redisContext *connect_redis(const struct config *);
 static void	print_limits(const struct config *, const struct ruleset *,
-		    struct matcher *, const struct entry *, int);
+		    struct matcher *, const struct entry *,
+		    const struct decision *, int);
 
 /* Prints a matched span quoted, with control and invalid bytes escaped. */
 static void
@@ -99,22 +100,25 @@ out:
 }
 
 /*
- * Which rate-limit rules the comment would count toward, and with a Redis
- * at hand, how many comments each window holds now (read, not counted).
+ * Which rate-limit rules the comment would count toward (the decision's
+ * checks: what the daemon would count, under the key it would use), and
+ * with a Redis at hand, how many comments each window holds now (read,
+ * not counted). For the others, why not.
  */
 static void
 print_limits(const struct config *c, const struct ruleset *rs,
-    struct matcher *m, const struct entry *e, int query)
+    struct matcher *m, const struct entry *e, const struct decision *dec,
+    int query)
 {
 	const struct rule	*r;
+	const char		*key;
 	redisContext		*rc = NULL;
 	redisReply		*reply;
 	struct hit		 h;
 	struct timeval		 now;
-	enum match_result	 res;
 	long long		 since;
-	char			*key, *what;
-	size_t			 i;
+	char			*what;
+	size_t			 i, j;
 
 	if (query && (rc = connect_redis(c)) == NULL)
 		fprintf(stderr, "moderatord: window counts not shown\n");
@@ -127,20 +131,21 @@ print_limits(const struct config *c, const struct ruleset *rs,
 		    r->name, action_name(r->action), r->shadow ? ", shadow" :
 		    "", (unsigned long long)r->limit->max,
 		    (unsigned long long)r->limit->per_ms, r->file, r->line);
-		res = rules_match(m, r, e, &h);
-		key = res == MATCH_HIT ? ratelimit_key(r->limit, r->name, e) :
-		    NULL;
-		if (res == MATCH_ERROR) {
-			printf("its conditions could not run\n");
-			continue;
-		}
-		if (res == MATCH_NONE) {
-			printf("does not apply (conditions not met)\n");
-			continue;
-		}
+		for (j = 0, key = NULL; j < dec->nchecks && key == NULL; j++)
+			if (dec->checks[j].rule == r)
+				key = dec->checks[j].key;
 		what = ratelimit_describe(r->limit, e);
 		if (key == NULL) {
-			printf("does not apply (%s)\n", what);
+			switch (rules_match(m, r, e, &h)) {
+			case MATCH_ERROR:
+				printf("its conditions could not run\n");
+				break;
+			case MATCH_NONE:
+				printf("does not apply (conditions not met)\n");
+				break;
+			default:
+				printf("does not apply (%s)\n", what);
+			}
 			free(what);
 			continue;
 		}
@@ -156,7 +161,6 @@ print_limits(const struct config *c, const struct ruleset *rs,
 			    1 > r->limit->max ? "over the limit" : "within it");
 		freeReplyObject(reply);
 		putchar('\n');
-		free(key);
 	}
 	if (rc != NULL)
 		redisFree(rc);
@@ -249,7 +253,7 @@ explain_main(const struct config *c, int argc, char **argv, int query)
 		printf("no rule matched\n");
 	if (dec.final)
 		printf("a final rule decided: no other rule was run\n");
-	print_limits(c, rs, m, &e, query);
+	print_limits(c, rs, m, &e, &dec, query);
 	decision_free(&dec);
 	entry_free(&e);
 	free(kv);
