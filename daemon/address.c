@@ -147,6 +147,22 @@ address_free(struct redis_address *a)
 	memset(a, 0, sizeof *a);
 }
 
+/*
+ * The AUTH and SELECT for address a given the config's password and
+ * database: a URL's own credentials and database win. Strings are
+ * borrowed from a and password.
+ */
+void
+address_login(const struct redis_address *a, const char *password, int db,
+    struct redis_login *out)
+{
+	out->user = a->user;
+	out->password = a->password != NULL ? a->password : password;
+	if (out->password != NULL && *out->password == '\0')
+		out->password = NULL;
+	out->db = a->db >= 0 ? a->db : db;
+}
+
 char *
 address_describe(const struct redis_address *a)
 {

@@ -1,24 +1,22 @@
-/* One XREADGROUP reply's worth of entries: decide them, then log them. */
+/*
+ * A batch of entries and their decisions. Deciding is pure: the rules,
+ * the matcher and the default action in, each item's own decision out;
+ * writing and logging belong to the caller.
+ */
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "batch.h"
-#include "daemon.h"
-#include "modlog.h"
+#include "clock.h"
+#include "decision.h"
 #include "ratelimit.h"
 #include "xmalloc.h"
 
-uint64_t
-monotonic_us(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
-}
+static size_t	limit_of(struct batch *, const struct rule *);
+static void	item_decided(struct batch *, struct batch_item *,
+		    struct decision *);
 
 struct batch *
 batch_new(size_t n)
@@ -27,133 +25,116 @@ batch_new(size_t n)
 
 	b = xcalloc(1, sizeof *b);
 	b->items = xcalloc(n, sizeof *b->items);
-	b->read_us = monotonic_us();
+	b->read_us = clock_monotonic_us();
 	return b;
 }
 
 void
 batch_free(struct batch *b)
 {
-	size_t	i;
+	struct batch_item	*it;
+	size_t			 i, j;
 
 	if (b == NULL)
 		return;
 	for (i = 0; i < b->n; i++) {
-		entry_free(&b->items[i].entry);
-		decision_free(&b->items[i].decision);
+		it = &b->items[i];
+		entry_free(&it->entry);
+		free(it->rules);
+		free(it->shadow);
+		free(it->reason);
+		for (j = 0; j < it->nchecks; j++)
+			free(it->checks[j].key);
+		free(it->checks);
+		free(it->slow_rule);
 	}
-	for (i = 0; i < b->ndescs; i++) {
-		free(b->descs[i].name);
-		free(b->descs[i].reason);
+	for (i = 0; i < b->nlimits; i++) {
+		free(b->limits[i].name);
+		free(b->limits[i].reason);
 	}
-	free(b->descs);
+	free(b->limits);
 	free(b->items);
 	free(b);
 }
 
-/* The batch's copy of rate-limit rule r: its index in b->descs. */
+/* The batch's copy of rate-limit rule r: its index in b->limits. */
 static size_t
-desc_of(struct batch *b, const struct rule *r)
+limit_of(struct batch *b, const struct rule *r)
 {
-	struct rl_desc	*d;
-	size_t		 i;
+	struct batch_limit	*l;
+	size_t			 i;
 
-	for (i = 0; i < b->ndescs; i++)
-		if (b->descs[i].order == r->index)
+	for (i = 0; i < b->nlimits; i++)
+		if (b->limits[i].order == r->index)
 			return i;
-	b->descs = xreallocarray(b->descs, b->ndescs + 1, sizeof *b->descs);
-	d = &b->descs[b->ndescs];
-	d->name = xstrdup(r->name);
-	d->reason = xstrdup(r->reason);
-	d->action = (int)r->action;
-	d->shadow = r->shadow;
-	d->max = r->limit->max;
-	d->per_ms = r->limit->per_ms;
-	d->order = r->index;
-	return b->ndescs++;
+	b->limits = xreallocarray(b->limits, b->nlimits + 1,
+	    sizeof *b->limits);
+	l = &b->limits[b->nlimits];
+	l->name = xstrdup(r->name);
+	l->reason = xstrdup(r->reason);
+	l->action = r->action;
+	l->shadow = r->shadow;
+	l->max = r->limit->max;
+	l->per_ms = r->limit->per_ms;
+	l->order = r->index;
+	return b->nlimits++;
 }
 
-/*
- * Decides every entry with the rules in force now. Nothing of the ruleset
- * is kept: hits are dropped and rate-limit checks point at the batch's own
- * copies of their rules, for a reload may free the ruleset before the
- * batch is written.
- */
-void
-batch_decide(struct daemon *dm, struct batch *b)
+/* Moves what d decided into it; d is left empty, to be freed. */
+static void
+item_decided(struct batch *b, struct batch_item *it, struct decision *d)
 {
-	struct decision	*d;
-	size_t		 i, j;
+	size_t	i;
 
-	for (i = 0; i < b->n; i++) {
-		d = &b->items[i].decision;
-		if (b->items[i].poison) {
-			/* It may be what crashed us: the script dead-letters it. */
-			memset(d, 0, sizeof *d);
-			d->action = ACTION_FLAG;
-			d->order = SIZE_MAX;
-			d->rules = xstrdup("");
-			d->shadow = xstrdup("");
-			d->reason = xstrdup("delivered too often");
-			log_warnx(&dm->log, "not deciding entry %s: delivered more "
-			    "than %u times", b->items[i].entry.stream_id,
-			    dm->cfg.max_deliveries);
-			continue;
+	it->action = d->action;
+	it->rules = d->rules;
+	it->shadow = d->shadow;
+	it->reason = d->reason;
+	d->rules = d->shadow = d->reason = NULL;
+	it->order = d->order;
+	it->final = d->final;
+	it->errors = d->errors;
+	if (d->nchecks > 0) {
+		it->checks = xcalloc(d->nchecks, sizeof *it->checks);
+		for (i = 0; i < d->nchecks; i++) {
+			it->checks[i].limit = limit_of(b, d->checks[i].rule);
+			it->checks[i].key = d->checks[i].key;
+			d->checks[i].key = NULL;
 		}
-		decide(dm->matcher, dm->rules, &b->items[i].entry,
-		    dm->cfg.default_action, d);
-		if (d->slow_rule != NULL)
-			log_warnx(&dm->log, "rule %s took %.1f ms on entry %s "
-			    "(%zu bytes of text): check its pattern",
-			    d->slow_rule->name, (double)d->slow_ns / 1e6,
-			    b->items[i].entry.stream_id,
-			    b->items[i].entry.text_bytes);
-		d->slow_rule = NULL;
-		free(d->hits);
-		d->hits = NULL;
-		d->nhits = 0;
-		for (j = 0; j < d->nchecks; j++) {
-			d->checks[j].desc = desc_of(b, d->checks[j].rule);
-			d->checks[j].rule = NULL;
-		}
-		b->nchecks += d->nchecks;
+		it->nchecks = d->nchecks;
+	}
+	if (d->slow_rule != NULL) {
+		it->slow_rule = xstrdup(d->slow_rule->name);
+		it->slow_ns = d->slow_ns;
 	}
 }
 
 /*
- * The decide script answered with each entry's fate; a written entry's
- * decision, as the script settled it, is in its item.
+ * Decides every item of b with rules rs. An item delivered too often
+ * (poison) is not matched at all, for it may be what crashed a daemon:
+ * it is flagged here and the decide script dead-letters it. Nothing of
+ * rs is kept in b.
  */
 void
-batch_logged(struct daemon *dm, const struct batch *b,
-    const enum item_fate *fate)
+batch_decide(struct matcher *m, const struct ruleset *rs,
+    enum action default_action, struct batch *b)
 {
-	const struct batch_item	*it;
-	uint64_t		 latency = monotonic_us() - b->read_us;
+	struct batch_item	*it;
+	struct decision		 d;
 	size_t			 i;
 
 	for (i = 0; i < b->n; i++) {
 		it = &b->items[i];
-		if (fate[i] == FATE_GONE) {
-			log_debug(&dm->log, "%s: entry %s was no longer pending "
-			    "for this consumer; its decision was not written",
-			    __func__, it->entry.stream_id);
+		if (it->poison) {
+			it->action = ACTION_FLAG;
+			it->order = SIZE_MAX;
+			it->rules = xstrdup("");
+			it->shadow = xstrdup("");
+			it->reason = xstrdup("delivered too often");
 			continue;
 		}
-		if (fate[i] == FATE_DEAD) {
-			dm->count.dead_lettered++;
-			log_warnx(&dm->log, "entry %s was delivered more than %u "
-			    "times: moved to %s with its fields, and "
-			    "acknowledged", it->entry.stream_id,
-			    dm->cfg.max_deliveries, dm->cfg.dead_letter_stream);
-			continue;
-		}
-		dm->count.decided[it->decision.action]++;
-		if (it->entry.malformed != NULL || it->entry.too_long)
-			dm->count.malformed++;
-		dm->count.rule_errors += it->decision.errors;
-		modlog_decision(&dm->log, &it->entry, &it->decision, latency);
+		decision_make(m, rs, &it->entry, default_action, &d);
+		item_decided(b, it, &d);
+		decision_free(&d);
 	}
-	dm->count.batches++;
-	logger_flush(&dm->log);
 }

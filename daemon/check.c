@@ -5,40 +5,16 @@
 
 #include "address.h"
 #include "modes.h"
-#include "rules.h"
-
-/*
- * Loads the rules of c and runs their examples. Returns the ruleset, or
- * NULL with every error (failing examples included) in d.
- */
-struct ruleset *
-load_checked_rules(const struct config *c, struct diag *d)
-{
-	struct ruleset	*rs;
-	struct matcher	*m;
-	size_t		 total;
-
-	if ((rs = rules_load_dir(c->rules_dir, &c->rules, d)) == NULL)
-		return NULL;
-	m = matcher_new(&c->rules);
-	if (rules_check_examples(rs, m, d, &total) != 0) {
-		ruleset_free(rs);
-		rs = NULL;
-	}
-	matcher_free(m);
-	return rs;
-}
+#include "rules_load.h"
 
 int
 check_main(const struct config *c)
 {
 	struct diag		 d;
 	struct ruleset		*rs;
-	struct matcher		*m;
 	struct redis_address	 a;
-	size_t			 i, n[3] = { 0, 0, 0 }, shadow = 0, final = 0;
-	size_t			 limits = 0;
-	size_t			 examples;
+	size_t			 i, n[ACTION_COUNT] = { 0 }, shadow = 0, final = 0;
+	size_t			 limits = 0, examples, failed;
 	char			*cause;
 	int			 rc = 0;
 
@@ -50,10 +26,8 @@ check_main(const struct config *c)
 	}
 	address_free(&a);
 
-	if ((rs = rules_load_dir(c->rules_dir, &c->rules, &d)) != NULL) {
-		m = matcher_new(&c->rules);
-		rules_check_examples(rs, m, &d, &examples);
-		matcher_free(m);
+	if ((rs = rules_load_checked(c->rules_dir, &c->rules, &d, &examples,
+	    &failed)) != NULL) {
 		for (i = 0; i < rs->nfiles; i++)
 			printf("%s: %zu rule%s\n", rs->files[i],
 			    rs->file_rules[i], rs->file_rules[i] == 1 ? "" : "s");
@@ -70,8 +44,7 @@ check_main(const struct config *c)
 		    final, limits, examples, d.n);
 		ruleset_free(rs);
 	}
-	for (i = 0; i < d.n; i++)
-		fprintf(stderr, "%s\n", d.lines[i]);
+	diag_print(&d, stderr, "");
 	if (d.n != 0) {
 		fprintf(stderr, "moderatord: %zu error%s in the rules\n", d.n,
 		    d.n == 1 ? "" : "s");

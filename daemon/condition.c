@@ -14,7 +14,6 @@
 
 #include "condition.h"
 #include "pattern.h"
-#include "rules.h"
 #include "xmalloc.h"
 
 static const struct {
@@ -165,8 +164,8 @@ condition_free_all(struct condition *c, size_t n)
 }
 
 int
-condition_eval(struct matcher *m, const struct condition *c,
-    const struct entry *e, int *err)
+condition_eval(const struct condition *c, const struct entry *e,
+    pcre2_match_data *md, pcre2_match_context *mctx, int *err)
 {
 	const struct field	*f;
 	double			 v;
@@ -177,7 +176,7 @@ condition_eval(struct matcher *m, const struct condition *c,
 	switch (c->op) {
 	case COND_REGEX:
 		rc = pcre2_match(c->re, (PCRE2_SPTR)f->value, f->value_len, 0,
-		    0, m->md, m->mctx);
+		    0, md, mctx);
 		if (rc >= 0)
 			return 1;
 		if (rc == PCRE2_ERROR_NOMATCH)

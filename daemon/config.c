@@ -64,13 +64,13 @@ static const struct ckey ckeys[] = {
 	{ "rules", "max_fields", C_SIZE, O(limits.max_fields), 2, 100000 },
 	{ "rules", "max_field_length", C_SIZE, O(limits.max_field), 1,
 	    64 * 1024 * 1024 },
-	{ "log", "level", C_LEVEL, O(log_level), 0, 0 },
-	{ "log", "stdout", C_BOOL, O(log_stdout), 0, 0 },
-	{ "log", "stdout_decisions", C_DECISIONS, O(log_decisions_stdout), 0, 0 },
-	{ "log", "file", C_STR, O(log_file), 0, 0 },
-	{ "log", "file_decisions", C_DECISIONS, O(log_decisions_file), 0, 0 },
-	{ "log", "text", C_BOOL, O(log_text), 0, 0 },
-	{ "log", "text_max", C_SIZE, O(log_text_max), 1, 65536 },
+	{ "log", "level", C_LEVEL, O(log.level), 0, 0 },
+	{ "log", "stdout", C_BOOL, O(log.to_stdout), 0, 0 },
+	{ "log", "stdout_decisions", C_DECISIONS, O(log.decisions_stdout), 0, 0 },
+	{ "log", "file", C_STR, O(log.file), 0, 0 },
+	{ "log", "file_decisions", C_DECISIONS, O(log.decisions_file), 0, 0 },
+	{ "log", "text", C_BOOL, O(log.text), 0, 0 },
+	{ "log", "text_max", C_SIZE, O(log.text_max), 1, 65536 },
 };
 #undef O
 
@@ -99,14 +99,14 @@ config_init(struct config *c)
 	c->dead_letter_stream = xstrdup("comments:dead");
 	c->rules_dir = xstrdup(MODERATORD_RULES_DEFAULT);
 	c->default_action = ACTION_APPROVE;
-	rules_options_default(&c->rules);
+	ruleset_options_default(&c->rules);
 	entry_limits_default(&c->limits);
-	c->log_level = xstrdup("info");
-	c->log_stdout = 1;
-	c->log_decisions_stdout = LOG_DECISIONS_FLAGGED;
-	c->log_decisions_file = LOG_DECISIONS_ALL;
-	c->log_text = 0;
-	c->log_text_max = 200;
+	c->log.level = xstrdup("info");
+	c->log.to_stdout = 1;
+	c->log.decisions_stdout = LOG_DECISIONS_FLAGGED;
+	c->log.decisions_file = LOG_DECISIONS_ALL;
+	c->log.text = 0;
+	c->log.text_max = 200;
 }
 
 void

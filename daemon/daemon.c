@@ -1,7 +1,9 @@
 /*
  * The daemon: one event base, signals as events, the rules in force, and
- * the Redis side. The loop ends when a stop was asked and nothing is in
- * flight (tmux's server_loop).
+ * the Redis side, which reports here through its callbacks. Deciding,
+ * logging, counting and telling systemd happen here. Whether to leave is
+ * asked once per pass of the loop (tmux's proc_loop): when a stop was
+ * asked and nothing is in flight, or at once after a fatal error.
  */
 
 #include <signal.h>
@@ -12,30 +14,51 @@
 #include <event2/event.h>
 
 #include "batch.h"
+#include "clock.h"
 #include "daemon.h"
-#include "modes.h"
+#include "matcher.h"
+#include "modlog.h"
 #include "notify.h"
 #include "redis_io.h"
+#include "rules_load.h"
 
 #define STATUS_INTERVAL_US	1000000
 
 static void	signal_cb(evutil_socket_t, short, void *);
 static void	reload(struct daemon *);
-static int	load_rules(struct daemon *, struct ruleset **);
+static struct ruleset *load_rules(struct daemon *);
+static void	log_rule_time(struct daemon *, const struct ruleset *);
+static int	loop_done(struct daemon *);
+static void	on_ready(void *);
+static void	on_batch(struct batch *, void *);
+static void	on_written(const struct batch *, const enum item_fate *,
+		    void *);
+static void	on_lost(const char *, void *);
+static void	on_fatal(const char *, void *);
 
-/* Loads and checks the rules; logs every error. */
-static int
-load_rules(struct daemon *dm, struct ruleset **out)
+static const struct redis_io_events redis_events = {
+	on_ready, on_batch, on_written, on_lost, on_fatal
+};
+
+/* Loads the rules and runs their tests; logs every error. */
+static struct ruleset *
+load_rules(struct daemon *dm)
 {
-	struct diag	d;
-	size_t		i;
+	struct diag	 d;
+	struct ruleset	*rs;
+	size_t		 i, examples, failed;
 
 	diag_init(&d);
-	*out = load_checked_rules(&dm->cfg, &d);
+	rs = rules_load_checked(dm->cfg.rules_dir, &dm->cfg.rules, &d,
+	    &examples, &failed);
+	if (rs != NULL && failed != 0) {
+		ruleset_free(rs);
+		rs = NULL;
+	}
 	for (i = 0; i < d.n; i++)
 		log_errorx(&dm->log, "%s", d.lines[i]);
 	diag_free(&d);
-	return *out == NULL ? -1 : 0;
+	return rs;
 }
 
 /*
@@ -70,29 +93,30 @@ log_rule_time(struct daemon *dm, const struct ruleset *rs)
 		log_info(&dm->log, "costliest rules: %s", line);
 }
 
-/* SIGHUP: a new ruleset replaces the old one only if it loads whole. */
+/*
+ * SIGHUP: a new ruleset replaces the old one only if it loads whole. A
+ * batch in flight holds no part of the old one (see batch.h).
+ */
 static void
 reload(struct daemon *dm)
 {
 	struct ruleset	*rs;
 
-	/* READY=1 only goes out once connected: see daemon_connected. */
+	/* READY=1 only goes out once connected: see on_ready. */
 	if (dm->ready)
 		notify_reloading();
-	if (load_rules(dm, &rs) != 0) {
+	if ((rs = load_rules(dm)) == NULL) {
 		dm->count.reloads_failed++;
 		log_errorx(&dm->log, "reload failed: the old rules stay in "
 		    "force (%zu rules)", dm->rules->nrules);
-		if (dm->ready)
-			notify_ready();
-		return;
+	} else {
+		log_rule_time(dm, dm->rules);
+		ruleset_free(dm->rules);
+		dm->rules = rs;
+		dm->count.reloads_ok++;
+		log_info(&dm->log, "rules reloaded: %zu rules in %zu files",
+		    rs->nrules, rs->nfiles);
 	}
-	log_rule_time(dm, dm->rules);
-	ruleset_free(dm->rules);
-	dm->rules = rs;
-	dm->count.reloads_ok++;
-	log_info(&dm->log, "rules reloaded: %zu rules in %zu files",
-	    rs->nrules, rs->nfiles);
 	if (dm->ready)
 		notify_ready();
 }
@@ -109,14 +133,13 @@ signal_cb(evutil_socket_t sig, short events, void *arg)
 		if (dm->stopping) {
 			log_warnx(&dm->log, "second stop signal: exiting now; "
 			    "unacknowledged entries stay pending");
-			event_base_loopbreak(dm->base);
+			dm->quit = 1;
 			return;
 		}
 		log_info(&dm->log, "stopping: finishing the batch in flight");
 		notify_stopping();
 		dm->stopping = 1;
 		redis_io_stop(dm->rio);
-		daemon_maybe_exit(dm);
 		break;
 	case SIGHUP:
 		reload(dm);
@@ -131,10 +154,12 @@ signal_cb(evutil_socket_t sig, short events, void *arg)
 	}
 }
 
-/* The Redis side is set up and reading: tell systemd. */
-void
-daemon_connected(struct daemon *dm)
+/* Connected and reading: the first time, tell systemd we are ready. */
+static void
+on_ready(void *arg)
 {
+	struct daemon	*dm = arg;
+
 	if (dm->ready)
 		return;
 	dm->ready = 1;
@@ -142,12 +167,64 @@ daemon_connected(struct daemon *dm)
 	notify_status("connected; %zu rules", dm->rules->nrules);
 }
 
-/* Called after each written batch: STATUS= at most once a second. */
-void
-daemon_batch_done(struct daemon *dm)
+/* Entries read: decide them with the rules in force now. */
+static void
+on_batch(struct batch *b, void *arg)
 {
-	uint64_t	now = monotonic_us();
+	struct daemon		*dm = arg;
+	const struct batch_item	*it;
+	size_t			 i;
 
+	batch_decide(dm->matcher, dm->rules, dm->cfg.default_action, b);
+	for (i = 0; i < b->n; i++) {
+		it = &b->items[i];
+		if (it->poison)
+			log_warnx(&dm->log, "not deciding entry %s: delivered "
+			    "more than %u times", it->entry.stream_id,
+			    dm->cfg.max_deliveries);
+		else if (it->slow_rule != NULL)
+			log_warnx(&dm->log, "rule %s took %.1f ms on entry %s "
+			    "(%zu bytes of text): check its pattern",
+			    it->slow_rule, (double)it->slow_ns / 1e6,
+			    it->entry.stream_id, it->entry.text_bytes);
+	}
+}
+
+/*
+ * The decisions of b are in Redis (fate says which): log and count them,
+ * and give systemd a STATUS= at most once a second.
+ */
+static void
+on_written(const struct batch *b, const enum item_fate *fate, void *arg)
+{
+	struct daemon		*dm = arg;
+	const struct batch_item	*it;
+	uint64_t		 now = clock_monotonic_us();
+	size_t			 i;
+
+	for (i = 0; i < b->n; i++) {
+		it = &b->items[i];
+		switch (fate[i]) {
+		case FATE_GONE:
+			log_debug(&dm->log, "%s: entry %s was no longer pending "
+			    "for this consumer; its decision was not written",
+			    __func__, it->entry.stream_id);
+			break;
+		case FATE_DEAD:
+			dm->count.dead_lettered++;
+			log_warnx(&dm->log, "entry %s was delivered more than %u "
+			    "times: moved to %s with its fields, and "
+			    "acknowledged", it->entry.stream_id,
+			    dm->cfg.max_deliveries, dm->cfg.dead_letter_stream);
+			break;
+		case FATE_WRITTEN:
+			dm->count.decided[it->action]++;
+			dm->count.rule_errors += it->errors;
+			modlog_decision(&dm->log, it, now - b->read_us);
+			break;
+		}
+	}
+	logger_flush(&dm->log);
 	if (now - dm->status_us >= STATUS_INTERVAL_US) {
 		dm->status_us = now;
 		notify_status("%llu approved, %llu flagged, %llu rejected",
@@ -155,51 +232,60 @@ daemon_batch_done(struct daemon *dm)
 		    (unsigned long long)dm->count.decided[ACTION_FLAG],
 		    (unsigned long long)dm->count.decided[ACTION_REJECT]);
 	}
-	daemon_maybe_exit(dm);
 }
 
-/* Redis cannot be used: log why and leave with a failure. */
-void
-daemon_fatal_redis(struct daemon *dm, const char *why)
+static void
+on_lost(const char *why, void *arg)
 {
+	notify_status("Redis lost (%s); reconnecting", why);
+}
+
+/* Redis cannot be used as configured: leave with a failure. */
+static void
+on_fatal(const char *why, void *arg)
+{
+	struct daemon	*dm = arg;
+
 	log_errorx(&dm->log, "%s", why);
 	dm->exit_code = 1;
-	event_base_loopbreak(dm->base);
+	dm->quit = 1;
 }
 
-void
-daemon_maybe_exit(struct daemon *dm)
+static int
+loop_done(struct daemon *dm)
 {
-	if (dm->stopping && redis_io_idle(dm->rio))
-		event_base_loopbreak(dm->base);
+	return dm->quit || (dm->stopping && redis_io_idle(dm->rio));
 }
 
 /* Runs the daemon in the foreground; returns the exit code. */
 int
 daemon_run(struct daemon *dm)
 {
-	static const int signals[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1 };
-	char		*cause = NULL;
-	sigset_t	 mask;
-	size_t		 i;
+	static const int signals[DAEMON_SIGNALS] = { SIGTERM, SIGINT, SIGHUP,
+	    SIGUSR1 };
+	struct redis_io_config	 rc;
+	struct config		*c = &dm->cfg;
+	char			*cause = NULL;
+	sigset_t		 mask;
+	size_t			 i;
 
-	if (logger_open(&dm->log, &dm->cfg, &cause) != 0) {
+	if (logger_open(&dm->log, &c->log, &cause) != 0) {
 		fprintf(stderr, "moderatord: %s\n", cause);
 		free(cause);
 		return 1;
 	}
-	if (config_read_password(&dm->cfg, &cause) != 0) {
+	if (config_read_password(c, &cause) != 0) {
 		log_errorx(&dm->log, "redis password file: %s", cause);
 		free(cause);
 		logger_close(&dm->log);
 		return 1;
 	}
-	if (load_rules(dm, &dm->rules) != 0) {
+	if ((dm->rules = load_rules(dm)) == NULL) {
 		log_errorx(&dm->log, "cannot start: the rules do not load");
 		logger_close(&dm->log);
 		return 1;
 	}
-	dm->matcher = matcher_new(&dm->cfg.rules);
+	dm->matcher = matcher_new(&c->rules);
 	signal(SIGPIPE, SIG_IGN);
 	if ((dm->base = event_base_new()) == NULL) {
 		log_errorx(&dm->log, "cannot create the event base");
@@ -207,7 +293,7 @@ daemon_run(struct daemon *dm)
 		goto out;
 	}
 	sigemptyset(&mask);
-	for (i = 0; i < sizeof signals / sizeof signals[0]; i++) {
+	for (i = 0; i < DAEMON_SIGNALS; i++) {
 		dm->sig[i] = evsignal_new(dm->base, signals[i], signal_cb, dm);
 		evsignal_add(dm->sig[i], NULL);
 		sigaddset(&mask, signals[i]);
@@ -216,24 +302,53 @@ daemon_run(struct daemon *dm)
 	sigprocmask(SIG_UNBLOCK, &mask, NULL);
 	log_info(&dm->log, "moderatord %s starting: %zu rules in %zu files, "
 	    "consumer %s", MODERATORD_VERSION, dm->rules->nrules,
-	    dm->rules->nfiles, dm->cfg.consumer);
-	dm->rio = redis_io_new(dm);
+	    dm->rules->nfiles, c->consumer);
+
+	memset(&rc, 0, sizeof rc);
+	rc.address = c->redis_address;
+	rc.password = c->redis_password;
+	rc.db = c->redis_db;
+	rc.input_stream = c->input_stream;
+	rc.output_stream = c->output_stream;
+	rc.dead_letter_stream = c->dead_letter_stream;
+	rc.group = c->group;
+	rc.consumer = c->consumer;
+	rc.rl_prefix = c->rl_prefix;
+	rc.batch_size = c->batch_size;
+	rc.block_ms = c->block_ms;
+	rc.max_deliveries = c->max_deliveries;
+	rc.output_maxlen = c->output_maxlen;
+	rc.rl_slack_ms = c->rl_slack_ms;
+	rc.command_timeout_ms = c->command_timeout_ms;
+	rc.claim_idle_ms = c->claim_idle_ms;
+	rc.limits = c->limits;
+	dm->rio = redis_io_new(dm->base, &rc, &dm->log, &redis_events, dm);
 	if (redis_io_start(dm->rio) != 0)
 		dm->exit_code = 1;
-	else
-		event_base_dispatch(dm->base);
+	else {
+		while (!loop_done(dm)) {
+			if (event_base_loop(dm->base, EVLOOP_ONCE) != 0) {
+				log_errorx(&dm->log, "the event loop failed");
+				dm->exit_code = 1;
+				break;
+			}
+		}
+	}
 	log_rule_time(dm, dm->rules);
 	log_info(&dm->log, "stopped: %llu approved, %llu flagged, %llu "
-	    "rejected, %llu dead-lettered, %llu rule errors",
+	    "rejected, %llu dead-lettered, %llu rule errors; %llu reloads, "
+	    "%llu refused",
 	    (unsigned long long)dm->count.decided[ACTION_APPROVE],
 	    (unsigned long long)dm->count.decided[ACTION_FLAG],
 	    (unsigned long long)dm->count.decided[ACTION_REJECT],
 	    (unsigned long long)dm->count.dead_lettered,
-	    (unsigned long long)dm->count.rule_errors);
+	    (unsigned long long)dm->count.rule_errors,
+	    (unsigned long long)dm->count.reloads_ok,
+	    (unsigned long long)dm->count.reloads_failed);
 
 out:
 	redis_io_free(dm->rio);
-	for (i = 0; i < sizeof dm->sig / sizeof dm->sig[0]; i++)
+	for (i = 0; i < DAEMON_SIGNALS; i++)
 		if (dm->sig[i] != NULL)
 			event_free(dm->sig[i]);
 	if (dm->base != NULL)

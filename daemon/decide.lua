@@ -7,18 +7,29 @@
 -- than max deliveries times (it keeps failing) goes to the dead-letter
 -- stream instead, with its fields, and is acknowledged.
 --
+-- The argument layout, version LAYOUT below (CMake hands the number to
+-- the C side, daemon/decide_proto.c, which builds these arguments):
+--
 -- KEYS: input stream, output stream, dead-letter stream, then one
---   rate-limit key per check, in the order the checks appear below.
--- ARGV: group, consumer, output maxlen, key expiry slack (ms), max
---   deliveries, number of rate-limit rules, then per rule: name, action (0 approve, 1 flag,
---   2 reject), shadow (0/1), max, per (ms), reason, rule order; then per
---   entry: stream id, comment id, decision, rules, shadow, reason, number
---   of checks n, and if n > 0: order of the deciding rule, final (0/1),
---   and n rule numbers (1-based, into the list above).
+--   rate-limit key per check, in the order the checks appear in ARGV.
+-- ARGV: 1 layout version, 2 number of rate-limit rules L, 3 number of
+--   entries E, 4 number of entries with checks C, 5 number of checks K,
+--   6 group, 7 consumer, 8 output maxlen, 9 key expiry slack (ms),
+--   10 max deliveries;
+--   then per rate-limit rule (7): name, action, precedence, shadow (0/1),
+--   max, per (ms), reason;
+--   then per entry (7): stream id, comment id, decision, rules, shadow,
+--   reason, number of checks n; and if n > 0 (2 + n): the precedence of
+--   the decision, final (0/1), and n rule numbers (1-based, into the
+--   rate-limit rules above).
+-- So #ARGV = 10 + 7 L + 7 E + 2 C + K and #KEYS = 3 + K; anything else
+-- is an error reply, before anything is written.
+--
+-- Precedence numbers come from C (action_precedence): the greater wins.
 -- Returns per entry 1 if written as given, {decision, rules, shadow,
 -- reason} if written as changed by its rate limits, 2 if dead-lettered,
--- 0 if not pending any more. The common case (no checks, no change) costs what it did before
--- rate limits existed.
+-- 0 if not pending any more. An entry without checks costs what it did
+-- before rate limits existed.
 --
 -- A window: a sorted set of entry ids scored by their millisecond time.
 -- A comment is over the limit when more than max counted comments lie in
@@ -26,17 +37,52 @@
 -- redelivery can have added first. Only the newest max + 1 members are
 -- kept: enough to answer exactly, so a key holds O(max) whatever the load.
 
-local names = { [0] = 'approve', 'flag', 'reject' }
-local rank = { approve = 0, flag = 1, reject = 2 }
-local group, consumer, maxlen = ARGV[1], ARGV[2], ARGV[3]
-local slack, maxdel = tonumber(ARGV[4]), tonumber(ARGV[5])
+local LAYOUT = 2
+
+if ARGV[1] ~= tostring(LAYOUT) then
+  return redis.error_reply('moderatord decide script: argument layout ' ..
+    tostring(ARGV[1]) .. ', this script reads layout ' .. LAYOUT ..
+    ' (the daemon and the script disagree: rebuild or restart)')
+end
+local nlimits, nentries = tonumber(ARGV[2]), tonumber(ARGV[3])
+local nchecked, nchecks = tonumber(ARGV[4]), tonumber(ARGV[5])
+local function bad_layout(what)
+  return redis.error_reply('moderatord decide script: layout ' .. LAYOUT ..
+    ': ' .. what)
+end
+if not (nlimits and nentries and nchecked and nchecks) then
+  return bad_layout('counts are not numbers')
+end
+if #ARGV ~= 10 + 7 * nlimits + 7 * nentries + 2 * nchecked + nchecks or
+    #KEYS ~= 3 + nchecks then
+  return bad_layout(#ARGV .. ' arguments and ' .. #KEYS .. ' keys for ' ..
+    nlimits .. ' limits, ' .. nentries .. ' entries, ' .. nchecks ..
+    ' checks')
+end
+-- Walk the entries once before writing anything: each entry's own count
+-- must add up too, or a write would read a shifted layout.
+do
+  local a, seen = 11 + 7 * nlimits, 0
+  for _ = 1, nentries do
+    local n = tonumber(ARGV[a + 6])
+    if not n then return bad_layout('entry at argument ' .. a) end
+    a = a + 7
+    if n > 0 then a = a + 2 + n; seen = seen + n end
+  end
+  if a ~= #ARGV + 1 or seen ~= nchecks then
+    return bad_layout('entry check counts do not add up')
+  end
+end
+
+local group, consumer, maxlen = ARGV[6], ARGV[7], ARGV[8]
+local slack, maxdel = tonumber(ARGV[9]), tonumber(ARGV[10])
 local limits = {}
-local a = 7
-for d = 1, tonumber(ARGV[6]) do
-  limits[d] = { name = ARGV[a], action = tonumber(ARGV[a + 1]),
-    shadow = ARGV[a + 2] == '1', max = tonumber(ARGV[a + 3]),
-    per = tonumber(ARGV[a + 4]), reason = ARGV[a + 5],
-    order = tonumber(ARGV[a + 6]) }
+local a = 11
+for d = 1, nlimits do
+  limits[d] = { name = ARGV[a], action = ARGV[a + 1],
+    prec = tonumber(ARGV[a + 2]), shadow = ARGV[a + 3] == '1',
+    max = tonumber(ARGV[a + 4]), per = tonumber(ARGV[a + 5]),
+    reason = ARGV[a + 6] }
   a = a + 7
 end
 
@@ -51,8 +97,8 @@ end
 -- returns the decision as the exceeded limits leave it, and whether they
 -- changed it.
 local function count(sid, t, n, decision, rules, shadow, reason)
-  local order, final = tonumber(ARGV[a]), ARGV[a + 1] == '1'
-  local action, changed = rank[decision], false
+  local prec, final = tonumber(ARGV[a]), ARGV[a + 1] == '1'
+  local changed = false
   for c = 0, n - 1 do
     local l = limits[tonumber(ARGV[a + 2 + c])]
     local key = KEYS[k + c]
@@ -65,18 +111,17 @@ local function count(sid, t, n, decision, rules, shadow, reason)
         shadow, changed = append(shadow, l.name), true
       elseif not final then
         rules, changed = append(rules, l.name), true
-        if l.action > action or (l.action == action and l.order < order) then
-          action, order, reason = l.action, l.order, l.reason
+        if l.prec > prec then
+          decision, prec, reason = l.action, l.prec, l.reason
         end
       end
     end
   end
-  return names[action], rules, shadow, reason, changed
+  return decision, rules, shadow, reason, changed
 end
 
 local out = {}
-local nargs = #ARGV
-while a <= nargs do
+for _ = 1, nentries do
   local sid, id, decision = ARGV[a], ARGV[a + 1], ARGV[a + 2]
   local rules, shadow, reason = ARGV[a + 3], ARGV[a + 4], ARGV[a + 5]
   local n = tonumber(ARGV[a + 6])

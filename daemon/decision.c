@@ -50,7 +50,6 @@ add_check(struct decision *d, const struct rule *r, const struct entry *e,
 		d->checks = xreallocarray(d->checks, *cap, sizeof *d->checks);
 	}
 	d->checks[d->nchecks].rule = r;
-	d->checks[d->nchecks].desc = 0;
 	d->checks[d->nchecks++].key = key;
 }
 
@@ -82,7 +81,7 @@ names_csv(const struct decision *d, int shadow)
  * rules from rs.
  */
 void
-decide(struct matcher *m, const struct ruleset *rs, const struct entry *e,
+decision_make(struct matcher *m, const struct ruleset *rs, const struct entry *e,
     enum action default_action, struct decision *d)
 {
 	const struct rule	*r, *decider = NULL, *failed = NULL;
@@ -116,7 +115,7 @@ decide(struct matcher *m, const struct ruleset *rs, const struct entry *e,
 			if (pass != (r->limit != NULL ? 1 : r->final && !r->shadow ?
 			    0 : 2))
 				continue;
-			res = rules_match_timed(m, r, e, &h, &slow);
+			res = matcher_rule_timed(m, r, e, &h, &slow);
 			if (slow > d->slow_ns) {
 				d->slow_ns = slow;
 				d->slow_rule = r;

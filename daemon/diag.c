@@ -62,8 +62,12 @@ diag_add(struct diag *d, const char *file, size_t line, size_t col,
 	diag_push(d, full);
 }
 
-const char *
-diag_first(const struct diag *d)
+/* Prints every line to f, each after prefix (say "warning: "). */
+void
+diag_print(const struct diag *d, FILE *f, const char *prefix)
 {
-	return d->n ? d->lines[0] : "unknown error";
+	size_t	i;
+
+	for (i = 0; i < d->n; i++)
+		fprintf(f, "%s%s\n", prefix, d->lines[i]);
 }

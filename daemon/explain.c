@@ -15,6 +15,7 @@
 #include "entry.h"
 #include "modes.h"
 #include "ratelimit.h"
+#include "rules_load.h"
 #include "xmalloc.h"
 
 #define SPAN_SHOWN	80
@@ -47,12 +48,11 @@ static redisContext *
 connect_redis(const struct config *c)
 {
 	struct redis_address	 a;
+	struct redis_login	 lg;
 	struct timeval		 tv = { 3, 0 };
 	redisContext		*rc = NULL;
 	redisReply		*r;
 	char			*cause;
-	const char		*pw;
-	int			 db;
 
 	if (address_parse(c->redis_address, &a, &cause) != 0) {
 		fprintf(stderr, "moderatord: redis address: %s\n", cause);
@@ -67,10 +67,10 @@ connect_redis(const struct config *c)
 		goto fail;
 	}
 	redisSetTimeout(rc, tv);
-	pw = a.password ? a.password : c->redis_password;
-	if (pw != NULL && *pw != '\0') {
-		r = a.user ? redisCommand(rc, "AUTH %s %s", a.user, pw) :
-		    redisCommand(rc, "AUTH %s", pw);
+	address_login(&a, c->redis_password, c->redis_db, &lg);
+	if (lg.password != NULL) {
+		r = lg.user ? redisCommand(rc, "AUTH %s %s", lg.user,
+		    lg.password) : redisCommand(rc, "AUTH %s", lg.password);
 		if (r == NULL || r->type == REDIS_REPLY_ERROR) {
 			fprintf(stderr, "moderatord: Redis refused AUTH\n");
 			freeReplyObject(r);
@@ -78,12 +78,11 @@ connect_redis(const struct config *c)
 		}
 		freeReplyObject(r);
 	}
-	db = a.db >= 0 ? a.db : c->redis_db;
-	if (db != 0) {
-		r = redisCommand(rc, "SELECT %d", db);
+	if (lg.db != 0) {
+		r = redisCommand(rc, "SELECT %d", lg.db);
 		if (r == NULL || r->type == REDIS_REPLY_ERROR) {
 			fprintf(stderr, "moderatord: Redis refused SELECT %d\n",
-			    db);
+			    lg.db);
 			freeReplyObject(r);
 			goto fail;
 		}
@@ -136,7 +135,7 @@ print_limits(const struct config *c, const struct ruleset *rs,
 				key = dec->checks[j].key;
 		what = ratelimit_describe(r->limit, e);
 		if (key == NULL) {
-			switch (rules_match(m, r, e, &h)) {
+			switch (matcher_rule(m, r, e, &h)) {
 			case MATCH_ERROR:
 				printf("its conditions could not run\n");
 				break;
@@ -178,22 +177,18 @@ explain_main(const struct config *c, int argc, char **argv, int query)
 	const struct field	*f;
 	const struct hit	*h;
 	char			*text, *eq;
-	size_t			 len, cap, i, n = 0, examples;
+	size_t			 len, cap, i, n = 0, examples, failed;
 	int			 have_id = 0;
 
 	diag_init(&d);
-	if ((rs = rules_load_dir(c->rules_dir, &c->rules, &d)) == NULL) {
-		for (i = 0; i < d.n; i++)
-			fprintf(stderr, "%s\n", d.lines[i]);
-		diag_free(&d);
-		return 1;
-	}
-	m = matcher_new(&c->rules);
+	rs = rules_load_checked(c->rules_dir, &c->rules, &d, &examples,
+	    &failed);
 	/* Failing examples do not stop --explain: it is how one debugs them. */
-	rules_check_examples(rs, m, &d, &examples);
-	for (i = 0; i < d.n; i++)
-		fprintf(stderr, "warning: %s\n", d.lines[i]);
+	diag_print(&d, stderr, rs != NULL ? "warning: " : "");
 	diag_free(&d);
+	if (rs == NULL)
+		return 1;
+	m = matcher_new(&c->rules);
 
 	/* Read one byte past the limit, so that too long is seen as such. */
 	cap = c->limits.max_text + 2;
@@ -228,7 +223,7 @@ explain_main(const struct config *c, int argc, char **argv, int query)
 		n++;
 	}
 	entry_init(&e, sid, kv, n, &c->limits);
-	decide(m, rs, &e, c->default_action, &dec);
+	decision_make(m, rs, &e, c->default_action, &dec);
 
 	printf("decision: %s\n", action_name(dec.action));
 	printf("reason: %s\n", dec.reason);

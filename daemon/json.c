@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistr.h>
+
 #include "json.h"
 #include "xmalloc.h"
 
@@ -68,63 +70,14 @@ jbuf_key(struct jbuf *j, const char *key)
 	jbuf_raw(j, ":", 1);
 }
 
-/*
- * Length of the valid UTF-8 sequence at s, or 0 if the byte there starts
- * none: overlong forms, surrogates and code points past U+10FFFF are
- * invalid (RFC 3629).
- */
-static size_t
-utf8_seq(const unsigned char *s, size_t len)
-{
-	unsigned	c = s[0], cp;
-	size_t		n, i;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		n = 2, cp = c & 0x1f;
-	else if (c >= 0xe0 && c <= 0xef)
-		n = 3, cp = c & 0x0f;
-	else if (c >= 0xf0 && c <= 0xf4)
-		n = 4, cp = c & 0x07;
-	else
-		return 0;
-	if (len < n)
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
-}
-
-/* 1 if all of s is valid UTF-8; else 0 and *bad is the first bad offset. */
-int
-utf8_valid_prefix(const unsigned char *s, size_t len, size_t *bad)
-{
-	size_t	i = 0, n;
-
-	while (i < len) {
-		if ((n = utf8_seq(s + i, len - i)) == 0) {
-			if (bad != NULL)
-				*bad = i;
-			return 0;
-		}
-		i += n;
-	}
-	return 1;
-}
-
 static void
 jbuf_escaped(struct jbuf *j, const char *str, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	char		 esc[8];
 	size_t		 i = 0, n;
+	ucs4_t		 uc;
+	int		 k;
 
 	jbuf_grow(j, len + 2);
 	jbuf_raw(j, "\"", 1);
@@ -138,23 +91,28 @@ jbuf_escaped(struct jbuf *j, const char *str, size_t len)
 			snprintf(esc, sizeof esc, "\\u%04x", s[i]);
 			jbuf_raw(j, esc, 6);
 			i++;
-		} else if ((n = utf8_seq(s + i, len - i)) == 0) {
+		} else if (s[i] < 0x80) {
+			n = i + 1;
+			while (n < len && s[n] >= 0x20 && s[n] < 0x7f &&
+			    s[n] != '"' && s[n] != '\\')
+				n++;
+			jbuf_raw(j, (const char *)s + i, n - i);
+			i = n;
+		} else if ((k = u8_mbtoucr(&uc, s + i, len - i)) <= 0) {
+			/* Invalid or cut short (RFC 3629): never passed on. */
 			jbuf_raw(j, "\\ufffd", 6);
 			i++;
-		} else if ((n == 2 && s[i] == 0xc2 && s[i + 1] == 0x85) ||
-		    (n == 3 && s[i] == 0xe2 && s[i + 1] == 0x80 &&
-		    (s[i + 2] == 0xa8 || s[i + 2] == 0xa9))) {
+		} else if (uc == 0x85 || uc == 0x2028 || uc == 0x2029) {
 			/*
 			 * NEL, LINE and PARAGRAPH SEPARATOR are valid in JSON
 			 * but end lines for JavaScript and some log tools.
 			 */
-			snprintf(esc, sizeof esc, "\\u%04x", n == 2 ? 0x85 :
-			    s[i + 2] == 0xa8 ? 0x2028 : 0x2029);
+			snprintf(esc, sizeof esc, "\\u%04x", (unsigned)uc);
 			jbuf_raw(j, esc, 6);
-			i += n;
+			i += (size_t)k;
 		} else {
-			jbuf_raw(j, (const char *)s + i, n);
-			i += n;
+			jbuf_raw(j, (const char *)s + i, (size_t)k);
+			i += (size_t)k;
 		}
 	}
 	jbuf_raw(j, "\"", 1);

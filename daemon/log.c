@@ -42,23 +42,22 @@ log_level_parse(const char *s, enum log_level *out)
 
 /* Sets the logger up from the config. On error *cause says why. */
 int
-logger_open(struct logger *lg, const struct config *c, char **cause)
+logger_open(struct logger *lg, const struct log_options *o, char **cause)
 {
 	memset(lg, 0, sizeof *lg);
 	lg->level = LOG_LEVEL_INFO;
-	if (c->log_level != NULL && log_level_parse(c->log_level,
-	    &lg->level) != 0) {
-		xasprintf(cause, "unknown log level '%s'", c->log_level);
+	if (o->level != NULL && log_level_parse(o->level, &lg->level) != 0) {
+		xasprintf(cause, "unknown log level '%s'", o->level);
 		return -1;
 	}
-	lg->to_stdout = c->log_stdout;
+	lg->to_stdout = o->to_stdout;
 	lg->out = stdout;
-	lg->decisions_stdout = c->log_decisions_stdout;
-	lg->decisions_file = c->log_decisions_file;
-	lg->text = c->log_text;
-	lg->text_max = c->log_text_max;
-	if (c->log_file != NULL && *c->log_file != '\0') {
-		lg->path = xstrdup(c->log_file);
+	lg->decisions_stdout = o->decisions_stdout;
+	lg->decisions_file = o->decisions_file;
+	lg->text = o->text;
+	lg->text_max = o->text_max;
+	if (o->file != NULL && *o->file != '\0') {
+		lg->path = xstrdup(o->file);
 		return logger_reopen(lg, cause);
 	}
 	return 0;

@@ -71,15 +71,13 @@ load_config(struct config *c, const char *path, int explicit)
 {
 	struct diag	d;
 	struct stat	sb;
-	size_t		i;
 	int		rc;
 
 	if (!explicit && stat(path, &sb) != 0 && errno == ENOENT)
 		return 0;
 	diag_init(&d);
 	rc = config_load(c, path, &d);
-	for (i = 0; i < d.n; i++)
-		fprintf(stderr, "%s\n", d.lines[i]);
+	diag_print(&d, stderr, "");
 	diag_free(&d);
 	return rc;
 }
@@ -185,7 +183,6 @@ main(int argc, char **argv)
 		rc = explain_main(&dm.cfg, argc, argv, redis != NULL);
 		break;
 	default:
-		dm.config_path = explicit ? conf : NULL;
 		rc = daemon_run(&dm);
 		break;
 	}

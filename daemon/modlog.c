@@ -22,14 +22,15 @@ field_or_empty(struct jbuf *j, const char *name, const struct entry *e)
 		jbuf_str(j, name, "", 0);
 }
 
-/* Logs decision d of entry e; latency_us runs from read to durable write. */
+/* Logs item it's decision; latency_us runs from read to durable write. */
 void
-modlog_decision(struct logger *lg, const struct entry *e,
-    const struct decision *d, uint64_t latency_us)
+modlog_decision(struct logger *lg, const struct batch_item *it,
+    uint64_t latency_us)
 {
-	struct jbuf	 j;
-	char		 ts[40];
-	size_t		 len;
+	const struct entry	*e = &it->entry;
+	struct jbuf		 j;
+	char			 ts[40];
+	size_t			 len;
 
 	if (lg->decisions_stdout == LOG_DECISIONS_NONE &&
 	    lg->decisions_file == LOG_DECISIONS_NONE)
@@ -40,22 +41,22 @@ modlog_decision(struct logger *lg, const struct entry *e,
 	jbuf_cstr(&j, "ts", ts);
 	jbuf_cstr(&j, "event", "decision");
 	field_or_empty(&j, "id", e);
-	jbuf_cstr(&j, "decision", action_name(d->action));
-	jbuf_cstr(&j, "rules", d->rules);
-	jbuf_cstr(&j, "shadow", d->shadow);
-	jbuf_cstr(&j, "reason", d->reason);
+	jbuf_cstr(&j, "decision", action_name(it->action));
+	jbuf_cstr(&j, "rules", it->rules);
+	jbuf_cstr(&j, "shadow", it->shadow);
+	jbuf_cstr(&j, "reason", it->reason);
 	field_or_empty(&j, "author", e);
 	field_or_empty(&j, "thread", e);
 	jbuf_cstr(&j, "entry", e->stream_id);
 	jbuf_int(&j, "latency_us", (int64_t)latency_us);
-	if (d->errors)
-		jbuf_int(&j, "rule_errors", (int64_t)d->errors);
+	if (it->errors)
+		jbuf_int(&j, "rule_errors", (int64_t)it->errors);
 	if (lg->text && e->text != NULL) {
 		len = e->text->value_len;
 		jbuf_str(&j, "text", e->text->value,
 		    len > lg->text_max ? lg->text_max : len);
 	}
 	jbuf_close(&j);
-	logger_write(lg, j.p, j.len, (int)d->action);
+	logger_write(lg, j.p, j.len, (int)it->action);
 	jbuf_free(&j);
 }

@@ -28,11 +28,8 @@
 #include <hiredis/async.h>
 #include <hiredis/hiredis.h>
 
-#include "batch.h"
-#include "daemon.h"
-#include "notify.h"
+#include "clock.h"
 #include "redis_internal.h"
-#include "redis_io.h"
 #include "script.h"
 #include "xmalloc.h"
 
@@ -54,22 +51,46 @@ static void	schedule_reconnect(struct redis_io *);
 static void	reconnect_cb(evutil_socket_t, short, void *);
 static void	drop_cb(evutil_socket_t, short, void *);
 static void	tick_cb(evutil_socket_t, short, void *);
+static void	retry_cb(evutil_socket_t, short, void *);
 static int	outstanding(const struct redis_io *);
 static int	transient(const char *);
 
+/*
+ * A Redis side on base, configured by cfg (copied; its strings borrowed),
+ * logging to lg and reporting to ev with arg. Nothing happens before
+ * redis_io_start.
+ */
 struct redis_io *
-redis_io_new(struct daemon *dm)
+redis_io_new(struct event_base *base, const struct redis_io_config *cfg,
+    struct logger *lg, const struct redis_io_events *ev, void *arg)
 {
-	struct redis_io	*rio;
-	struct timeval	 tick = { 0, TICK_MS * 1000 };
+	struct redis_io		*rio;
+	struct decide_params	*p;
+	struct timeval		 tick = { 0, TICK_MS * 1000 };
 
 	rio = xcalloc(1, sizeof *rio);
-	rio->dm = dm;
+	rio->base = base;
+	rio->cfg = *cfg;
+	rio->log = lg;
+	rio->ev = *ev;
+	rio->arg = arg;
+	p = &rio->params;
+	p->layout = decide_lua_layout;
+	p->input_stream = cfg->input_stream;
+	p->output_stream = cfg->output_stream;
+	p->dead_letter_stream = cfg->dead_letter_stream;
+	p->group = cfg->group;
+	p->consumer = cfg->consumer;
+	p->rl_prefix = cfg->rl_prefix;
+	p->output_maxlen = cfg->output_maxlen;
+	p->rl_slack_ms = cfg->rl_slack_ms;
+	p->max_deliveries = cfg->max_deliveries;
+	decide_argv_init(&rio->argv);
 	rio->state = CONN_DOWN;
-	rio->tick_ev = event_new(dm->base, -1, EV_PERSIST, tick_cb, rio);
-	rio->reconnect_ev = evtimer_new(dm->base, reconnect_cb, rio);
-	rio->drop_ev = evtimer_new(dm->base, drop_cb, rio);
-	rio->retry_ev = NULL;
+	rio->tick_ev = event_new(base, -1, EV_PERSIST, tick_cb, rio);
+	rio->reconnect_ev = evtimer_new(base, reconnect_cb, rio);
+	rio->drop_ev = evtimer_new(base, drop_cb, rio);
+	rio->retry_ev = evtimer_new(base, retry_cb, rio);
 	event_add(rio->tick_ev, &tick);
 	return rio;
 }
@@ -90,8 +111,8 @@ redis_io_free(struct redis_io *rio)
 	event_free(rio->tick_ev);
 	event_free(rio->reconnect_ev);
 	event_free(rio->drop_ev);
-	if (rio->retry_ev != NULL)
-		event_free(rio->retry_ev);
+	event_free(rio->retry_ev);
+	decide_argv_free(&rio->argv);
 	address_free(&rio->addr);
 	free(rio->sha);
 	free(rio);
@@ -108,7 +129,7 @@ rio_fatal(struct redis_io *rio, const char *fmt, ...)
 	if (vasprintf(&msg, fmt, ap) < 0)
 		msg = NULL;
 	va_end(ap);
-	daemon_fatal_redis(rio->dm, msg ? msg : fmt);
+	rio->ev.on_fatal(msg ? msg : fmt, rio->arg);
 	free(msg);
 }
 
@@ -123,14 +144,14 @@ void
 rio_sent(struct redis_io *rio)
 {
 	if (outstanding(rio) == 0)
-		rio->busy_since_us = monotonic_us();
+		rio->busy_since_us = clock_monotonic_us();
 }
 
 /* Call on each reply: an answer is progress. */
 void
 rio_replied(struct redis_io *rio)
 {
-	rio->busy_since_us = monotonic_us();
+	rio->busy_since_us = clock_monotonic_us();
 }
 
 /* Can a callback go on with its reply? Not after a drop was decided. */
@@ -160,16 +181,15 @@ redis_io_start(struct redis_io *rio)
 {
 	char	*cause, *where;
 
-	if (address_parse(rio->dm->cfg.redis_address, &rio->addr,
-	    &cause) != 0) {
-		log_errorx(&rio->dm->log, "redis address: %s", cause);
+	if (address_parse(rio->cfg.address, &rio->addr, &cause) != 0) {
+		log_errorx(rio->log, "redis address: %s", cause);
 		free(cause);
 		return -1;
 	}
 	where = address_describe(&rio->addr);
-	log_info(&rio->dm->log, "connecting to Redis at %s", where);
+	log_info(rio->log, "connecting to Redis at %s", where);
 	free(where);
-	rio->down_since_us = monotonic_us();
+	rio->down_since_us = clock_monotonic_us();
 	connect_redis(rio);
 	return 0;
 }
@@ -195,7 +215,7 @@ connect_redis(struct redis_io *rio)
 		return;
 	}
 	rio->ac->data = rio;
-	redisLibeventAttach(rio->ac, rio->dm->base);
+	redisLibeventAttach(rio->ac, rio->base);
 	redisAsyncSetConnectCallback(rio->ac, connect_cb);
 	redisAsyncSetDisconnectCallback(rio->ac, disconnect_cb);
 	rio->state = CONN_SETUP;
@@ -210,24 +230,22 @@ connect_redis(struct redis_io *rio)
 static void
 send_setup(struct redis_io *rio)
 {
-	struct config	*c = &rio->dm->cfg;
-	const char	*pw = rio->addr.password ? rio->addr.password :
-			    c->redis_password;
-	int		 db = rio->addr.db >= 0 ? rio->addr.db : c->redis_db;
+	struct redis_login	lg;
 
+	address_login(&rio->addr, rio->cfg.password, rio->cfg.db, &lg);
 	rio_sent(rio);
-	if (pw != NULL && *pw != '\0') {
-		if (rio->addr.user != NULL)
+	if (lg.password != NULL) {
+		if (lg.user != NULL)
 			redisAsyncCommand(rio->ac, setup_cb, (void *)"AUTH",
-			    "AUTH %s %s", rio->addr.user, pw);
+			    "AUTH %s %s", lg.user, lg.password);
 		else
 			redisAsyncCommand(rio->ac, setup_cb, (void *)"AUTH",
-			    "AUTH %s", pw);
+			    "AUTH %s", lg.password);
 		rio->setup++;
 	}
-	if (db != 0) {
+	if (lg.db != 0) {
 		redisAsyncCommand(rio->ac, setup_cb, (void *)"SELECT",
-		    "SELECT %d", db);
+		    "SELECT %d", lg.db);
 		rio->setup++;
 	}
 	redisAsyncCommand(rio->ac, script_cb, NULL, "SCRIPT LOAD %s",
@@ -242,8 +260,8 @@ rio_create_group(struct redis_io *rio)
 {
 	rio_sent(rio);
 	redisAsyncCommand(rio->ac, setup_cb, (void *)"XGROUP",
-	    "XGROUP CREATE %s %s 0 MKSTREAM", rio->dm->cfg.input_stream,
-	    rio->dm->cfg.group);
+	    "XGROUP CREATE %s %s 0 MKSTREAM", rio->cfg.input_stream,
+	    rio->cfg.group);
 	rio->setup++;
 }
 
@@ -277,7 +295,6 @@ disconnect_cb(const redisAsyncContext *ac, int status)
 	stream_reset(rio);
 	if (rio->stopping) {
 		rio->state = CONN_DOWN;
-		daemon_maybe_exit(rio->dm);
 		return;
 	}
 	xasprintf(&why, "connection lost: %s", status == REDIS_OK ? "closed" :
@@ -291,19 +308,19 @@ disconnect_cb(const redisAsyncContext *ac, int status)
 static void
 went_down(struct redis_io *rio, const char *why)
 {
-	struct daemon	*dm = rio->dm;
+	enum conn_state	was = rio->state;
 
-	if (rio->state == CONN_UP) {
-		rio->down_since_us = monotonic_us();
-		log_warnx(&dm->log, "Redis: %s; reconnecting (entries not yet "
-		    "acknowledged stay pending and are decided after)", why);
-		notify_status("Redis lost; reconnecting");
-	} else if (rio->attempts == 0)
-		log_warnx(&dm->log, "Redis: %s; retrying", why);
-	else
-		log_debug(&dm->log, "%s: attempt %u: %s", __func__,
-		    rio->attempts, why);
 	rio->state = CONN_DOWN;
+	if (was == CONN_UP) {
+		rio->down_since_us = clock_monotonic_us();
+		log_warnx(rio->log, "Redis: %s; reconnecting (entries not yet "
+		    "acknowledged stay pending and are decided after)", why);
+		rio->ev.on_lost(why, rio->arg);
+	} else if (rio->attempts == 0)
+		log_warnx(rio->log, "Redis: %s; retrying", why);
+	else
+		log_debug(rio->log, "%s: attempt %u: %s", __func__,
+		    rio->attempts, why);
 }
 
 /*
@@ -348,10 +365,8 @@ schedule_reconnect(struct redis_io *rio)
 	struct timeval	tv;
 	unsigned	ms;
 
-	if (rio->stopping) {
-		daemon_maybe_exit(rio->dm);
+	if (rio->stopping)
 		return;
-	}
 	ms = BACKOFF_FIRST_MS << (rio->attempts < 6 ? rio->attempts : 6);
 	if (ms > BACKOFF_MAX_MS)
 		ms = BACKOFF_MAX_MS;
@@ -375,8 +390,6 @@ reconnect_cb(evutil_socket_t fd, short events, void *arg)
 static void
 setup_done(struct redis_io *rio)
 {
-	struct daemon	*dm = rio->dm;
-
 	if (--rio->setup > 0)
 		return;
 	if (rio->state == CONN_UP) {
@@ -385,20 +398,18 @@ setup_done(struct redis_io *rio)
 		return;
 	}
 	if (!rio->ever_up)
-		log_info(&dm->log, "connected: reading %s as %s/%s",
-		    dm->cfg.input_stream, dm->cfg.group, dm->cfg.consumer);
+		log_info(rio->log, "connected: reading %s as %s/%s",
+		    rio->cfg.input_stream, rio->cfg.group, rio->cfg.consumer);
 	else
-		log_info(&dm->log, "Redis is back after %.1f s (%u attempts); "
+		log_info(rio->log, "Redis is back after %.1f s (%u attempts); "
 		    "re-reading this consumer's pending entries",
-		    (double)(monotonic_us() - rio->down_since_us) / 1e6,
+		    (double)(clock_monotonic_us() - rio->down_since_us) / 1e6,
 		    rio->attempts);
 	rio->ever_up = 1;
 	rio->attempts = 0;
 	rio->state = CONN_UP;
-	daemon_connected(dm);
-	if (rio->stopping)
-		daemon_maybe_exit(dm);
-	else
+	rio->ev.on_ready(rio->arg);
+	if (!rio->stopping)
 		stream_start(rio);
 }
 
@@ -452,6 +463,13 @@ script_cb(redisAsyncContext *ac, void *r, void *priv)
 	setup_done(rio);
 }
 
+/* A failed write: our pending entries are read again, a little later. */
+static void
+retry_cb(evutil_socket_t fd, short events, void *arg)
+{
+	stream_read(arg);
+}
+
 /*
  * Every 200 ms: drop a connection whose oldest unanswered command is past
  * its time, and claim entries that dead consumers left behind.
@@ -459,9 +477,9 @@ script_cb(redisAsyncContext *ac, void *r, void *priv)
 static void
 tick_cb(evutil_socket_t fd, short events, void *arg)
 {
-	struct redis_io	*rio = arg;
-	struct config	*c = &rio->dm->cfg;
-	uint64_t	 now = monotonic_us(), limit, every;
+	struct redis_io		*rio = arg;
+	struct redis_io_config	*c = &rio->cfg;
+	uint64_t		 now = clock_monotonic_us(), limit, every;
 
 	if (rio->ac != NULL && rio->state != CONN_DOWN && outstanding(rio) > 0) {
 		limit = c->command_timeout_ms * 1000;
@@ -488,12 +506,10 @@ void
 redis_io_stop(struct redis_io *rio)
 {
 	rio->stopping = 1;
-	if (rio->retry_ev != NULL)
-		evtimer_del(rio->retry_ev);
+	evtimer_del(rio->retry_ev);
 	evtimer_del(rio->reconnect_ev);
 }
 
-/* Nothing in flight that stopping should wait for. */
 int
 redis_io_idle(const struct redis_io *rio)
 {

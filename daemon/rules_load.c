@@ -14,7 +14,8 @@
 #include "condition.h"
 #include "pattern.h"
 #include "ratelimit.h"
-#include "rules.h"
+#include "matcher.h"
+#include "rules_load.h"
 #include "xmalloc.h"
 #include "yamlfile.h"
 
@@ -41,44 +42,6 @@ static int	 check_name(struct loader *, yaml_node_t *);
 static void	 load_rule(struct loader *, yaml_node_t *);
 static void	 load_file(struct loader *, const char *, const char *,
 		    size_t);
-static void	 rule_clear(struct rule *);
-
-const char *
-action_name(enum action a)
-{
-	switch (a) {
-	case ACTION_APPROVE:
-		return "approve";
-	case ACTION_FLAG:
-		return "flag";
-	case ACTION_REJECT:
-		return "reject";
-	}
-	return "?";
-}
-
-int
-action_parse(const char *s, enum action *a)
-{
-	if (strcmp(s, "approve") == 0)
-		*a = ACTION_APPROVE;
-	else if (strcmp(s, "flag") == 0)
-		*a = ACTION_FLAG;
-	else if (strcmp(s, "reject") == 0)
-		*a = ACTION_REJECT;
-	else
-		return -1;
-	return 0;
-}
-
-void
-rules_options_default(struct rules_options *o)
-{
-	o->jit = 1;
-	o->match_limit = RULES_DEFAULT_MATCH_LIMIT;
-	o->depth_limit = RULES_DEFAULT_DEPTH_LIMIT;
-	o->jit_stack_max = RULES_DEFAULT_JIT_STACK;
-}
 
 static int
 load_except(struct loader *l, struct rule *r, yaml_node_t *n, int caseless)
@@ -313,7 +276,7 @@ load_rule(struct loader *l, yaml_node_t *n)
 	}
 
 	if (bad || l->d->n != before) {
-		rule_clear(&r);
+		ruleset_rule_clear(&r);
 		return;
 	}
 	if (r.reason == NULL || *r.reason == '\0') {
@@ -399,7 +362,7 @@ load(char **paths, size_t n, const char *buf, size_t len,
 
 /*
  * Loads the given files, in the order given. Rule examples are not run
- * here: see rules_check_examples.
+ * here: see rules_load_checked.
  */
 struct ruleset *
 rules_load_files(char **paths, size_t n, const struct rules_options *opts,
@@ -457,83 +420,25 @@ rules_load_dir(const char *dir, const struct rules_options *opts,
 	return rs;
 }
 
-static void
-rule_clear(struct rule *r)
-{
-	size_t	i;
-
-	free(r->name);
-	free(r->field);
-	free(r->reason);
-	pcre2_code_free(r->match);
-	for (i = 0; i < r->nexcept; i++)
-		pcre2_code_free(r->except[i]);
-	free(r->except);
-	condition_free_all(r->when, r->nwhen);
-	free(r->stats);
-	if (r->limit != NULL)
-		ratelimit_clear(r->limit);
-	free(r->limit);
-	for (i = 0; i < r->nexamples; i++)
-		free(r->examples[i].text);
-	free(r->examples);
-	memset(r, 0, sizeof *r);
-}
-
-void
-ruleset_free(struct ruleset *rs)
-{
-	size_t	i;
-
-	if (rs == NULL)
-		return;
-	for (i = 0; i < rs->nrules; i++)
-		rule_clear(&rs->rules[i]);
-	free(rs->rules);
-	for (i = 0; i < rs->nfiles; i++)
-		free(rs->files[i]);
-	free(rs->files);
-	free(rs->file_rules);
-	free(rs);
-}
-
 /*
- * Runs every rule's tests: examples. Each failure goes into d with the
- * example's file:line. Returns the number of failures; *total counts the
- * examples run.
+ * Loads dir as rules_load_dir does, then runs every rule's tests:
+ * examples with a matcher of its own. Failing examples go into d and are
+ * counted in *failed, *examples counts those run; the ruleset is returned
+ * all the same (--explain works with it, the daemon refuses it). NULL if
+ * the rules do not load.
  */
-size_t
-rules_check_examples(const struct ruleset *rs, struct matcher *m,
-    struct diag *d, size_t *total)
+struct ruleset *
+rules_load_checked(const char *dir, const struct rules_options *opts,
+    struct diag *d, size_t *examples, size_t *failed)
 {
-	const struct rule	*r;
-	const struct rule_example *ex;
-	struct hit		 h;
-	enum match_result	 res;
-	char			 err[128];
-	size_t			 i, j, failed = 0;
+	struct ruleset	*rs;
+	struct matcher	*m;
 
-	*total = 0;
-	for (i = 0; i < rs->nrules; i++) {
-		r = &rs->rules[i];
-		for (j = 0; j < r->nexamples; j++) {
-			ex = &r->examples[j];
-			(*total)++;
-			res = rules_match_text(m, r, ex->text, ex->len, &h);
-			if (res == MATCH_ERROR) {
-				rules_error_message(h.error, err, sizeof err);
-				diag_add(d, r->file, ex->line, 0, "rule %s: "
-				    "example '%s' fails to run: %s", r->name,
-				    ex->text, err);
-			} else if ((res == MATCH_HIT) != ex->must_match)
-				diag_add(d, r->file, ex->line, 0, "rule %s: "
-				    "example '%s' should %smatch but does%s",
-				    r->name, ex->text, ex->must_match ? "" :
-				    "not ", ex->must_match ? " not" : "");
-			else
-				continue;
-			failed++;
-		}
-	}
-	return failed;
+	*examples = *failed = 0;
+	if ((rs = rules_load_dir(dir, opts, d)) == NULL)
+		return NULL;
+	m = matcher_new(opts);
+	*failed = ruleset_check_examples(rs, m, d, examples);
+	matcher_free(m);
+	return rs;
 }

@@ -21,21 +21,18 @@
 #include <hiredis/hiredis.h>
 
 #include "batch.h"
-#include "daemon.h"
+#include "clock.h"
+#include "decide_proto.h"
 #include "redis_internal.h"
 #include "script.h"
 #include "xmalloc.h"
 
 #define WRITE_RETRY_MS	1000
-#define DESC_ARGS	7	/* per rate-limit rule, see decide.lua */
-#define ENTRY_ARGS	9	/* per entry at most, before its checks */
-#define NO_ORDER	"1000000000"	/* no deciding rule: any rule wins ties */
 
 static void	read_cb(redisAsyncContext *, void *, void *);
 static void	precheck_cb(redisAsyncContext *, void *, void *);
 static void	claim_cb(redisAsyncContext *, void *, void *);
 static void	write_cb(redisAsyncContext *, void *, void *);
-static void	retry_cb(evutil_socket_t, short, void *);
 static struct batch *parse_entries(struct redis_io *, const redisReply *);
 static void	send_precheck(struct redis_io *, struct batch *);
 static int	queue(struct redis_io *, redisCallbackFn *, void *, int,
@@ -43,6 +40,7 @@ static int	queue(struct redis_io *, redisCallbackFn *, void *, int,
 static int	is_string(const redisReply *);
 static void	decide_and_write(struct redis_io *, struct batch *);
 static void	send_write(struct redis_io *, struct batch *);
+static void	reply_view(const redisReply *, struct decide_reply *);
 
 /* Queues a command; if hiredis cannot, the connection is given up. */
 static int
@@ -61,8 +59,6 @@ queue(struct redis_io *rio, redisCallbackFn *cb, void *priv, int argc,
 void
 stream_start(struct redis_io *rio)
 {
-	if (rio->retry_ev == NULL)
-		rio->retry_ev = evtimer_new(rio->dm->base, retry_cb, rio);
 	rio->pending_phase = 1;
 	rio->reread = 0;
 	strcpy(rio->cursor, "0");
@@ -75,15 +71,14 @@ stream_reset(struct redis_io *rio)
 {
 	rio->setup = rio->reading = rio->blocking = 0;
 	rio->writes = rio->claiming = 0;
-	if (rio->retry_ev != NULL)
-		evtimer_del(rio->retry_ev);
+	evtimer_del(rio->retry_ev);
 }
 
 void
 stream_read(struct redis_io *rio)
 {
-	struct config	*c = &rio->dm->cfg;
-	char		 count[16], block[16];
+	struct redis_io_config	*c = &rio->cfg;
+	char			 count[16], block[16];
 	const char	*argv[12];
 	int		 argc = 0;
 
@@ -122,12 +117,6 @@ stream_read(struct redis_io *rio)
 	rio->blocking = !rio->pending_phase;
 }
 
-static void
-retry_cb(evutil_socket_t fd, short events, void *arg)
-{
-	stream_read(arg);
-}
-
 static int
 is_string(const redisReply *r)
 {
@@ -144,7 +133,7 @@ is_string(const redisReply *r)
 static struct batch *
 parse_entries(struct redis_io *rio, const redisReply *entries)
 {
-	struct entry_limits	*lim = &rio->dm->cfg.limits;
+	struct entry_limits	*lim = &rio->cfg.limits;
 	const redisReply	*e, *f;
 	struct batch		*b;
 	struct bytes		*kv, sid;
@@ -157,7 +146,7 @@ parse_entries(struct redis_io *rio, const redisReply *entries)
 		    !is_string(e->element[0]) ||
 		    e->element[0]->len > STREAM_ID_MAX) {
 			/* No id to acknowledge it by: nothing else to do. */
-			log_errorx(&rio->dm->log, "skipping an entry without a "
+			log_errorx(rio->log, "skipping an entry without a "
 			    "stream id in a reply from Redis");
 			continue;
 		}
@@ -196,7 +185,7 @@ decide_and_write(struct redis_io *rio, struct batch *b)
 		batch_free(b);
 		return;
 	}
-	batch_decide(rio->dm, b);
+	rio->ev.on_batch(b, rio->arg);
 	send_write(rio, b);
 }
 
@@ -214,7 +203,7 @@ read_cb(redisAsyncContext *ac, void *r, void *priv)
 	if (reply->type == REDIS_REPLY_ERROR) {
 		if (strncmp(reply->str, "NOGROUP", 7) == 0) {
 			/* Someone deleted the stream or the group: recreate. */
-			log_warnx(&rio->dm->log, "%s; recreating the consumer "
+			log_warnx(rio->log, "%s; recreating the consumer "
 			    "group", reply->str);
 			rio_create_group(rio);
 			return;
@@ -225,7 +214,6 @@ read_cb(redisAsyncContext *ac, void *r, void *priv)
 	if (reply->type == REDIS_REPLY_NIL) {
 		/* BLOCK timed out with nothing new. */
 		stream_read(rio);
-		daemon_maybe_exit(rio->dm);
 		return;
 	}
 	if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 1 ||
@@ -239,7 +227,7 @@ read_cb(redisAsyncContext *ac, void *r, void *priv)
 	if (rio->pending_phase) {
 		if (b->n == 0) {
 			rio->pending_phase = 0;
-			log_debug(&rio->dm->log, "%s: pending entries done, "
+			log_debug(rio->log, "%s: pending entries done, "
 			    "reading new ones", __func__);
 		} else {
 			snprintf(rio->cursor, sizeof rio->cursor, "%s",
@@ -250,7 +238,6 @@ read_cb(redisAsyncContext *ac, void *r, void *priv)
 	}
 	decide_and_write(rio, b);
 	stream_read(rio);
-	daemon_maybe_exit(rio->dm);
 }
 
 /*
@@ -263,9 +250,9 @@ read_cb(redisAsyncContext *ac, void *r, void *priv)
 static void
 send_precheck(struct redis_io *rio, struct batch *b)
 {
-	struct config	*c = &rio->dm->cfg;
-	char		 count[24];
-	const char	*argv[7];
+	struct redis_io_config	*c = &rio->cfg;
+	char			 count[24];
+	const char		*argv[7];
 
 	/* Claimed ids interleave with our own in flight: room for those. */
 	snprintf(count, sizeof count, "%zu", b->n + (b->claimed ? 2 *
@@ -295,7 +282,7 @@ precheck_cb(redisAsyncContext *ac, void *r, void *priv)
 	struct batch		*b = priv;
 	const redisReply	*p;
 	size_t			 i, j;
-	long long		 max = rio->dm->cfg.max_deliveries;
+	long long		 max = rio->cfg.max_deliveries;
 	int			 claimed = b->claimed;	/* b is gone after */
 
 	if (reply == NULL || !rio_usable(rio)) {
@@ -323,7 +310,6 @@ precheck_cb(redisAsyncContext *ac, void *r, void *priv)
 	decide_and_write(rio, b);
 	if (!claimed)
 		stream_read(rio);
-	daemon_maybe_exit(rio->dm);
 }
 
 /*
@@ -334,9 +320,9 @@ precheck_cb(redisAsyncContext *ac, void *r, void *priv)
 void
 stream_claim(struct redis_io *rio)
 {
-	struct config	*c = &rio->dm->cfg;
-	char		 idle[24], count[16];
-	const char	*argv[9];
+	struct redis_io_config	*c = &rio->cfg;
+	char			 idle[24], count[16];
+	const char		*argv[9];
 
 	snprintf(idle, sizeof idle, "%llu", (unsigned long long)c->claim_idle_ms);
 	snprintf(count, sizeof count, "%u", c->batch_size);
@@ -368,8 +354,8 @@ claim_cb(redisAsyncContext *ac, void *r, void *priv)
 	rio->claiming = 0;
 	if (reply->type == REDIS_REPLY_ERROR) {
 		/* NOGROUP and the like: the next read deals with it. */
-		log_warnx(&rio->dm->log, "XAUTOCLAIM failed: %s", reply->str);
-		rio->last_claim_us = monotonic_us();
+		log_warnx(rio->log, "XAUTOCLAIM failed: %s", reply->str);
+		rio->last_claim_us = clock_monotonic_us();
 		return;
 	}
 	if (reply->type != REDIS_REPLY_ARRAY || reply->elements < 2 ||
@@ -383,187 +369,75 @@ claim_cb(redisAsyncContext *ac, void *r, void *priv)
 	    reply->element[0]->str);
 	/* A round is done when the cursor is back at 0-0. */
 	if (strcmp(rio->claim_cursor, "0-0") == 0)
-		rio->last_claim_us = monotonic_us();
+		rio->last_claim_us = clock_monotonic_us();
 	if (reply->elements > 2 && reply->element[2]->type ==
 	    REDIS_REPLY_ARRAY && reply->element[2]->elements > 0)
-		log_warnx(&rio->dm->log, "%zu pending entries were deleted from "
+		log_warnx(rio->log, "%zu pending entries were deleted from "
 		    "the stream before anyone decided them",
 		    reply->element[2]->elements);
 	b = parse_entries(rio, reply->element[1]);
 	b->claimed = 1;
 	if (b->n > 0) {
-		log_info(&rio->dm->log, "claimed %zu entries left unacknowledged "
+		log_info(rio->log, "claimed %zu entries left unacknowledged "
 		    "by other consumers for more than %llu ms", b->n,
-		    (unsigned long long)rio->dm->cfg.claim_idle_ms);
+		    (unsigned long long)rio->cfg.claim_idle_ms);
 		send_precheck(rio, b);
 		return;
 	}
 	batch_free(b);
-	daemon_maybe_exit(rio->dm);
 }
 
 /*
- * A growing argv for redisAsyncCommandArgv, which copies the arguments
- * into its output buffer at once: most are borrowed from the batch, and
- * only the numbers and keys made here are owned (and freed) by args.
- */
-struct args {
-	const char	**v;
-	size_t		 *len;
-	size_t		  n;
-	char		**owned;
-	size_t		  nowned;
-};
-
-static void
-arg(struct args *a, const char *s, size_t len)
-{
-	a->v[a->n] = s;
-	a->len[a->n++] = len;
-}
-
-static void
-arg_owned(struct args *a, char *s)
-{
-	a->owned[a->nowned++] = s;
-	arg(a, s, strlen(s));
-}
-
-static void
-argu(struct args *a, unsigned long long v)
-{
-	char	*s;
-
-	xasprintf(&s, "%llu", v);
-	arg_owned(a, s);
-}
-#define ARGS(a, s)	arg((a), (s), strlen(s))
-
-/*
- * One call of the decide script for the whole batch (layout in
- * decide.lua); b moves to write_cb.
+ * One call of the decide script for the whole batch (arguments made by
+ * decide_proto.c); b moves to write_cb.
  */
 static void
 send_write(struct redis_io *rio, struct batch *b)
 {
-	struct config		*c = &rio->dm->cfg;
-	const struct batch_item	*it;
-	const struct decision	*d;
-	const struct rl_desc	*rd;
-	struct args		 a;
-	char			*key;
-	size_t			 i, j, total;
+	struct decide_argv	*a = &rio->argv;
 
-	total = 6 + b->nchecks + 6 + DESC_ARGS * b->ndescs +
-	    ENTRY_ARGS * b->n + b->nchecks;
-	a.v = xcalloc(total, sizeof *a.v);
-	a.len = xcalloc(total, sizeof *a.len);
-	a.owned = xcalloc(total, sizeof *a.owned);
-	a.n = a.nowned = 0;
-	ARGS(&a, b->eval ? "EVAL" : "EVALSHA");
-	ARGS(&a, b->eval ? decide_lua : rio->sha);
-	argu(&a, 3 + (unsigned long long)b->nchecks);
-	ARGS(&a, c->input_stream);
-	ARGS(&a, c->output_stream);
-	ARGS(&a, c->dead_letter_stream);
-	for (i = 0; i < b->n; i++) {
-		d = &b->items[i].decision;
-		for (j = 0; j < d->nchecks; j++) {
-			xasprintf(&key, "%s%s", c->rl_prefix, d->checks[j].key);
-			arg_owned(&a, key);
-		}
-	}
-	ARGS(&a, c->group);
-	ARGS(&a, c->consumer);
-	argu(&a, (unsigned long long)c->output_maxlen);
-	argu(&a, (unsigned long long)c->rl_slack_ms);
-	argu(&a, (unsigned long long)c->max_deliveries);
-	argu(&a, (unsigned long long)b->ndescs);
-	for (i = 0; i < b->ndescs; i++) {
-		rd = &b->descs[i];
-		ARGS(&a, rd->name);
-		argu(&a, (unsigned long long)rd->action);
-		argu(&a, (unsigned long long)rd->shadow);
-		argu(&a, (unsigned long long)rd->max);
-		argu(&a, (unsigned long long)rd->per_ms);
-		ARGS(&a, rd->reason);
-		argu(&a, (unsigned long long)rd->order);
-	}
-	for (i = 0; i < b->n; i++) {
-		it = &b->items[i];
-		d = &it->decision;
-		ARGS(&a, it->entry.stream_id);
-		if (it->entry.id != NULL)
-			arg(&a, it->entry.id->value, it->entry.id->value_len);
-		else
-			ARGS(&a, "");
-		ARGS(&a, action_name(d->action));
-		ARGS(&a, d->rules);
-		ARGS(&a, d->shadow);
-		ARGS(&a, d->reason);
-		argu(&a, (unsigned long long)d->nchecks);
-		if (d->nchecks == 0)
-			continue;
-		if (d->order == SIZE_MAX)
-			ARGS(&a, NO_ORDER);
-		else
-			argu(&a, (unsigned long long)d->order);
-		ARGS(&a, d->final ? "1" : "0");
-		for (j = 0; j < d->nchecks; j++)
-			argu(&a, 1 + (unsigned long long)d->checks[j].desc);
-	}
-	if (queue(rio, write_cb, b, (int)a.n, a.v, a.len, "the decisions") != 0)
+	decide_proto_encode(a, &rio->params, b->eval ? "EVAL" : "EVALSHA",
+	    b->eval ? decide_lua : rio->sha, b);
+	if (queue(rio, write_cb, b, (int)a->n, a->v, a->len,
+	    "the decisions") != 0)
 		batch_free(b);
 	else
 		rio->writes++;
-	for (i = 0; i < a.nowned; i++)
-		free(a.owned[i]);
-	free(a.owned);
-	free(a.v);
-	free(a.len);
 }
 
-/*
- * Reads one element of the script's reply for item it: 1, written as
- * decided here; {decision, rules, shadow, reason}, written as its rate
- * limits changed it (now in the item too); 2, dead-lettered; anything
- * else, not written (no longer pending for this consumer).
- */
-static enum item_fate
-settle(struct batch_item *it, const redisReply *r)
+/* One element of the script's reply, for decide_proto_settle. */
+static void
+reply_view(const redisReply *r, struct decide_reply *out)
 {
-	struct decision	*d = &it->decision;
-	enum action	 action;
-	size_t		 i;
+	size_t	i;
 
-	if (r->type == REDIS_REPLY_INTEGER)
-		return r->integer == 1 ? FATE_WRITTEN : r->integer == 2 ?
-		    FATE_DEAD : FATE_GONE;
+	memset(out, 0, sizeof *out);
+	out->kind = DECIDE_REPLY_OTHER;
+	if (r->type == REDIS_REPLY_INTEGER) {
+		out->kind = DECIDE_REPLY_INTEGER;
+		out->integer = r->integer;
+		return;
+	}
 	if (r->type != REDIS_REPLY_ARRAY || r->elements != 4)
-		return FATE_GONE;
-	for (i = 0; i < 4; i++)
+		return;
+	for (i = 0; i < 4; i++) {
 		if (r->element[i]->type != REDIS_REPLY_STRING)
-			return FATE_GONE;
-	if (action_parse(r->element[0]->str, &action) != 0)
-		return FATE_GONE;
-	d->action = action;
-	free(d->rules);
-	d->rules = xstrndup(r->element[1]->str, r->element[1]->len);
-	free(d->shadow);
-	d->shadow = xstrndup(r->element[2]->str, r->element[2]->len);
-	free(d->reason);
-	d->reason = xstrndup(r->element[3]->str, r->element[3]->len);
-	return FATE_WRITTEN;
+			return;
+		out->field[i] = (struct bytes){ r->element[i]->str,
+		    r->element[i]->len };
+	}
+	out->kind = DECIDE_REPLY_FIELDS;
 }
 
 static void
 write_cb(redisAsyncContext *ac, void *r, void *priv)
 {
-	struct redis_io	*rio = ac->data;
-	redisReply	*reply = r;
-	struct batch	*b = priv;
-	enum item_fate	*fate;
-	size_t		 i;
+	struct redis_io		*rio = ac->data;
+	redisReply		*reply = r;
+	struct batch		*b = priv;
+	struct decide_reply	 view;
+	enum item_fate		*fate;
+	size_t			 i;
 
 	if (reply == NULL || !rio_usable(rio)) {
 		/* Not written: the entries stay pending and are read again. */
@@ -575,27 +449,27 @@ write_cb(redisAsyncContext *ac, void *r, void *priv)
 	if (reply->type == REDIS_REPLY_ERROR &&
 	    strncmp(reply->str, "NOSCRIPT", 8) == 0 && !b->eval) {
 		/* Redis lost its script cache (restart, SCRIPT FLUSH). */
-		log_warnx(&rio->dm->log, "the decide script was gone from "
-		    "Redis; sending it again");
+		log_warnx(rio->log, "the decide script was gone from Redis; "
+		    "sending it again");
 		b->eval = 1;
 		send_write(rio, b);
 		return;
 	}
 	if (reply->type != REDIS_REPLY_ARRAY || reply->elements != b->n) {
-		log_errorx(&rio->dm->log, "writing %zu decisions failed: %s; "
-		    "the entries stay pending and will be decided again", b->n,
+		log_errorx(rio->log, "writing %zu decisions failed: %s; the "
+		    "entries stay pending and will be decided again", b->n,
 		    reply->type == REDIS_REPLY_ERROR ? reply->str :
 		    "unexpected reply");
 		rio->reread = 1;
 		batch_free(b);
-		daemon_batch_done(rio->dm);
 		return;
 	}
 	fate = xcalloc(b->n, sizeof *fate);
-	for (i = 0; i < b->n; i++)
-		fate[i] = settle(&b->items[i], reply->element[i]);
-	batch_logged(rio->dm, b, fate);
+	for (i = 0; i < b->n; i++) {
+		reply_view(reply->element[i], &view);
+		fate[i] = decide_proto_settle(&b->items[i], &view);
+	}
+	rio->ev.on_written(b, fate, rio->arg);
 	free(fate);
 	batch_free(b);
-	daemon_batch_done(rio->dm);
 }

@@ -14,8 +14,17 @@ struct redis_address {
 	int	 db;		/* -1 when the URL names none */
 };
 
+/* What to send after connecting: AUTH if password, SELECT if db != 0. */
+struct redis_login {
+	const char	*user;		/* NULL: AUTH with the password alone */
+	const char	*password;	/* NULL: no AUTH */
+	int		 db;
+};
+
 int	address_parse(const char *, struct redis_address *, char **);
 void	address_free(struct redis_address *);
+void	address_login(const struct redis_address *, const char *, int,
+	    struct redis_login *);
 /* "host:port" or the socket path, never the password. */
 char	*address_describe(const struct redis_address *);
 

@@ -4,59 +4,73 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "decision.h"
+#include "action.h"
 #include "entry.h"
 
-struct daemon;
+struct matcher;
+struct ruleset;
 
 /*
  * A batch's own copy of a rate-limit rule, so that a batch outlives a
  * reload of the rules it was decided with (a NOSCRIPT resend, say).
  */
-struct rl_desc {
+struct batch_limit {
 	char		*name;
 	char		*reason;
-	int		 action;
+	enum action	 action;
 	int		 shadow;
 	uint64_t	 max;
 	uint64_t	 per_ms;
-	size_t		 order;
+	size_t		 order;		/* the rule's place: precedence */
 };
 
-struct batch_item {
-	struct entry	 entry;
-	struct decision	 decision;
-	int		 poison;	/* delivered too often: not decided */
+/* A rate limit an item counts toward: limit indexes batch->limits. */
+struct batch_check {
+	size_t		 limit;
+	char		*key;		/* without the configured prefix */
 };
 
 /*
- * The entries of one XREADGROUP reply and their decisions. A batch is
- * decided as soon as it is read and kept until its decisions are known to
- * be written and acknowledged, so the log only reports durable decisions.
+ * One entry and what was decided for it. Everything here is owned by the
+ * item and outlives the ruleset that decided it: a reload can free the
+ * ruleset while the batch is still being written.
+ */
+struct batch_item {
+	struct entry	 entry;
+	int		 poison;	/* delivered too often: not decided */
+
+	/* Set by batch_decide; the decide script may settle them again. */
+	enum action	 action;
+	char		*rules;		/* comma-separated live rules that matched */
+	char		*shadow;	/* comma-separated shadow rules that matched */
+	char		*reason;	/* deciding rule's reason, or "" */
+	size_t		 order;		/* deciding rule's place, or SIZE_MAX */
+	int		 final;		/* a final rule decided */
+	size_t		 errors;	/* rules that could not run */
+	struct batch_check *checks;
+	size_t		 nchecks;
+	char		*slow_rule;	/* a match to report as slow, or NULL */
+	uint64_t	 slow_ns;
+};
+
+/*
+ * The entries of one read and their decisions. A batch is decided as soon
+ * as it is read and kept until its decisions are known to be written and
+ * acknowledged, so the log only reports durable decisions.
  */
 struct batch {
 	struct batch_item *items;
 	size_t		 n;
 	uint64_t	 read_us;	/* monotonic time the reply arrived */
-	struct rl_desc	*descs;
-	size_t		 ndescs;
-	size_t		 nchecks;	/* over all items */
+	struct batch_limit *limits;
+	size_t		 nlimits;
 	int		 eval;		/* sent with EVAL after a NOSCRIPT */
 	int		 claimed;	/* from XAUTOCLAIM, not XREADGROUP */
 };
 
-/* What became of an entry the decide script was given. */
-enum item_fate {
-	FATE_GONE,	/* no longer pending for us: decided elsewhere */
-	FATE_WRITTEN,	/* decided and acknowledged */
-	FATE_DEAD	/* delivered too often: dead-lettered and acknowledged */
-};
-
 struct batch	*batch_new(size_t);
 void		 batch_free(struct batch *);
-void		 batch_decide(struct daemon *, struct batch *);
-void		 batch_logged(struct daemon *, const struct batch *,
-		    const enum item_fate *);
-uint64_t	 monotonic_us(void);
+void		 batch_decide(struct matcher *, const struct ruleset *,
+		    enum action, struct batch *);
 
 #endif

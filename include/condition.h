@@ -7,7 +7,8 @@
 #include "entry.h"
 #include "yamlfile.h"
 
-struct matcher;
+struct pcre2_real_match_data_8;
+struct pcre2_real_match_context_8;
 struct pcre2_real_code_8;
 
 enum cond_op {
@@ -40,7 +41,8 @@ int	condition_parse_when(struct diag *, struct yfile *, yaml_node_t *, int,
 	    int, struct condition **, size_t *);
 void	condition_free_all(struct condition *, size_t);
 /* 1 met, 0 not met, -1 the regex could not run (*err: PCRE2 code). */
-int	condition_eval(struct matcher *, const struct condition *,
-	    const struct entry *, int *);
+int	condition_eval(const struct condition *, const struct entry *,
+	    struct pcre2_real_match_data_8 *, struct pcre2_real_match_context_8 *,
+	    int *);
 
 #endif

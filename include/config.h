@@ -5,13 +5,10 @@
 #include <stdint.h>
 
 #include "diag.h"
-#include "rules.h"
-
-enum log_decisions {
-	LOG_DECISIONS_NONE,
-	LOG_DECISIONS_FLAGGED,
-	LOG_DECISIONS_ALL
-};
+#include "action.h"
+#include "entry.h"
+#include "log.h"
+#include "ruleset.h"
 
 /*
  * Everything the daemon reads from its config file. config_init() sets
@@ -44,13 +41,7 @@ struct config {
 	struct entry_limits limits;
 
 	/* log: */
-	char		*log_level;
-	int		 log_stdout;
-	char		*log_file;
-	enum log_decisions log_decisions_stdout;
-	enum log_decisions log_decisions_file;
-	int		 log_text;
-	size_t		 log_text_max;
+	struct log_options log;
 };
 
 void	config_init(struct config *);

@@ -3,45 +3,44 @@
 
 #include <stdint.h>
 
+#include "action.h"
 #include "config.h"
 #include "log.h"
-#include "rules.h"
 
 struct event_base;
 struct event;
+struct matcher;
 struct redis_io;
+struct ruleset;
 
+/* What the daemon has done: logged at stop, and what metrics will read. */
 struct counters {
-	uint64_t	decided[3];	/* by enum action */
-	uint64_t	malformed;
+	uint64_t	decided[ACTION_COUNT];
 	uint64_t	dead_lettered;
 	uint64_t	rule_errors;
-	uint64_t	batches;
 	uint64_t	reloads_ok;
 	uint64_t	reloads_failed;
 };
+
+#define DAEMON_SIGNALS	4	/* TERM, INT, HUP, USR1 */
 
 /* The one daemon context: everything mutable lives here. */
 struct daemon {
 	struct config	  cfg;
 	struct logger	  log;
-	const char	 *config_path;
 	struct ruleset	 *rules;
 	struct matcher	 *matcher;
 	struct event_base *base;
-	struct event	 *sig[5];
+	struct event	 *sig[DAEMON_SIGNALS];
 	struct redis_io	 *rio;
 	struct counters	  count;
-	int		  stopping;
+	int		  stopping;	/* a stop was asked: drain, then leave */
+	int		  quit;		/* leave the loop now */
 	int		  exit_code;
 	int		  ready;
 	uint64_t	  status_us;
 };
 
 int	daemon_run(struct daemon *);
-void	daemon_connected(struct daemon *);
-void	daemon_batch_done(struct daemon *);
-void	daemon_fatal_redis(struct daemon *, const char *);
-void	daemon_maybe_exit(struct daemon *);
 
 #endif

@@ -1,16 +1,17 @@
 #ifndef DECISION_H
 #define DECISION_H
 
-#include "rules.h"
+#include "entry.h"
+#include "matcher.h"
+#include "ruleset.h"
 
 /*
  * A rate-limit rule whose conditions the comment meets: it counts under
  * key, and is over the limit if the window in Redis says so. rule is
- * borrowed from the ruleset (see batch_decide for how batches let go).
+ * borrowed from the ruleset.
  */
 struct rl_check {
 	const struct rule	*rule;
-	size_t			 desc;	/* batch's copy of the rule */
 	char			*key;	/* without the configured prefix */
 };
 
@@ -36,8 +37,8 @@ struct decision {
 	uint64_t	 slow_ns;
 };
 
-void	decide(struct matcher *, const struct ruleset *, const struct entry *,
-	    enum action, struct decision *);
+void	decision_make(struct matcher *, const struct ruleset *,
+	    const struct entry *, enum action, struct decision *);
 void	decision_free(struct decision *);
 
 #endif

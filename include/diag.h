@@ -2,6 +2,7 @@
 #define DIAG_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 /*
  * Diagnostics collected by the parsers: each one is a ready line of the
@@ -19,6 +20,6 @@ void	diag_free(struct diag *);
 /* line and column count from 1; 0 leaves them out of the message. */
 void	diag_add(struct diag *, const char *, size_t, size_t, const char *, ...)
 	    __attribute__((format(printf, 5, 6)));
-const char *diag_first(const struct diag *);
+void	diag_print(const struct diag *, FILE *, const char *);
 
 #endif

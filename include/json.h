@@ -24,6 +24,5 @@ void	jbuf_str(struct jbuf *, const char *, const char *, size_t);
 void	jbuf_cstr(struct jbuf *, const char *, const char *);
 void	jbuf_int(struct jbuf *, const char *, int64_t);
 void	jbuf_raw(struct jbuf *, const char *, size_t);
-int	utf8_valid_prefix(const unsigned char *, size_t, size_t *);
 
 #endif

@@ -3,13 +3,30 @@
 
 #include <stdio.h>
 
-#include "config.h"
+#include <stddef.h>
 
 enum log_level {
 	LOG_LEVEL_ERROR = 0,
 	LOG_LEVEL_WARN,
 	LOG_LEVEL_INFO,
 	LOG_LEVEL_DEBUG
+};
+
+enum log_decisions {
+	LOG_DECISIONS_NONE,
+	LOG_DECISIONS_FLAGGED,
+	LOG_DECISIONS_ALL
+};
+
+/* How to log, as the config says; strings borrowed. */
+struct log_options {
+	char		*level;
+	int		 to_stdout;
+	char		*file;		/* NULL or "": no file */
+	enum log_decisions decisions_stdout;
+	enum log_decisions decisions_file;
+	int		 text;		/* log comment text, cut to text_max */
+	size_t		 text_max;
 };
 
 /*
@@ -30,7 +47,7 @@ struct logger {
 };
 
 int	log_level_parse(const char *, enum log_level *);
-int	logger_open(struct logger *, const struct config *, char **);
+int	logger_open(struct logger *, const struct log_options *, char **);
 int	logger_reopen(struct logger *, char **);
 void	logger_close(struct logger *);
 void	logger_write(struct logger *, const char *, size_t, int);

@@ -6,6 +6,5 @@
 /* The modes besides running the daemon; each returns an exit code. */
 int	check_main(const struct config *);
 int	explain_main(const struct config *, int, char **, int);
-struct ruleset *load_checked_rules(const struct config *, struct diag *);
 
 #endif

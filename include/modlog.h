@@ -3,12 +3,10 @@
 
 #include <stdint.h>
 
-#include "decision.h"
-#include "entry.h"
+#include "batch.h"
 #include "log.h"
 
 /* The moderation log: a JSON line per decision, written once it is durable. */
-void	modlog_decision(struct logger *, const struct entry *,
-	    const struct decision *, uint64_t);
+void	modlog_decision(struct logger *, const struct batch_item *, uint64_t);
 
 #endif

@@ -12,11 +12,14 @@
 #include <hiredis/async.h>
 
 #include "address.h"
+#include "decide_proto.h"
+#include "log.h"
+#include "redis_io.h"
 
 #define STREAM_ID_MAX	64
 
-struct daemon;
 struct event;
+struct event_base;
 
 enum conn_state {
 	CONN_DOWN,	/* no connection; a reconnect is scheduled */
@@ -25,7 +28,13 @@ enum conn_state {
 };
 
 struct redis_io {
-	struct daemon		*dm;
+	struct event_base	*base;
+	struct redis_io_config	 cfg;
+	struct logger		*log;
+	struct redis_io_events	 ev;
+	void			*arg;		/* the owner's, for ev */
+	struct decide_params	 params;
+	struct decide_argv	 argv;		/* reused from write to write */
 	redisAsyncContext	*ac;
 	struct redis_address	 addr;
 	enum conn_state		 state;

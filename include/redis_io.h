@@ -1,19 +1,73 @@
 #ifndef REDIS_IO_H
 #define REDIS_IO_H
 
-struct daemon;
+#include <stdint.h>
+
+#include "batch.h"
+#include "decide_proto.h"
+#include "entry.h"
+#include "log.h"
+
+struct event_base;
 struct redis_io;
 
 /*
  * The Redis side of the daemon: one hiredis async connection on the
- * daemon's event base that reads batches with XREADGROUP and writes each
- * batch's decisions and acks with one call of the decide script.
+ * caller's event base that reads batches with XREADGROUP (and claims
+ * entries dead consumers left), hands each batch up to be decided, and
+ * writes its decisions and acks with one call of the decide script. It
+ * reports up through the callbacks below and never reaches further.
  */
-struct redis_io	*redis_io_new(struct daemon *);
+
+/* Its configuration: plain values; strings borrowed for its lifetime. */
+struct redis_io_config {
+	const char	*address;	/* host:port, socket path or URL */
+	const char	*password;	/* NULL or "": none (a URL's wins) */
+	int		 db;		/* a URL's wins */
+	const char	*input_stream;
+	const char	*output_stream;
+	const char	*dead_letter_stream;
+	const char	*group;
+	const char	*consumer;
+	const char	*rl_prefix;
+	unsigned	 batch_size;
+	unsigned	 block_ms;
+	unsigned	 max_deliveries;
+	uint64_t	 output_maxlen;
+	uint64_t	 rl_slack_ms;
+	uint64_t	 command_timeout_ms;
+	uint64_t	 claim_idle_ms;
+	struct entry_limits limits;
+};
+
+/*
+ * What the Redis side tells its owner; arg is the owner's. Each is called
+ * from the event loop, never from inside redis_io_* calls.
+ * on_ready	connected, set up, and reading (after every reconnect too)
+ * on_batch	entries read: decide every item now (batch_decide); the
+ *		batch is then written, and stays the Redis side's
+ * on_written	the script answered: fate[i] says what became of item i;
+ *		a written item holds its decision as the script settled it
+ * on_lost	the connection was lost (once per loss); reconnecting
+ * on_fatal	Redis refuses us as configured (a wrong password): give up
+ */
+struct redis_io_events {
+	void	(*on_ready)(void *);
+	void	(*on_batch)(struct batch *, void *);
+	void	(*on_written)(const struct batch *, const enum item_fate *,
+		    void *);
+	void	(*on_lost)(const char *, void *);
+	void	(*on_fatal)(const char *, void *);
+};
+
+struct redis_io	*redis_io_new(struct event_base *,
+		    const struct redis_io_config *, struct logger *,
+		    const struct redis_io_events *, void *);
 void		 redis_io_free(struct redis_io *);
 int		 redis_io_start(struct redis_io *);
-/* Stop reading; the daemon's loop ends once nothing is in flight. */
+/* Stop reading; what is in flight is finished. */
 void		 redis_io_stop(struct redis_io *);
+/* Nothing in flight that stopping should wait for. */
 int		 redis_io_idle(const struct redis_io *);
 
 #endif

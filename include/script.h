@@ -1,7 +1,12 @@
 #ifndef SCRIPT_H
 #define SCRIPT_H
 
-/* The decide script (daemon/decide.lua), compiled in. */
-extern const char decide_lua[];
+/*
+ * The decide script (daemon/decide.lua), compiled in, and the version of
+ * the argument layout it reads (its LAYOUT, taken from the script by
+ * CMake so that it is written down once).
+ */
+extern const char	decide_lua[];
+extern const unsigned	decide_lua_layout;
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * libFuzzer target: a stream entry as Redis would hand it over, decoded
- * into a comment, decided, keyed for rate limits and logged as JSON. The
- * input is split at NUL bytes: the stream id, then field, value, ...
+ * into a comment, decided as a batch of one (keyed for rate limits),
+ * encoded as the decide script's arguments and logged as JSON. The input
+ * is split at NUL bytes: the stream id, then field, value, ...
  */
 
 #include <stddef.h>
@@ -10,12 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "decision.h"
+#include "batch.h"
+#include "decide_proto.h"
 #include "diag.h"
 #include "log.h"
+#include "matcher.h"
 #include "modlog.h"
-#include "ratelimit.h"
-#include "rules.h"
+#include "rules_load.h"
 
 #define MAX_PARTS	512
 
@@ -37,19 +39,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct ruleset	*rs;
 	static struct matcher	*m;
+	static struct decide_argv argv;
+	struct decide_params	 params = { 2, "in", "out", "dead", "g", "c",
+				    "rl:", 1000, 60000, 5 };
 	struct rules_options	 o;
 	struct entry_limits	 lim = { 4096, 16, 256 };
 	struct diag		 d;
 	struct bytes		 parts[MAX_PARTS];
-	struct entry		 e;
-	struct decision		 dec;
+	struct batch		*b;
 	struct logger		 lg;
 	const uint8_t		*p = data, *nul;
 	size_t			 n = 0, i;
-	char			*key;
 
 	if (rs == NULL) {
-		rules_options_default(&o);
+		ruleset_options_default(&o);
 		diag_init(&d);
 		rs = rules_load_buffer("fuzz.yaml", rules_yaml,
 		    sizeof rules_yaml - 1, &o, &d);
@@ -65,22 +68,26 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		parts[n++] = (struct bytes){ (const char *)p, (size_t)(nul - p) };
 		p = nul + 1;
 	}
-	entry_init(&e, parts[0], parts + 1, (n - 1) / 2, &lim);
-	decide(m, rs, &e, ACTION_APPROVE, &dec);
-	for (i = 0; i < dec.nchecks; i++) {
-		key = ratelimit_key(dec.checks[i].rule->limit,
-		    dec.checks[i].rule->name, &e);
-		free(key);
-	}
+	b = batch_new(1);
+	entry_init(&b->items[0].entry, parts[0], parts + 1, (n - 1) / 2, &lim);
+	b->n = 1;
+	batch_decide(m, rs, ACTION_APPROVE, b);
+	for (i = 0; i < b->items[0].nchecks; i++)
+		if (b->items[0].checks[i].key == NULL ||
+		    b->items[0].checks[i].limit >= b->nlimits)
+			abort();
+	decide_proto_encode(&argv, &params, "EVALSHA", "sha", b);
+	for (i = 0; i < argv.n; i++)
+		if (argv.v[i] == NULL)
+			abort();
 	memset(&lg, 0, sizeof lg);
 	lg.to_stdout = 1;
 	lg.out = fopen("/dev/null", "w");
 	lg.decisions_stdout = LOG_DECISIONS_ALL;
 	lg.text = 1;
 	lg.text_max = 100;
-	modlog_decision(&lg, &e, &dec, 1);
+	modlog_decision(&lg, &b->items[0], 1);
 	fclose(lg.out);
-	decision_free(&dec);
-	entry_free(&e);
+	batch_free(b);
 	return 0;
 }

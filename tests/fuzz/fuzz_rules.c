@@ -10,7 +10,8 @@
 
 #include "decision.h"
 #include "diag.h"
-#include "rules.h"
+#include "matcher.h"
+#include "rules_load.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -32,15 +33,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct decision		 dec;
 	size_t			 total;
 
-	rules_options_default(&o);
+	ruleset_options_default(&o);
 	diag_init(&d);
 	rs = rules_load_buffer("fuzz.yaml", (const char *)data, size, &o, &d);
 	if (rs != NULL) {
 		m = matcher_new(&o);
-		rules_check_examples(rs, m, &d, &total);
+		ruleset_check_examples(rs, m, &d, &total);
 		entry_limits_default(&lim);
 		entry_init(&e, (struct bytes){ "1-0", 3 }, kv, 4, &lim);
-		decide(m, rs, &e, ACTION_APPROVE, &dec);
+		decision_make(m, rs, &e, ACTION_APPROVE, &dec);
 		decision_free(&dec);
 		entry_free(&e);
 		matcher_free(m);

@@ -37,9 +37,9 @@ test_defaults(void **state)
 	assert_int_equal(c.default_action, ACTION_APPROVE);
 	assert_true(c.rules.jit);
 	assert_int_equal(c.limits.max_text, 65536);
-	assert_int_equal(c.log_decisions_stdout, LOG_DECISIONS_FLAGGED);
-	assert_int_equal(c.log_decisions_file, LOG_DECISIONS_ALL);
-	assert_false(c.log_text);
+	assert_int_equal(c.log.decisions_stdout, LOG_DECISIONS_FLAGGED);
+	assert_int_equal(c.log.decisions_file, LOG_DECISIONS_ALL);
+	assert_false(c.log.text);
 	config_free(&c);
 }
 
@@ -68,9 +68,9 @@ test_keys(void **state)
 	assert_false(c.rules.jit);
 	assert_int_equal(c.rules.match_limit, 5000);
 	assert_int_equal(c.limits.max_text, 100);
-	assert_string_equal(c.log_level, "debug");
-	assert_int_equal(c.log_decisions_stdout, LOG_DECISIONS_ALL);
-	assert_true(c.log_text);
+	assert_string_equal(c.log.level, "debug");
+	assert_int_equal(c.log.decisions_stdout, LOG_DECISIONS_ALL);
+	assert_true(c.log.text);
 	config_free(&c);
 	diag_free(&d);
 }

@@ -55,7 +55,7 @@ setup(void **state)
 	diag_init(&d);
 	f->rs = test_load(rules_yaml, &d);
 	assert_non_null(f->rs);
-	rules_options_default(&o);
+	ruleset_options_default(&o);
 	f->m = matcher_new(&o);
 	diag_free(&d);
 	*state = f;
@@ -89,7 +89,7 @@ check(void **state, const char *author, const char *text, const char *rules,
 
 	entry_limits_default(&lim);
 	entry_init(&e, (struct bytes){ "1-0", 3 }, kv, 3, &lim);
-	decide(f->m, f->rs, &e, ACTION_APPROVE, &d);
+	decision_make(f->m, f->rs, &e, ACTION_APPROVE, &d);
 	assert_string_equal(d.rules, rules);
 	assert_string_equal(d.shadow, shadow);
 	assert_string_equal(d.reason, reason);
@@ -154,7 +154,7 @@ test_default_action(void **state)
 
 	entry_limits_default(&lim);
 	entry_init(&e, (struct bytes){ "1-0", 3 }, kv, 2, &lim);
-	decide(f->m, f->rs, &e, ACTION_FLAG, &d);
+	decision_make(f->m, f->rs, &e, ACTION_FLAG, &d);
 	assert_int_equal(d.action, ACTION_FLAG);
 	assert_string_equal(d.rules, "");
 	decision_free(&d);
@@ -173,7 +173,7 @@ test_malformed_and_too_long(void **state)
 
 	entry_limits_default(&lim);
 	entry_init(&e, (struct bytes){ "1-0", 3 }, kv + 2, 1, &lim);
-	decide(f->m, f->rs, &e, ACTION_APPROVE, &d);
+	decision_make(f->m, f->rs, &e, ACTION_APPROVE, &d);
 	assert_int_equal(d.action, ACTION_FLAG);
 	assert_string_equal(d.reason, "malformed: no id field");
 	decision_free(&d);
@@ -181,7 +181,7 @@ test_malformed_and_too_long(void **state)
 
 	lim.max_text = 5;
 	entry_init(&e, (struct bytes){ "1-0", 3 }, kv, 2, &lim);
-	decide(f->m, f->rs, &e, ACTION_APPROVE, &d);
+	decision_make(f->m, f->rs, &e, ACTION_APPROVE, &d);
 	assert_int_equal(d.action, ACTION_FLAG);
 	assert_string_equal(d.reason, "too long: the text has 13 bytes");
 	assert_string_equal(d.rules, "");
@@ -210,12 +210,12 @@ check_pathological(const char *yaml, enum action action,
 	memset(text, 'a', sizeof text);
 	text[sizeof text - 1] = '!';
 	rs = test_load_ok(yaml);
-	rules_options_default(&o);
+	ruleset_options_default(&o);
 	o.match_limit = 10000;
 	m = matcher_new(&o);
 	entry_limits_default(&lim);
 	entry_init(&e, (struct bytes){ "1-0", 3 }, kv, 2, &lim);
-	decide(m, rs, &e, ACTION_APPROVE, &d);
+	decision_make(m, rs, &e, ACTION_APPROVE, &d);
 	assert_int_equal(d.action, action);
 	assert_int_equal(d.errors, 1);
 	assert_string_equal(d.rules, rules);

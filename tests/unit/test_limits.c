@@ -60,10 +60,10 @@ meets(const struct ruleset *rs, const char *const *kv, size_t n)
 	struct hit		 h;
 	enum match_result	 r;
 
-	rules_options_default(&o);
+	ruleset_options_default(&o);
 	m = matcher_new(&o);
 	make_entry(&e, kv, n);
-	r = rules_match(m, &rs->rules[0], &e, &h);
+	r = matcher_rule(m, &rs->rules[0], &e, &h);
 	entry_free(&e);
 	matcher_free(m);
 	return (int)r;
@@ -239,10 +239,10 @@ test_decision_checks(void **state)
 	    "  action: flag\n"
 	    "- name: links\n  match: 'http'\n"
 	    "  rate_limit: { key: author, max: 1, per: 1h }\n  action: flag\n");
-	rules_options_default(&o);
+	ruleset_options_default(&o);
 	m = matcher_new(&o);
 	make_entry(&e, staff, 3);
-	decide(m, rs, &e, ACTION_APPROVE, &d);
+	decision_make(m, rs, &e, ACTION_APPROVE, &d);
 	assert_int_equal(d.action, ACTION_APPROVE);
 	assert_true(d.final);
 	assert_int_equal(d.order, 0);
@@ -254,7 +254,7 @@ test_decision_checks(void **state)
 	entry_free(&e);
 
 	make_entry(&e, anon, 2);	/* no author: no check */
-	decide(m, rs, &e, ACTION_APPROVE, &d);
+	decision_make(m, rs, &e, ACTION_APPROVE, &d);
 	assert_false(d.final);
 	assert_int_equal(d.order, SIZE_MAX);
 	assert_int_equal(d.nchecks, 0);

@@ -8,14 +8,15 @@
 
 #include "testutil.h"
 #include "diag.h"
-#include "rules.h"
+#include "matcher.h"
+#include "rules_load.h"
 
 static struct matcher *
 matcher(void)
 {
 	struct rules_options	o;
 
-	rules_options_default(&o);
+	ruleset_options_default(&o);
 	return matcher_new(&o);
 }
 
@@ -30,7 +31,7 @@ matches(struct ruleset *rs, const char *name, const char *text, size_t len)
 
 	for (i = 0; i < rs->nrules; i++)
 		if (strcmp(rs->rules[i].name, name) == 0)
-			rc = rules_match_text(m, &rs->rules[i], text, len, &h);
+			rc = matcher_text(m, &rs->rules[i], text, len, &h);
 	matcher_free(m);
 	assert_int_not_equal(rc, -2);
 	return rc;
@@ -97,7 +98,7 @@ test_files_in_order(void **state)
 	free(test_write(dir, "c.yml", "- {name: c, match: c, action: flag}\n"));
 	free(test_write(dir, ".hidden.yaml", "garbage: ["));
 	free(test_write(dir, "empty.yaml", "# nothing yet\n"));
-	rules_options_default(&o);
+	ruleset_options_default(&o);
 	diag_init(&d);
 	rs = rules_load_dir(dir, &o, &d);
 	assert_non_null(rs);
@@ -118,7 +119,7 @@ test_empty_dir(void **state)
 	struct diag		 d;
 	char			*dir = test_mkdtemp();
 
-	rules_options_default(&o);
+	ruleset_options_default(&o);
 	diag_init(&d);
 	assert_null(rules_load_dir(dir, &o, &d));
 	assert_int_equal(d.n, 1);
@@ -292,7 +293,7 @@ test_examples(void **state)
 	    "  tests:\n    match: [viagra, cialis]\n"
 	    "    no_match: [aspirin, 'viagra!']\n");
 	diag_init(&d);
-	assert_int_equal(rules_check_examples(rs, m, &d, &total), 2);
+	assert_int_equal(ruleset_check_examples(rs, m, &d, &total), 2);
 	assert_int_equal(total, 4);
 	assert_non_null(strstr(d.lines[0], "rules.yaml:5: rule p: example "
 	    "'cialis' should match but does not"));

@@ -46,7 +46,8 @@ test_rmdir(char *dir)
 
 
 
-#include "rules.h"
+#include "matcher.h"
+#include "rules_load.h"
 
 /* Loads a ruleset from one YAML text; NULL with the errors in d. */
 static inline struct ruleset *
@@ -57,7 +58,7 @@ test_load(const char *yaml, struct diag *d)
 	char			*dir = test_mkdtemp();
 
 	free(test_write(dir, "rules.yaml", yaml));
-	rules_options_default(&o);
+	ruleset_options_default(&o);
 	rs = rules_load_dir(dir, &o, d);
 	test_rmdir(dir);
 	return rs;
@@ -72,7 +73,7 @@ test_load_ok(const char *yaml)
 	diag_init(&d);
 	rs = test_load(yaml, &d);
 	if (rs == NULL)
-		fail_msg("%s", diag_first(&d));
+		fail_msg("%s", d.n ? d.lines[0] : "no diagnostic");
 	diag_free(&d);
 	return rs;
 }

@@ -8,7 +8,7 @@
 #include <pcre2.h>
 
 #include "condition.h"
-#include "rules.h"
+#include "matcher.h"
 #include "xmalloc.h"
 
 #define JIT_STACK_START	(32u * 1024)
@@ -52,7 +52,7 @@ matcher_free(struct matcher *m)
 }
 
 void
-rules_error_message(int code, char *buf, size_t len)
+matcher_error_message(int code, char *buf, size_t len)
 {
 	switch (code) {
 	case PCRE2_ERROR_MATCHLIMIT:
@@ -117,7 +117,7 @@ excepted(struct matcher *m, const struct rule *r, const char *text, size_t len,
  * error code.
  */
 enum match_result
-rules_match_text(struct matcher *m, const struct rule *r, const char *text,
+matcher_text(struct matcher *m, const struct rule *r, const char *text,
     size_t len, struct hit *h)
 {
 	enum match_result	res;
@@ -138,12 +138,12 @@ rules_match_text(struct matcher *m, const struct rule *r, const char *text,
 }
 
 /*
- * rules_match, timed into the rule's stats. Returns in *slow_ns the time
+ * matcher_rule, timed into the rule's stats. Returns in *slow_ns the time
  * of this match if it was slow and slower than any reported before (so
  * that the caller logs it, a bounded number of times), else 0.
  */
 enum match_result
-rules_match_timed(struct matcher *m, const struct rule *r,
+matcher_rule_timed(struct matcher *m, const struct rule *r,
     const struct entry *e, struct hit *h, uint64_t *slow_ns)
 {
 	struct timespec		 t0, t1;
@@ -151,7 +151,7 @@ rules_match_timed(struct matcher *m, const struct rule *r,
 	uint64_t		 ns;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	res = rules_match(m, r, e, h);
+	res = matcher_rule(m, r, e, h);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	ns = (uint64_t)(t1.tv_sec - t0.tv_sec) * 1000000000u +
 	    (uint64_t)t1.tv_nsec - (uint64_t)t0.tv_nsec;
@@ -176,7 +176,7 @@ rules_match_timed(struct matcher *m, const struct rule *r,
  * counts, not whether it is over the limit.
  */
 enum match_result
-rules_match(struct matcher *m, const struct rule *r, const struct entry *e,
+matcher_rule(struct matcher *m, const struct rule *r, const struct entry *e,
     struct hit *h)
 {
 	const struct field	*f = entry_get(e, r->field);
@@ -188,7 +188,7 @@ rules_match(struct matcher *m, const struct rule *r, const struct entry *e,
 	if (f == NULL && r->match != NULL)
 		return MATCH_NONE;
 	for (i = 0; i < r->nwhen; i++) {
-		if ((met = condition_eval(m, &r->when[i], e, &err)) < 0) {
+		if ((met = condition_eval(&r->when[i], e, m->md, m->mctx, &err)) < 0) {
 			h->error = err;
 			return MATCH_ERROR;
 		}
@@ -198,5 +198,5 @@ rules_match(struct matcher *m, const struct rule *r, const struct entry *e,
 	/* A when-only rule: its except has nothing to look at. */
 	if (f == NULL)
 		return MATCH_HIT;
-	return rules_match_text(m, r, f->value, f->value_len, h);
+	return matcher_text(m, r, f->value, f->value_len, h);
 }

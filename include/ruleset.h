@@ -1,0 +1,85 @@
+#ifndef RULESET_H
+#define RULESET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "action.h"
+#include "diag.h"
+
+struct pcre2_real_code_8;
+struct condition;
+struct rate_limit;
+struct matcher;
+
+/* How rules are compiled and run: JIT and PCRE2's limits. */
+struct rules_options {
+	int		jit;
+	uint32_t	match_limit;
+	uint32_t	depth_limit;
+	size_t		jit_stack_max;
+};
+
+#define RULES_DEFAULT_MATCH_LIMIT	10000
+#define RULES_DEFAULT_DEPTH_LIMIT	10000
+#define RULES_DEFAULT_JIT_STACK		(1024u * 1024)
+
+struct rule_example {
+	char	*text;
+	size_t	 len;
+	int	 must_match;
+	size_t	 line;
+};
+
+/* Time spent matching one rule: the one mutable part of a ruleset. */
+struct rule_stats {
+	uint64_t	runs;
+	uint64_t	ns;
+	uint64_t	max_ns;
+	uint64_t	reported_ns;	/* slowest single match logged so far */
+};
+
+#define RULES_SLOW_NS	(10u * 1000 * 1000)	/* a slow single match */
+
+/* One rule as the moderator wrote it, compiled. Owned by its ruleset. */
+struct rule {
+	char		*name;
+	const char	*file;		/* borrowed from ruleset->files */
+	size_t		 line;
+	size_t		 index;		/* place in the ruleset: precedence */
+	char		*field;
+	struct pcre2_real_code_8 *match;	/* from match: or words:, or NULL */
+	struct pcre2_real_code_8 **except;
+	size_t		 nexcept;
+	struct condition *when;
+	size_t		 nwhen;
+	struct rate_limit *limit;	/* a rate-limit rule, or NULL */
+	struct rule_stats *stats;
+	enum action	 action;
+	char		*reason;	/* never NULL: defaults to the name */
+	int		 final;
+	int		 shadow;
+	struct rule_example *examples;
+	size_t		 nexamples;
+};
+
+/*
+ * All rules of a directory, in file order then rule order. A ruleset is
+ * immutable once loaded (but for its rules' stats): a reload builds a new
+ * one and swaps it in whole.
+ */
+struct ruleset {
+	struct rule	*rules;
+	size_t		 nrules;
+	char		**files;
+	size_t		 nfiles;
+	size_t		*file_rules;	/* rules per file */
+};
+
+void	ruleset_options_default(struct rules_options *);
+void	ruleset_rule_clear(struct rule *);
+void	ruleset_free(struct ruleset *);
+size_t	ruleset_check_examples(const struct ruleset *, struct matcher *,
+	    struct diag *, size_t *);
+
+#endif

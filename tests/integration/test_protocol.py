@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+"""The decide script's argument layout is checked at both ends: a script
+called with another layout version, or with counts that do not add up,
+answers an error and writes nothing; a daemon whose C side drifted from
+the script logs that error, and its entries stay pending for a daemon
+that agrees."""
+
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+from harness import IN, OUT, GROUP  # noqa: E402
+
+SCRIPT = open(os.environ.get("DECIDE_LUA", "daemon/decide.lua")).read()
+DRIFT = os.environ.get("MODERATORD_DRIFT", "build/tests/moderatord_drift")
+LAYOUT = int([l for l in SCRIPT.splitlines()
+              if l.startswith("local LAYOUT = ")][0].split("=")[1])
+
+
+def call(r, sid, version=LAYOUT, nentries=1, extra=()):
+    """The script on one entry without checks, by the documented layout."""
+    argv = [version, 0, nentries, 0, 0, GROUP, "me", 1000, 600000, 5,
+            sid, "c1", "reject", "spam", "", "pharma", 0] + list(extra)
+    return r.eval(SCRIPT, 3, IN, OUT, "comments:dead", *argv)
+
+
+class ProtocolTest(harness.TestCase):
+
+    def pending_entry(self):
+        sid = self.r.xadd(IN, {"id": "c1", "text": "viagra"})
+        self.r.xgroup_create(IN, GROUP, id="0")
+        self.r.xreadgroup(GROUP, "me", {IN: ">"})
+        return sid
+
+    def test_script_checks_its_arguments(self):
+        sid = self.pending_entry()
+        for bad, why in [(dict(version=LAYOUT + 1), "argument layout"),
+                         (dict(version="x"), "argument layout"),
+                         (dict(nentries=2), "arguments and"),
+                         (dict(extra=["junk"]), "arguments and")]:
+            with self.assertRaises(harness.redis.ResponseError) as cm:
+                call(self.r, sid, **bad)
+            self.assertIn(why, str(cm.exception))
+            self.assertEqual(self.r.xlen(OUT), 0, bad)
+            self.assertEqual(harness.pending(self.r), 1, bad)
+        # An entry's own count that does not add up: refused as well.
+        with self.assertRaises(harness.redis.ResponseError) as cm:
+            self.r.eval(SCRIPT, 3, IN, OUT, "comments:dead", LAYOUT, 0, 1,
+                        0, 0, GROUP, "me", 1000, 600000, 5, sid, "c1",
+                        "reject", "spam", "", "pharma", "x")
+        self.assertIn("entry at argument", str(cm.exception))
+        # The same call with the documented layout is written.
+        self.assertEqual(call(self.r, sid), [1])
+        out = harness.decisions(self.r)
+        self.assertEqual([(o["id"], o["decision"], o["reason"]) for o in out],
+                         [("c1", "reject", "pharma")])
+        self.assertEqual(harness.pending(self.r), 0)
+
+    def test_drifted_daemon_is_refused(self):
+        harness.push(self.r, [{"id": "c%d" % i, "text": "hello %d" % i}
+                              for i in range(5)])
+        old = harness.MODERATORD
+        harness.MODERATORD = DRIFT
+        try:
+            d = self.daemon(consumer="drift")
+        finally:
+            harness.MODERATORD = old
+        self.assertTrue(d.wait_log("writing 5 decisions failed", 30),
+                        d.output())
+        self.assertEqual(d.stop(), 0)
+        errors = [l for l in d.log_lines() if l.get("level") == "error"]
+        self.assertTrue(any("argument layout %d, this script reads layout %d"
+                            % (LAYOUT + 1, LAYOUT) in l["msg"]
+                            for l in errors), errors)
+        self.assertEqual(self.r.xlen(OUT), 0)
+        self.assertEqual(harness.pending(self.r), 5)
+        # A daemon that agrees with the script decides them all, once.
+        d = self.daemon(consumer="drift")
+        self.assertTrue(harness.wait_decided(self.r, 5, daemon=d))
+        self.assertEqual(d.stop(), 0)
+        self.assertEqual(sorted(o["id"] for o in harness.decisions(self.r)),
+                         ["c%d" % i for i in range(5)])
+        self.assertEqual(harness.pending(self.r), 0)
+
+
+if __name__ == "__main__":
+    harness.main()

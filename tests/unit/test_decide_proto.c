@@ -1,0 +1,231 @@
+/*
+ * The decide script's arguments, against known lists (the layout of
+ * daemon/decide.lua), and its reply settled into items.
+ */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "testutil.h"
+#include "decide_proto.h"
+
+static const struct decide_params params = {
+	7, "in", "out", "dead", "grp", "me", "rl:", 1000, 600000, 5
+};
+
+/* An item with its decision set by hand. */
+static struct batch_item *
+add_item(struct batch *b, const char *sid, const char *id, enum action a,
+    const char *rules, const char *reason, size_t order, int final)
+{
+	struct entry_limits	 lim;
+	struct batch_item	*it = &b->items[b->n++];
+	struct bytes		 kv[4] = { { "id", 2 }, { id, strlen(id) },
+				    { "text", 4 }, { "t", 1 } };
+
+	entry_limits_default(&lim);
+	entry_init(&it->entry, (struct bytes){ sid, strlen(sid) }, kv, 2,
+	    &lim);
+	it->action = a;
+	it->rules = strdup(rules);
+	it->shadow = strdup("");
+	it->reason = strdup(reason);
+	it->order = order;
+	it->final = final;
+	return it;
+}
+
+static void
+add_check(struct batch_item *it, size_t limit, const char *key)
+{
+	it->checks = realloc(it->checks, (it->nchecks + 1) *
+	    sizeof *it->checks);
+	it->checks[it->nchecks].limit = limit;
+	it->checks[it->nchecks++].key = strdup(key);
+}
+
+static void
+add_limit(struct batch *b, const char *name, enum action a, size_t order,
+    int shadow)
+{
+	struct batch_limit	*l;
+
+	b->limits = realloc(b->limits, (b->nlimits + 1) * sizeof *b->limits);
+	l = &b->limits[b->nlimits++];
+	l->name = strdup(name);
+	l->reason = strdup(name);
+	l->action = a;
+	l->shadow = shadow;
+	l->max = 5;
+	l->per_ms = 60000;
+	l->order = order;
+}
+
+static void
+assert_args(const struct decide_argv *a, const char *const *want, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n && i < a->n; i++) {
+		if (a->len[i] != strlen(want[i]) ||
+		    memcmp(a->v[i], want[i], a->len[i]) != 0)
+			fail_msg("argument %zu: '%.*s', want '%s'", i,
+			    (int)a->len[i], a->v[i], want[i]);
+	}
+	assert_int_equal(a->n, n);
+}
+
+/* Entries without checks keep the short layout: seven arguments each. */
+static void
+test_no_checks(void **state)
+{
+	static const char *const want[] = {
+		"EVALSHA", "abc", "3", "in", "out", "dead",
+		"7", "0", "2", "0", "0", "grp", "me", "1000", "600000", "5",
+		"1-0", "c1", "approve", "", "", "", "0",
+		"1-1", "c2", "reject", "spam", "", "pharma", "0",
+	};
+	struct decide_argv	 a;
+	struct batch		*b = batch_new(2);
+
+	add_item(b, "1-0", "c1", ACTION_APPROVE, "", "", SIZE_MAX, 0);
+	add_item(b, "1-1", "c2", ACTION_REJECT, "spam", "pharma", 3, 0);
+	decide_argv_init(&a);
+	decide_proto_encode(&a, &params, "EVALSHA", "abc", b);
+	assert_args(&a, want, sizeof want / sizeof want[0]);
+	decide_argv_free(&a);
+	batch_free(b);
+}
+
+/*
+ * Checks: keys with the prefix in KEYS, one copy of each limit with its
+ * precedence, and per checked entry its own precedence, final, and its
+ * limits' numbers. The argv is reused: the second encoding must not see
+ * the first.
+ */
+static void
+test_checks(void **state)
+{
+	static const char *const want[] = {
+		"EVAL", "return 1", "6", "in", "out", "dead",
+		"rl:flood:3:bob", "rl:copy:#:ab", "rl:flood:3:eve",
+		"7", "2", "3", "2", "3", "grp", "me", "1000", "600000", "5",
+		"flood", "flag", "8589934587", "0", "5", "60000", "flood",
+		"copy", "reject", "12884901881", "1", "5", "60000", "copy",
+		"1-0", "c1", "approve", "", "", "", "2", "0", "0", "1", "2",
+		"1-1", "", "flag", "", "", "malformed: no id field", "0",
+		"2-0", "c3", "reject", "spam", "", "pharma", "1", "12884901885",
+		"1", "1",
+	};
+	struct decide_argv	 a;
+	struct batch		*b;
+	struct batch_item	*it;
+
+	/* A bigger batch first, so that the second one reuses the room. */
+	decide_argv_init(&a);
+	b = batch_new(40);
+	add_limit(b, "other", ACTION_REJECT, 1, 0);
+	while (b->n < 40) {
+		it = add_item(b, "9-9", "old", ACTION_FLAG, "x", "y", 1, 0);
+		add_check(it, 0, "a-rather-long-key-that-fills-the-buffer");
+	}
+	decide_proto_encode(&a, &params, "EVALSHA", "abc", b);
+	assert_int_equal(a.n, 6 + 40 + 10 + 7 + 40 * 10);
+	batch_free(b);
+
+	b = batch_new(3);
+	add_limit(b, "flood", ACTION_FLAG, 4, 0);
+	add_limit(b, "copy", ACTION_REJECT, 6, 1);
+	it = add_item(b, "1-0", "c1", ACTION_APPROVE, "", "", SIZE_MAX, 0);
+	add_check(it, 0, "flood:3:bob");
+	add_check(it, 1, "copy:#:ab");
+	/* A malformed entry: no id field at all, so an empty id. */
+	it = &b->items[b->n++];
+	entry_init_missing(&it->entry, (struct bytes){ "1-1", 3 },
+	    "no id field");
+	it->action = ACTION_FLAG;
+	it->rules = strdup("");
+	it->shadow = strdup("");
+	it->reason = strdup("malformed: no id field");
+	it->order = SIZE_MAX;
+	it = add_item(b, "2-0", "c3", ACTION_REJECT, "spam", "pharma", 2, 1);
+	add_check(it, 0, "flood:3:eve");
+	decide_proto_encode(&a, &params, "EVAL", "return 1", b);
+	assert_args(&a, want, sizeof want / sizeof want[0]);
+	batch_free(b);
+	decide_argv_free(&a);
+}
+
+/* C decides precedence: severity first, then the earlier rule. */
+static void
+test_precedence(void **state)
+{
+	assert_true(action_precedence(ACTION_REJECT, 100) >
+	    action_precedence(ACTION_FLAG, 0));
+	assert_true(action_precedence(ACTION_FLAG, 1) >
+	    action_precedence(ACTION_FLAG, 2));
+	/* With no deciding rule, any rule of the same action wins. */
+	assert_true(action_precedence(ACTION_FLAG, 1000000) >
+	    action_precedence(ACTION_FLAG, SIZE_MAX));
+	assert_true(action_precedence(ACTION_APPROVE, 0) <
+	    action_precedence(ACTION_FLAG, SIZE_MAX));
+	/* Lua's numbers hold every precedence exactly. */
+	assert_true(action_precedence(ACTION_REJECT, 0) < (UINT64_C(1) << 53));
+}
+
+static void
+test_settle(void **state)
+{
+	struct batch		*b = batch_new(1);
+	struct batch_item	*it;
+	struct decide_reply	 r;
+
+	it = add_item(b, "1-0", "c1", ACTION_APPROVE, "", "", SIZE_MAX, 0);
+	memset(&r, 0, sizeof r);
+	r.kind = DECIDE_REPLY_INTEGER;
+	r.integer = 1;
+	assert_int_equal(decide_proto_settle(it, &r), FATE_WRITTEN);
+	assert_int_equal(it->action, ACTION_APPROVE);
+	r.integer = 2;
+	assert_int_equal(decide_proto_settle(it, &r), FATE_DEAD);
+	r.integer = 0;
+	assert_int_equal(decide_proto_settle(it, &r), FATE_GONE);
+	r.kind = DECIDE_REPLY_OTHER;
+	assert_int_equal(decide_proto_settle(it, &r), FATE_GONE);
+
+	/* Changed by a rate limit: the item takes the script's decision. */
+	r.kind = DECIDE_REPLY_FIELDS;
+	r.field[0] = (struct bytes){ "flag", 4 };
+	r.field[1] = (struct bytes){ "flood", 5 };
+	r.field[2] = (struct bytes){ "copy", 4 };
+	r.field[3] = (struct bytes){ "too fast", 8 };
+	assert_int_equal(decide_proto_settle(it, &r), FATE_WRITTEN);
+	assert_int_equal(it->action, ACTION_FLAG);
+	assert_string_equal(it->rules, "flood");
+	assert_string_equal(it->shadow, "copy");
+	assert_string_equal(it->reason, "too fast");
+
+	/* An action the C side does not know is not taken as written. */
+	r.field[0] = (struct bytes){ "delete", 6 };
+	assert_int_equal(decide_proto_settle(it, &r), FATE_GONE);
+	r.field[0] = (struct bytes){ "rejectrejectreject", 18 };
+	assert_int_equal(decide_proto_settle(it, &r), FATE_GONE);
+	assert_int_equal(it->action, ACTION_FLAG);
+	batch_free(b);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_no_checks),
+		cmocka_unit_test(test_checks),
+		cmocka_unit_test(test_precedence),
+		cmocka_unit_test(test_settle),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
