@@ -9,9 +9,10 @@ baseline (a single rule that never matches) measured in the same run.
     bench/throughput.py [--comments 100000] [--runs 3] [--binary PATH]
                         [--compare OTHER_BINARY]
 
-With --compare, only the baseline rules run, with both binaries
-interleaved: for catching a regression of the Redis path between two
-builds (say, one built from an older commit with git worktree).
+With --compare, both binaries run interleaved on the baseline rules (the
+Redis path) and on the shipped rules with rate limits (the decide
+script's checks): for catching a regression between two builds (say, one
+built from an older commit with git worktree).
 """
 
 import argparse
@@ -126,9 +127,13 @@ def main():
              os.path.join(ROOT, "rules"), quiet + "rules:\n  jit: false\n"),
         ]
         if args.compare:
+            shipped = os.path.join(ROOT, "rules")
             configs = [("baseline rules, --binary", b, base_rules, quiet),
                        ("baseline rules, --compare", args.compare,
-                        base_rules, quiet)]
+                        base_rules, quiet),
+                       ("shipped rules, --binary", b, shipped, quiet),
+                       ("shipped rules, --compare", args.compare, shipped,
+                        quiet)]
         comments = corpus(args.comments)
         results = {}
         # Interleave the configurations so drift hits them alike.

@@ -13,8 +13,8 @@ check_main(const struct config *c)
 	struct diag		 d;
 	struct ruleset		*rs;
 	struct redis_address	 a;
-	size_t			 i, n[ACTION_COUNT] = { 0 }, shadow = 0, final = 0;
-	size_t			 limits = 0, examples, failed;
+	size_t			 i, n[ACTION_COUNT] = { 0 }, examples, failed;
+	size_t			 shadow = 0, final = 0, limits = 0;
 	char			*cause;
 	int			 rc = 0;
 

@@ -66,7 +66,8 @@ static const struct ckey ckeys[] = {
 	    64 * 1024 * 1024 },
 	{ "log", "level", C_LEVEL, O(log.level), 0, 0 },
 	{ "log", "stdout", C_BOOL, O(log.to_stdout), 0, 0 },
-	{ "log", "stdout_decisions", C_DECISIONS, O(log.decisions_stdout), 0, 0 },
+	{ "log", "stdout_decisions", C_DECISIONS, O(log.decisions_stdout),
+	    0, 0 },
 	{ "log", "file", C_STR, O(log.file), 0, 0 },
 	{ "log", "file_decisions", C_DECISIONS, O(log.decisions_file), 0, 0 },
 	{ "log", "text", C_BOOL, O(log.text), 0, 0 },
@@ -74,6 +75,7 @@ static const struct ckey ckeys[] = {
 };
 #undef O
 
+static int	parse_log_decisions(const char *, enum log_decisions *);
 static int	set_key(struct config *, const struct ckey *, struct diag *,
 		    struct yfile *, yaml_node_t *);
 static void	load_section(struct config *, const char *, struct diag *,
@@ -127,8 +129,8 @@ config_free(struct config *c)
 	}
 }
 
-int
-config_parse_log_decisions(const char *s, enum log_decisions *out)
+static int
+parse_log_decisions(const char *s, enum log_decisions *out)
 {
 	if (strcmp(s, "all") == 0)
 		*out = LOG_DECISIONS_ALL;
@@ -185,7 +187,7 @@ set_key(struct config *c, const struct ckey *k, struct diag *d,
 	case C_DECISIONS:
 		if (yfile_want_scalar(d, yf, v, k->key) != 0)
 			return -1;
-		if (config_parse_log_decisions(yfile_scalar(v),
+		if (parse_log_decisions(yfile_scalar(v),
 		    (enum log_decisions *)field) != 0) {
 			yfile_error(d, yf, v, "%s must be all, flagged or none, "
 			    "not '%s'", k->key, yfile_scalar(v));

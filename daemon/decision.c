@@ -81,8 +81,8 @@ names_csv(const struct decision *d, int shadow)
  * rules from rs.
  */
 void
-decision_make(struct matcher *m, const struct ruleset *rs, const struct entry *e,
-    enum action default_action, struct decision *d)
+decision_make(struct matcher *m, const struct ruleset *rs,
+    const struct entry *e, enum action default_action, struct decision *d)
 {
 	const struct rule	*r, *decider = NULL, *failed = NULL;
 	struct hit		 h;

@@ -19,8 +19,8 @@ static const char *const level_names[] = {
 	"error", "warning", "info", "debug"
 };
 
-static void	vlog(struct logger *, enum log_level, int, const char *,
-		    va_list) __attribute__((format(printf, 4, 0)));
+static void	vlog(struct logger *, enum log_level, const char *, va_list)
+		    __attribute__((format(printf, 3, 0)));
 
 int
 log_level_parse(const char *s, enum log_level *out)
@@ -149,22 +149,16 @@ log_timestamp(char *buf, size_t len)
 }
 
 static void
-vlog(struct logger *lg, enum log_level level, int with_errno, const char *fmt,
-    va_list ap)
+vlog(struct logger *lg, enum log_level level, const char *fmt, va_list ap)
 {
 	struct jbuf	 j;
-	char		 ts[40], *msg, *full;
+	char		 ts[40], *msg;
 	int		 saved = errno;
 
 	if (lg == NULL || level > lg->level)
 		return;
 	if (vasprintf(&msg, fmt, ap) < 0)
 		msg = NULL;
-	if (msg != NULL && with_errno) {
-		xasprintf(&full, "%s: %s", msg, strerror(saved));
-		free(msg);
-		msg = full;
-	}
 	log_timestamp(ts, sizeof ts);
 	jbuf_init(&j);
 	jbuf_open(&j);
@@ -178,19 +172,17 @@ vlog(struct logger *lg, enum log_level level, int with_errno, const char *fmt,
 	errno = saved;
 }
 
-#define LOGFN(name, level, with_errno)					\
+#define LOGFN(name, level)						\
 void									\
 name(struct logger *lg, const char *fmt, ...)				\
 {									\
 	va_list	ap;							\
 									\
 	va_start(ap, fmt);						\
-	vlog(lg, level, with_errno, fmt, ap);				\
+	vlog(lg, level, fmt, ap);					\
 	va_end(ap);							\
 }
-LOGFN(log_error, LOG_LEVEL_ERROR, 1)
-LOGFN(log_errorx, LOG_LEVEL_ERROR, 0)
-LOGFN(log_warn, LOG_LEVEL_WARN, 1)
-LOGFN(log_warnx, LOG_LEVEL_WARN, 0)
-LOGFN(log_info, LOG_LEVEL_INFO, 0)
-LOGFN(log_debug, LOG_LEVEL_DEBUG, 0)
+LOGFN(log_errorx, LOG_LEVEL_ERROR)
+LOGFN(log_warnx, LOG_LEVEL_WARN)
+LOGFN(log_info, LOG_LEVEL_INFO)
+LOGFN(log_debug, LOG_LEVEL_DEBUG)

@@ -200,3 +200,44 @@ matcher_rule(struct matcher *m, const struct rule *r, const struct entry *e,
 		return MATCH_HIT;
 	return matcher_text(m, r, f->value, f->value_len, h);
 }
+
+/*
+ * Runs every rule's tests: examples. Each failure goes into d with the
+ * example's file:line. Returns the number of failures; *total counts the
+ * examples run.
+ */
+size_t
+matcher_examples(struct matcher *m, const struct ruleset *rs,
+    struct diag *d, size_t *total)
+{
+	const struct rule	*r;
+	const struct rule_example *ex;
+	struct hit		 h;
+	enum match_result	 res;
+	char			 err[128];
+	size_t			 i, j, failed = 0;
+
+	*total = 0;
+	for (i = 0; i < rs->nrules; i++) {
+		r = &rs->rules[i];
+		for (j = 0; j < r->nexamples; j++) {
+			ex = &r->examples[j];
+			(*total)++;
+			res = matcher_text(m, r, ex->text, ex->len, &h);
+			if (res == MATCH_ERROR) {
+				matcher_error_message(h.error, err, sizeof err);
+				diag_add(d, r->file, ex->line, 0, "rule %s: "
+				    "example '%s' fails to run: %s", r->name,
+				    ex->text, err);
+			} else if ((res == MATCH_HIT) != ex->must_match)
+				diag_add(d, r->file, ex->line, 0, "rule %s: "
+				    "example '%s' should %smatch but does%s",
+				    r->name, ex->text, ex->must_match ? "" :
+				    "not ", ex->must_match ? " not" : "");
+			else
+				continue;
+			failed++;
+		}
+	}
+	return failed;
+}

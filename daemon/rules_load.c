@@ -360,17 +360,6 @@ load(char **paths, size_t n, const char *buf, size_t len,
 	return l.rs;
 }
 
-/*
- * Loads the given files, in the order given. Rule examples are not run
- * here: see rules_load_checked.
- */
-struct ruleset *
-rules_load_files(char **paths, size_t n, const struct rules_options *opts,
-    struct diag *d)
-{
-	return load(paths, n, NULL, 0, opts, d);
-}
-
 /* Loads a ruleset from one file's text, named name in messages. */
 struct ruleset *
 rules_load_buffer(const char *name, const char *buf, size_t len,
@@ -381,7 +370,10 @@ rules_load_buffer(const char *name, const char *buf, size_t len,
 	return load(&path, 1, buf, len, opts, d);
 }
 
-/* Loads every *.yaml file of dir (not hidden ones) in lexical byte order. */
+/*
+ * Loads every *.yaml file of dir (not hidden ones) in lexical byte order.
+ * Rule examples are not run here: see rules_load_checked.
+ */
 struct ruleset *
 rules_load_dir(const char *dir, const struct rules_options *opts,
     struct diag *d)
@@ -413,7 +405,7 @@ rules_load_dir(const char *dir, const struct rules_options *opts,
 		return NULL;
 	}
 	qsort(paths, n, sizeof *paths, cmp_names);
-	rs = rules_load_files(paths, n, opts, d);
+	rs = load(paths, n, NULL, 0, opts, d);
 	for (i = 0; i < n; i++)
 		free(paths[i]);
 	free(paths);
@@ -438,7 +430,7 @@ rules_load_checked(const char *dir, const struct rules_options *opts,
 	if ((rs = rules_load_dir(dir, opts, d)) == NULL)
 		return NULL;
 	m = matcher_new(opts);
-	*failed = ruleset_check_examples(rs, m, d, examples);
+	*failed = matcher_examples(m, rs, d, examples);
 	matcher_free(m);
 	return rs;
 }

@@ -60,7 +60,7 @@ xreallocarray(void *old, size_t n, size_t size)
 char *
 xstrdup(const char *s)
 {
-	return xmemdup(s, strlen(s) + 1);
+	return xstrndup(s, strlen(s));
 }
 
 /* Copies len bytes and a NUL: the result is a C string even if s is not. */
@@ -72,17 +72,6 @@ xstrndup(const char *s, size_t len)
 	p = xmalloc(len + 1);
 	memcpy(p, s, len);
 	p[len] = '\0';
-	return p;
-}
-
-void *
-xmemdup(const void *s, size_t len)
-{
-	void	*p;
-
-	p = xmalloc(len);
-	if (len != 0)
-		memcpy(p, s, len);
 	return p;
 }
 

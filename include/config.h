@@ -50,6 +50,5 @@ void	config_free(struct config *);
 int	config_load(struct config *, const char *, struct diag *);
 /* Fills redis_password from redis_password_file if one is set. */
 int	config_read_password(struct config *, char **);
-int	config_parse_log_decisions(const char *, enum log_decisions *);
 
 #endif

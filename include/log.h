@@ -53,12 +53,11 @@ void	logger_close(struct logger *);
 void	logger_write(struct logger *, const char *, size_t, int);
 void	logger_flush(struct logger *);
 
-/* log_warn and log_error append strerror(errno); the x forms do not. */
-void	log_error(struct logger *, const char *, ...)
-	    __attribute__((format(printf, 2, 3)));
+/*
+ * ntpd's names: the x forms do not append strerror(errno), and no caller
+ * needs the forms that would. errno is kept across every call.
+ */
 void	log_errorx(struct logger *, const char *, ...)
-	    __attribute__((format(printf, 2, 3)));
-void	log_warn(struct logger *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	log_warnx(struct logger *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "diag.h"
 #include "entry.h"
 #include "ruleset.h"
 
@@ -40,5 +41,7 @@ enum match_result matcher_rule_timed(struct matcher *, const struct rule *,
 enum match_result matcher_text(struct matcher *, const struct rule *,
 		    const char *, size_t, struct hit *);
 void		 matcher_error_message(int, char *, size_t);
+size_t		 matcher_examples(struct matcher *, const struct ruleset *,
+		    struct diag *, size_t *);
 
 #endif

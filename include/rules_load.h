@@ -12,8 +12,7 @@
  */
 struct ruleset	*rules_load_dir(const char *, const struct rules_options *,
 		    struct diag *);
-struct ruleset	*rules_load_files(char **, size_t, const struct rules_options *,
-		    struct diag *);
+/* One file's text, named by the first argument: for the fuzzers. */
 struct ruleset	*rules_load_buffer(const char *, const char *, size_t,
 		    const struct rules_options *, struct diag *);
 struct ruleset	*rules_load_checked(const char *, const struct rules_options *,

@@ -10,7 +10,6 @@
 struct pcre2_real_code_8;
 struct condition;
 struct rate_limit;
-struct matcher;
 
 /* How rules are compiled and run: JIT and PCRE2's limits. */
 struct rules_options {
@@ -79,7 +78,5 @@ struct ruleset {
 void	ruleset_options_default(struct rules_options *);
 void	ruleset_rule_clear(struct rule *);
 void	ruleset_free(struct ruleset *);
-size_t	ruleset_check_examples(const struct ruleset *, struct matcher *,
-	    struct diag *, size_t *);
 
 #endif

@@ -38,7 +38,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rs = rules_load_buffer("fuzz.yaml", (const char *)data, size, &o, &d);
 	if (rs != NULL) {
 		m = matcher_new(&o);
-		ruleset_check_examples(rs, m, &d, &total);
+		matcher_examples(m, rs, &d, &total);
 		entry_limits_default(&lim);
 		entry_init(&e, (struct bytes){ "1-0", 3 }, kv, 4, &lim);
 		decision_make(m, rs, &e, ACTION_APPROVE, &dec);

@@ -293,7 +293,7 @@ test_examples(void **state)
 	    "  tests:\n    match: [viagra, cialis]\n"
 	    "    no_match: [aspirin, 'viagra!']\n");
 	diag_init(&d);
-	assert_int_equal(ruleset_check_examples(rs, m, &d, &total), 2);
+	assert_int_equal(matcher_examples(m, rs, &d, &total), 2);
 	assert_int_equal(total, 4);
 	assert_non_null(strstr(d.lines[0], "rules.yaml:5: rule p: example "
 	    "'cialis' should match but does not"));
