@@ -65,26 +65,15 @@ redis_io_new(struct event_base *base, const struct redis_io_config *cfg,
     struct logger *lg, const struct redis_io_events *ev, void *arg)
 {
 	struct redis_io		*rio;
-	struct decide_params	*p;
 	struct timeval		 tick = { 0, TICK_MS * 1000 };
 
 	rio = xcalloc(1, sizeof *rio);
 	rio->base = base;
 	rio->cfg = *cfg;
+	rio->cfg.stream.layout = decide_lua_layout;
 	rio->log = lg;
 	rio->ev = *ev;
 	rio->arg = arg;
-	p = &rio->params;
-	p->layout = decide_lua_layout;
-	p->input_stream = cfg->input_stream;
-	p->output_stream = cfg->output_stream;
-	p->dead_letter_stream = cfg->dead_letter_stream;
-	p->group = cfg->group;
-	p->consumer = cfg->consumer;
-	p->rl_prefix = cfg->rl_prefix;
-	p->output_maxlen = cfg->output_maxlen;
-	p->rl_slack_ms = cfg->rl_slack_ms;
-	p->max_deliveries = cfg->max_deliveries;
 	decide_argv_init(&rio->argv);
 	rio->state = CONN_DOWN;
 	rio->tick_ev = event_new(base, -1, EV_PERSIST, tick_cb, rio);
@@ -260,8 +249,8 @@ rio_create_group(struct redis_io *rio)
 {
 	rio_sent(rio);
 	redisAsyncCommand(rio->ac, setup_cb, (void *)"XGROUP",
-	    "XGROUP CREATE %s %s 0 MKSTREAM", rio->cfg.input_stream,
-	    rio->cfg.group);
+	    "XGROUP CREATE %s %s 0 MKSTREAM", rio->cfg.stream.input_stream,
+	    rio->cfg.stream.group);
 	rio->setup++;
 }
 
@@ -399,7 +388,8 @@ setup_done(struct redis_io *rio)
 	}
 	if (!rio->ever_up)
 		log_info(rio->log, "connected: reading %s as %s/%s",
-		    rio->cfg.input_stream, rio->cfg.group, rio->cfg.consumer);
+		    rio->cfg.stream.input_stream, rio->cfg.stream.group,
+		    rio->cfg.stream.consumer);
 	else
 		log_info(rio->log, "Redis is back after %.1f s (%u attempts); "
 		    "re-reading this consumer's pending entries",

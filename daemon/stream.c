@@ -79,8 +79,8 @@ stream_read(struct redis_io *rio)
 {
 	struct redis_io_config	*c = &rio->cfg;
 	char			 count[16], block[16];
-	const char	*argv[12];
-	int		 argc = 0;
+	const char		*argv[12];
+	int			 argc = 0;
 
 	if (!rio_usable(rio) || rio->state != CONN_UP || rio->stopping ||
 	    rio->reading)
@@ -100,8 +100,8 @@ stream_read(struct redis_io *rio)
 	snprintf(block, sizeof block, "%u", c->block_ms);
 	argv[argc++] = "XREADGROUP";
 	argv[argc++] = "GROUP";
-	argv[argc++] = c->group;
-	argv[argc++] = c->consumer;
+	argv[argc++] = c->stream.group;
+	argv[argc++] = c->stream.consumer;
 	argv[argc++] = "COUNT";
 	argv[argc++] = count;
 	if (!rio->pending_phase) {
@@ -109,7 +109,7 @@ stream_read(struct redis_io *rio)
 		argv[argc++] = block;
 	}
 	argv[argc++] = "STREAMS";
-	argv[argc++] = c->input_stream;
+	argv[argc++] = c->stream.input_stream;
 	argv[argc++] = rio->pending_phase ? rio->cursor : ">";
 	if (queue(rio, read_cb, NULL, argc, argv, NULL, "a read") != 0)
 		return;
@@ -258,12 +258,12 @@ send_precheck(struct redis_io *rio, struct batch *b)
 	snprintf(count, sizeof count, "%zu", b->n + (b->claimed ? 2 *
 	    (size_t)c->batch_size : 0));
 	argv[0] = "XPENDING";
-	argv[1] = c->input_stream;
-	argv[2] = c->group;
+	argv[1] = c->stream.input_stream;
+	argv[2] = c->stream.group;
 	argv[3] = b->items[0].entry.stream_id;
 	argv[4] = b->items[b->n - 1].entry.stream_id;
 	argv[5] = count;
-	argv[6] = c->consumer;
+	argv[6] = c->stream.consumer;
 	if (queue(rio, precheck_cb, b, 7, argv, NULL, "XPENDING") != 0) {
 		batch_free(b);
 		return;
@@ -282,7 +282,7 @@ precheck_cb(redisAsyncContext *ac, void *r, void *priv)
 	struct batch		*b = priv;
 	const redisReply	*p;
 	size_t			 i, j;
-	long long		 max = rio->cfg.max_deliveries;
+	long long		 max = rio->cfg.stream.max_deliveries;
 	int			 claimed = b->claimed;	/* b is gone after */
 
 	if (reply == NULL || !rio_usable(rio)) {
@@ -329,9 +329,9 @@ stream_claim(struct redis_io *rio)
 	if (rio->claim_cursor[0] == '\0')
 		strcpy(rio->claim_cursor, "0-0");
 	argv[0] = "XAUTOCLAIM";
-	argv[1] = c->input_stream;
-	argv[2] = c->group;
-	argv[3] = c->consumer;
+	argv[1] = c->stream.input_stream;
+	argv[2] = c->stream.group;
+	argv[3] = c->stream.consumer;
 	argv[4] = idle;
 	argv[5] = rio->claim_cursor;
 	argv[6] = "COUNT";
@@ -396,7 +396,7 @@ send_write(struct redis_io *rio, struct batch *b)
 {
 	struct decide_argv	*a = &rio->argv;
 
-	decide_proto_encode(a, &rio->params, b->eval ? "EVAL" : "EVALSHA",
+	decide_proto_encode(a, &rio->cfg.stream, b->eval ? "EVAL" : "EVALSHA",
 	    b->eval ? decide_lua : rio->sha, b);
 	if (queue(rio, write_cb, b, (int)a->n, a->v, a->len,
 	    "the decisions") != 0)

@@ -33,7 +33,6 @@ struct redis_io {
 	struct logger		*log;
 	struct redis_io_events	 ev;
 	void			*arg;		/* the owner's, for ev */
-	struct decide_params	 params;
 	struct decide_argv	 argv;		/* reused from write to write */
 	redisAsyncContext	*ac;
 	struct redis_address	 addr;

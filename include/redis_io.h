@@ -24,17 +24,10 @@ struct redis_io_config {
 	const char	*address;	/* host:port, socket path or URL */
 	const char	*password;	/* NULL or "": none (a URL's wins) */
 	int		 db;		/* a URL's wins */
-	const char	*input_stream;
-	const char	*output_stream;
-	const char	*dead_letter_stream;
-	const char	*group;
-	const char	*consumer;
-	const char	*rl_prefix;
+	/* Streams, group, consumer, limits: the decide script's too. */
+	struct decide_params stream;	/* its layout is set here */
 	unsigned	 batch_size;
 	unsigned	 block_ms;
-	unsigned	 max_deliveries;
-	uint64_t	 output_maxlen;
-	uint64_t	 rl_slack_ms;
 	uint64_t	 command_timeout_ms;
 	uint64_t	 claim_idle_ms;
 	struct entry_limits limits;

@@ -14,27 +14,7 @@
 #include "testutil.h"
 #include "batch.h"
 
-static const char rules_yaml[] =
-    "- name: trusted\n"
-    "  field: author\n"
-    "  match: '^editor$'\n"
-    "  action: approve\n"
-    "  final: true\n"
-    "- name: link\n"
-    "  match: 'https?://'\n"
-    "  action: flag\n"
-    "  reason: has a link\n"
-    "- name: spam\n"
-    "  words: [viagra]\n"
-    "  action: reject\n"
-    "  reason: pharma spam\n"
-    "- name: thanks\n"
-    "  words: [thanks]\n"
-    "  action: approve\n"
-    "- name: trial\n"
-    "  words: [idiot]\n"
-    "  action: reject\n"
-    "  mode: shadow\n"
+static const char rules_yaml[] = TEST_DECISION_RULES
     "- name: flood\n"
     "  rate_limit: { key: author, max: 2, per: 1m }\n"
     "  action: flag\n"
@@ -198,7 +178,7 @@ test_shadow_limit(void **state)
 	assert_int_equal(b->nlimits, 2);
 	assert_true(b->limits[1].shadow);
 	assert_int_equal(b->limits[1].action, ACTION_REJECT);
-	assert_int_equal(b->limits[1].order, 6);
+	assert_int_equal(b->limits[1].order, 8);
 	batch_free(b);
 }
 
@@ -243,22 +223,15 @@ test_malformed_and_too_long(void **state)
 static void
 test_rule_error(void **state)
 {
-	struct rules_options	 o;
-	struct ruleset		*rs;
+	struct ruleset		*rs = test_load_ok(TEST_SLOW_RULES);
 	struct matcher		*m;
 	struct batch		*b;
 	struct entry_limits	 lim;
-	char			 text[3000];
+	char			 text[TEST_SLOW_LEN];
 	struct bytes		 kv[4] = { { "id", 2 }, { "c", 1 },
 				    { "text", 4 }, { text, sizeof text } };
 
-	memset(text, 'a', sizeof text);
-	text[sizeof text - 1] = '!';
-	rs = test_load_ok("- name: slow\n  match: '(a+)+$'\n  action: approve\n"
-	    "- name: ok\n  match: 'a!'\n  action: approve\n");
-	ruleset_options_default(&o);
-	o.match_limit = 10000;
-	m = matcher_new(&o);
+	m = test_slow_matcher(text);
 	entry_limits_default(&lim);
 	b = batch_new(1);
 	entry_init(&b->items[0].entry, (struct bytes){ "1-0", 3 }, kv, 2,

@@ -9,37 +9,6 @@
 #include "testutil.h"
 #include "decision.h"
 
-static const char rules_yaml[] =
-    "- name: trusted\n"
-    "  field: author\n"
-    "  match: '^editor$'\n"
-    "  action: approve\n"
-    "  final: true\n"
-    "- name: link\n"
-    "  match: 'https?://'\n"
-    "  action: flag\n"
-    "  reason: has a link\n"
-    "- name: spam\n"
-    "  words: [viagra]\n"
-    "  action: reject\n"
-    "  reason: pharma spam\n"
-    "- name: spam2\n"
-    "  words: [cialis]\n"
-    "  action: reject\n"
-    "  reason: more pharma\n"
-    "- name: thanks\n"
-    "  words: [thanks]\n"
-    "  action: approve\n"
-    "- name: trial\n"
-    "  words: [idiot]\n"
-    "  action: reject\n"
-    "  mode: shadow\n"
-    "- name: shadow-final\n"
-    "  words: [hello]\n"
-    "  action: approve\n"
-    "  final: true\n"
-    "  mode: shadow\n";
-
 struct fixture {
 	struct ruleset	*rs;
 	struct matcher	*m;
@@ -53,7 +22,7 @@ setup(void **state)
 	struct diag		 d;
 
 	diag_init(&d);
-	f->rs = test_load(rules_yaml, &d);
+	f->rs = test_load(TEST_DECISION_RULES, &d);
 	assert_non_null(f->rs);
 	ruleset_options_default(&o);
 	f->m = matcher_new(&o);
@@ -197,22 +166,17 @@ static void
 check_pathological(const char *yaml, enum action action,
     const char *rules, const char *reason)
 {
-	struct rules_options	 o;
 	struct matcher		*m;
 	struct ruleset		*rs;
 	struct entry_limits	 lim;
 	struct entry		 e;
 	struct decision		 d;
-	char			 text[3000];
+	char			 text[TEST_SLOW_LEN];
 	struct bytes		 kv[4] = { { "id", 2 }, { "c", 1 },
 				    { "text", 4 }, { text, sizeof text } };
 
-	memset(text, 'a', sizeof text);
-	text[sizeof text - 1] = '!';
 	rs = test_load_ok(yaml);
-	ruleset_options_default(&o);
-	o.match_limit = 10000;
-	m = matcher_new(&o);
+	m = test_slow_matcher(text);
 	entry_limits_default(&lim);
 	entry_init(&e, (struct bytes){ "1-0", 3 }, kv, 2, &lim);
 	decision_make(m, rs, &e, ACTION_APPROVE, &d);
@@ -230,8 +194,7 @@ check_pathological(const char *yaml, enum action action,
 static void
 test_rule_error_flags(void **state)
 {
-	check_pathological("- name: slow\n  match: '(a+)+$'\n  action: approve\n"
-	    "- name: ok\n  match: 'a!'\n  action: approve\n", ACTION_FLAG,
+	check_pathological(TEST_SLOW_RULES, ACTION_FLAG,
 	    "slow,ok", "rule error: slow could not run");
 }
 

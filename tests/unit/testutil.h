@@ -47,6 +47,7 @@ test_rmdir(char *dir)
 
 
 #include "matcher.h"
+#include "matcher.h"
 #include "rules_load.h"
 
 /* Loads a ruleset from one YAML text; NULL with the errors in d. */
@@ -76,6 +77,60 @@ test_load_ok(const char *yaml)
 		fail_msg("%s", d.n ? d.lines[0] : "no diagnostic");
 	diag_free(&d);
 	return rs;
+}
+
+/* Rules for precedence, final and shadow: the decision and batch tests. */
+#define TEST_DECISION_RULES						\
+	"- name: trusted\n"						\
+	"  field: author\n"						\
+	"  match: '^editor$'\n"						\
+	"  action: approve\n"						\
+	"  final: true\n"						\
+	"- name: link\n"						\
+	"  match: 'https?://'\n"					\
+	"  action: flag\n"						\
+	"  reason: has a link\n"					\
+	"- name: spam\n"						\
+	"  words: [viagra]\n"						\
+	"  action: reject\n"						\
+	"  reason: pharma spam\n"					\
+	"- name: spam2\n"						\
+	"  words: [cialis]\n"						\
+	"  action: reject\n"						\
+	"  reason: more pharma\n"					\
+	"- name: thanks\n"						\
+	"  words: [thanks]\n"						\
+	"  action: approve\n"						\
+	"- name: trial\n"						\
+	"  words: [idiot]\n"						\
+	"  action: reject\n"						\
+	"  mode: shadow\n"						\
+	"- name: shadow-final\n"					\
+	"  words: [hello]\n"						\
+	"  action: approve\n"						\
+	"  final: true\n"						\
+	"  mode: shadow\n"
+
+/*
+ * A rule that cannot run on the text test_slow_matcher makes: '(a+)+$'
+ * on "aaa...a!" runs into the matcher's match limit of 10,000.
+ */
+#define TEST_SLOW_RULES							\
+	"- name: slow\n  match: '(a+)+$'\n  action: approve\n"		\
+	"- name: ok\n  match: 'a!'\n  action: approve\n"
+#define TEST_SLOW_LEN	3000
+
+/* Fills text (TEST_SLOW_LEN bytes) and returns a matcher it is slow on. */
+static inline struct matcher *
+test_slow_matcher(char *text)
+{
+	struct rules_options	o;
+
+	memset(text, 'a', TEST_SLOW_LEN);
+	text[TEST_SLOW_LEN - 1] = '!';
+	ruleset_options_default(&o);
+	o.match_limit = 10000;
+	return matcher_new(&o);
 }
 
 #endif
