@@ -22,8 +22,8 @@
 #include "xmalloc.h"
 
 static void	add_hit(struct decision *, const struct hit *, size_t *);
-static void	add_check(struct decision *, const struct rule *,
-		    const struct entry *, size_t *);
+static void	add_check(struct decision *, struct matcher *,
+		    const struct rule *, const struct entry *, size_t *);
 static char	*names_csv(const struct decision *, int);
 
 static void
@@ -38,12 +38,16 @@ add_hit(struct decision *d, const struct hit *h, size_t *cap)
 
 /* A rate limit the comment counts toward, if it has the key's fields. */
 static void
-add_check(struct decision *d, const struct rule *r, const struct entry *e,
-    size_t *cap)
+add_check(struct decision *d, struct matcher *m, const struct rule *r,
+    const struct entry *e, size_t *cap)
 {
-	char	*key;
+	const struct textview	*folded = NULL;
+	char			*key;
 
-	if ((key = ratelimit_key(r->limit, r->name, e)) == NULL)
+	if (r->limit->text_view != SIZE_MAX)
+		folded = matcher_view(m, r->limit->text_view, "text",
+		    RATELIMIT_TEXT_STAGES, e);
+	if ((key = ratelimit_key(r->limit, r->name, e, folded)) == NULL)
 		return;
 	if (d->nchecks == *cap) {
 		*cap = *cap ? *cap * 2 : 2;
@@ -92,6 +96,7 @@ decision_make(struct matcher *m, const struct ruleset *rs,
 	int			 pass;
 
 	memset(d, 0, sizeof *d);
+	matcher_begin(m, e);
 	d->action = default_action;
 	d->order = SIZE_MAX;
 	if (e->malformed != NULL || e->too_long) {
@@ -138,7 +143,7 @@ decision_make(struct matcher *m, const struct ruleset *rs,
 				continue;
 			}
 			if (pass == 1) {
-				add_check(d, r, e, &ccap);
+				add_check(d, m, r, e, &ccap);
 				continue;
 			}
 			add_hit(d, &h, &cap);

@@ -133,7 +133,9 @@ print_limits(const struct config *c, const struct ruleset *rs,
 		for (j = 0, key = NULL; j < dec->nchecks && key == NULL; j++)
 			if (dec->checks[j].rule == r)
 				key = dec->checks[j].key;
-		what = ratelimit_describe(r->limit, e);
+		what = ratelimit_describe(r->limit, e,
+		    r->limit->text_view == SIZE_MAX ? NULL : matcher_view(m,
+		    r->limit->text_view, "text", RATELIMIT_TEXT_STAGES, e));
 		if (key == NULL) {
 			switch (matcher_rule(m, r, e, &h)) {
 			case MATCH_ERROR:
@@ -176,6 +178,7 @@ explain_main(const struct config *c, int argc, char **argv, int query)
 	struct bytes		*kv, sid = { "explain", 7 };
 	const struct field	*f;
 	const struct hit	*h;
+	const struct textview	*v;
 	char			*text, *eq;
 	size_t			 len, cap, i, n = 0, examples, failed;
 	int			 have_id = 0;
@@ -242,6 +245,11 @@ explain_main(const struct config *c, int argc, char **argv, int query)
 		f = entry_get(&e, h->rule->field);
 		printf("%s[%zu..%zu] ", h->rule->field, h->start, h->end);
 		print_span(f->value + h->start, h->end - h->start);
+		if (h->rule->stages != 0 && (v = matcher_view(m, h->rule->view,
+		    h->rule->field, h->rule->stages, &e)) != NULL) {
+			printf(" normalised as ");
+			print_span(v->p + h->vstart, h->vend - h->vstart);
+		}
 		putchar('\n');
 	}
 	if (dec.nhits == 0)

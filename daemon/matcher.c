@@ -9,6 +9,7 @@
 
 #include "condition.h"
 #include "matcher.h"
+#include "normalize.h"
 #include "xmalloc.h"
 
 #define JIT_STACK_START	(32u * 1024)
@@ -28,6 +29,8 @@ matcher_new(const struct rules_options *o)
 	m->mctx = pcre2_match_context_create(NULL);
 	if (m->md == NULL || m->mctx == NULL)
 		abort();
+	m->norm = normalizer_new();
+	textview_init(&m->example);
 	pcre2_set_match_limit(m->mctx, o->match_limit);
 	pcre2_set_depth_limit(m->mctx, o->depth_limit);
 	if (o->jit) {
@@ -45,10 +48,59 @@ matcher_free(struct matcher *m)
 {
 	if (m == NULL)
 		return;
+	size_t	i;
+
 	pcre2_match_data_free(m->md);
 	pcre2_match_context_free(m->mctx);
 	pcre2_jit_stack_free(m->stack);
+	normalizer_free(m->norm);
+	for (i = 0; i < m->nslots; i++)
+		textview_free(&m->slots[i].view);
+	free(m->slots);
+	textview_free(&m->example);
 	free(m);
+}
+
+/* A new comment, e: the views of the last one are stale. */
+void
+matcher_begin(struct matcher *m, const struct entry *e)
+{
+	m->comment++;
+	m->entry = e;
+}
+
+/*
+ * The view of field under stages of comment e (the one matcher_begin
+ * started), number i in the ruleset's views: built on first use, NULL if
+ * e has no such field. Valid until the next matcher_begin.
+ */
+const struct textview *
+matcher_view(struct matcher *m, size_t i, const char *field, unsigned stages,
+    const struct entry *e)
+{
+	struct matcher_slot	*slot;
+	const struct field	*f;
+	size_t			 n;
+
+	if (e != m->entry)
+		matcher_begin(m, e);
+	if (i >= m->nslots) {
+		n = i + 8;
+		m->slots = xreallocarray(m->slots, n, sizeof *m->slots);
+		memset(m->slots + m->nslots, 0, (n - m->nslots) *
+		    sizeof *m->slots);
+		m->nslots = n;
+	}
+	slot = &m->slots[i];
+	if (slot->comment != m->comment) {
+		slot->comment = m->comment;
+		f = entry_get(e, field);
+		slot->missing = f == NULL;
+		if (f != NULL)
+			normalize_view(m->norm, f->value, f->value_len, stages,
+			    &slot->view);
+	}
+	return slot->missing ? NULL : &slot->view;
 }
 
 void
@@ -111,19 +163,15 @@ excepted(struct matcher *m, const struct rule *r, const char *text, size_t len,
 }
 
 /*
- * Does text match r's match or words, and none of its except? The when
- * conditions are not looked at: this is what a rule's tests: examples
- * check. On a hit, h holds the matched span; on MATCH_ERROR, the PCRE2
- * error code.
+ * r's match or words and none of its except, on text; when text is a
+ * view, h's span is mapped back to the original.
  */
-enum match_result
-matcher_text(struct matcher *m, const struct rule *r, const char *text,
-    size_t len, struct hit *h)
+static enum match_result
+match_text(struct matcher *m, const struct rule *r, const char *text,
+    size_t len, const struct textview *view, struct hit *h)
 {
-	enum match_result	res;
+	enum match_result	res = MATCH_HIT;
 
-	memset(h, 0, sizeof *h);
-	h->rule = r;
 	if (r->match != NULL && (res = run(m, r->match, text, len, h)) !=
 	    MATCH_HIT)
 		return res;
@@ -133,8 +181,31 @@ matcher_text(struct matcher *m, const struct rule *r, const char *text,
 	case MATCH_ERROR:
 		return MATCH_ERROR;
 	default:
-		return MATCH_HIT;
+		break;
 	}
+	h->vstart = h->start;
+	h->vend = h->end;
+	if (view != NULL)
+		textview_span(view, h->vstart, h->vend, &h->start, &h->end);
+	return MATCH_HIT;
+}
+
+/*
+ * Does text match r's match or words, and none of its except, in r's view
+ * of it? The when conditions are not looked at: this is what a rule's
+ * tests: examples check. On a hit, h holds the matched span; on
+ * MATCH_ERROR, the PCRE2 error code.
+ */
+enum match_result
+matcher_text(struct matcher *m, const struct rule *r, const char *text,
+    size_t len, struct hit *h)
+{
+	memset(h, 0, sizeof *h);
+	h->rule = r;
+	if (r->stages == 0)
+		return match_text(m, r, text, len, NULL, h);
+	normalize_view(m->norm, text, len, r->stages, &m->example);
+	return match_text(m, r, m->example.p, m->example.len, &m->example, h);
 }
 
 /*
@@ -171,15 +242,17 @@ matcher_rule_timed(struct matcher *m, const struct rule *r,
 
 /*
  * Does entry e meet all of r's conditions: its match or words on its
- * field, every when condition, and none of its except? A missing field
- * meets nothing. For a rate-limit rule this says whether the comment
- * counts, not whether it is over the limit.
+ * field (its view of it, under normalize), every when condition, and
+ * none of its except? A missing field meets nothing. For a rate-limit
+ * rule this says whether the comment counts, not whether it is over the
+ * limit. e must be the comment matcher_begin started.
  */
 enum match_result
 matcher_rule(struct matcher *m, const struct rule *r, const struct entry *e,
     struct hit *h)
 {
 	const struct field	*f = entry_get(e, r->field);
+	const struct textview	*v;
 	size_t			 i;
 	int			 met, err = 0;
 
@@ -188,7 +261,8 @@ matcher_rule(struct matcher *m, const struct rule *r, const struct entry *e,
 	if (f == NULL && r->match != NULL)
 		return MATCH_NONE;
 	for (i = 0; i < r->nwhen; i++) {
-		if ((met = condition_eval(&r->when[i], e, m->md, m->mctx, &err)) < 0) {
+		if ((met = condition_eval(&r->when[i], e, m->md, m->mctx,
+		    &err)) < 0) {
 			h->error = err;
 			return MATCH_ERROR;
 		}
@@ -198,7 +272,10 @@ matcher_rule(struct matcher *m, const struct rule *r, const struct entry *e,
 	/* A when-only rule: its except has nothing to look at. */
 	if (f == NULL)
 		return MATCH_HIT;
-	return matcher_text(m, r, f->value, f->value_len, h);
+	if (r->stages == 0)
+		return match_text(m, r, f->value, f->value_len, NULL, h);
+	v = matcher_view(m, r->view, r->field, r->stages, e);
+	return match_text(m, r, v->p, v->len, v, h);
 }
 
 /*

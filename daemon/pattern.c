@@ -6,6 +6,7 @@
 
 #include <pcre2.h>
 
+#include "normalize.h"
 #include "pattern.h"
 #include "xmalloc.h"
 
@@ -98,18 +99,21 @@ pattern_compile(struct diag *d, const struct yfile *yf, const yaml_node_t *n,
 /*
  * words: [a, b c] -> (?<!\w)(?:a|b\s+c)(?!\w). The lookarounds instead of
  * \b keep whole-word matching right for words that begin or end with a
- * non-word character, such as "f*ck".
+ * non-word character, such as "f*ck". Under normalize (stages), each word
+ * goes through the character stages first, as the text will: "Café" is
+ * looked for as "cafe" when the text loses its accents.
  */
 pcre2_code *
 pattern_words(struct diag *d, struct yfile *yf, yaml_node_t *n, int caseless,
-    int jit)
+    int jit, struct normalizer *nz, unsigned stages)
 {
 	yaml_node_item_t	*it;
 	yaml_node_t		*w;
 	const unsigned char	*s;
+	struct textview		 view;
 	pcre2_code		*code;
 	char			*pat;
-	size_t			 len, cap = 32, i;
+	size_t			 len, wlen, cap = 32, i;
 	int			 bad = 0;
 
 	if (n->type != YAML_SEQUENCE_NODE ||
@@ -128,23 +132,36 @@ pattern_words(struct diag *d, struct yfile *yf, yaml_node_t *n, int caseless,
 			yfile_error(d, yf, w, "empty word in words");
 			bad = 1;
 		}
-		/* The longest escape, \x{7f}, is 6 bytes for 1. */
-		cap += 6 * w->data.scalar.length + 1;
+		/* The longest escape, \x{7f}, is 6 bytes for 1; NFKC can
+		 * make a character 18. */
+		cap += 6 * 18 * w->data.scalar.length + 1;
 	}
 	if (bad)
 		return NULL;
+	stages &= NORM_CHAR_STAGES;
+	textview_init(&view);
 	pat = xmalloc(cap);
 	len = (size_t)sprintf(pat, "(?<!\\w)(?:");
 	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top;
 	    it++) {
 		w = yfile_node(yf, *it);
 		s = w->data.scalar.value;
+		wlen = w->data.scalar.length;
+		if (stages != 0 && nz != NULL) {
+			normalize_view(nz, (const char *)s, wlen, stages, &view);
+			s = (const unsigned char *)view.p;
+			wlen = view.len;
+			if (wlen == 0) {
+				yfile_error(d, yf, w, "the word '%s' is empty "
+				    "once normalised", yfile_scalar(w));
+				bad = 1;
+			}
+		}
 		if (it != n->data.sequence.items.start)
 			pat[len++] = '|';
-		for (i = 0; i < w->data.scalar.length; i++) {
+		for (i = 0; i < wlen; i++) {
 			if (s[i] == ' ') {
-				while (i + 1 < w->data.scalar.length &&
-				    s[i + 1] == ' ')
+				while (i + 1 < wlen && s[i + 1] == ' ')
 					i++;
 				memcpy(pat + len, "\\s+", 3);
 				len += 3;
@@ -160,6 +177,11 @@ pattern_words(struct diag *d, struct yfile *yf, yaml_node_t *n, int caseless,
 		}
 	}
 	memcpy(pat + len, ")(?!\\w)", 8);
+	textview_free(&view);
+	if (bad) {
+		free(pat);
+		return NULL;
+	}
 	code = compile(d, yf, n, pat, strlen(pat), caseless, jit, 0);
 	free(pat);
 	return code;

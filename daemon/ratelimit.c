@@ -6,7 +6,8 @@
  *
  * A key is "<rule>:<fields>": each key field's value with its length in
  * front (so no two different lists of values can make one key). The
- * text field is folded first (normalize.c) and a key with text in it, or
+ * text field is folded first (a view of the text under
+ * RATELIMIT_TEXT_STAGES, normalize.c) and a key with text in it, or
  * longer than RATELIMIT_KEY_RAW_MAX, or with bytes that are not printable
  * ASCII, is replaced by a SHA-256 digest: keys stay short, and no comment
  * text is kept in Redis.
@@ -18,7 +19,6 @@
 
 #include <nettle/sha2.h>
 
-#include "normalize.h"
 #include "ratelimit.h"
 #include "xmalloc.h"
 
@@ -59,6 +59,7 @@ ratelimit_parse(struct diag *d, struct yfile *yf, yaml_node_t *n,
 	int			 rc = 0;
 
 	memset(rl, 0, sizeof *rl);
+	rl->text_view = SIZE_MAX;
 	if (yfile_mapping_check(d, yf, n, rl_keys, "rate_limit") != 0) {
 		if (n->type != YAML_MAPPING_NODE)
 			return -1;
@@ -107,6 +108,18 @@ ratelimit_clear(struct rate_limit *rl)
 	memset(rl, 0, sizeof *rl);
 }
 
+/* Is the text one of the key's fields? */
+int
+ratelimit_has_text(const struct rate_limit *rl)
+{
+	size_t	i;
+
+	for (i = 0; i < rl->nfields; i++)
+		if (strcmp(rl->fields[i], "text") == 0)
+			return 1;
+	return 0;
+}
+
 static void
 append(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
 {
@@ -128,17 +141,19 @@ append(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
  * The key that comment e counts under for the rule named rule, without the
  * configured prefix; NULL if e lacks a key field (or has it empty), or its
  * text folds to nothing (a comment of only emoji or punctuation is not a
- * duplicate of every other such comment). The caller frees the key.
+ * duplicate of every other such comment). folded is e's text view under
+ * RATELIMIT_TEXT_STAGES, when the key has text in it. The caller frees
+ * the key.
  */
 char *
 ratelimit_key(const struct rate_limit *rl, const char *rule,
-    const struct entry *e)
+    const struct entry *e, const struct textview *folded)
 {
 	const struct field	*f;
 	struct sha256_ctx	 ctx;
 	uint8_t			 digest[SHA256_DIGEST_SIZE];
-	char			*buf = NULL, *norm, *key;
-	size_t			 len = 0, cap = 0, nlen, i;
+	char			*buf = NULL, *key;
+	size_t			 len = 0, cap = 0, i;
 	int			 hash = 0;
 
 	for (i = 0; i < rl->nfields; i++) {
@@ -147,13 +162,9 @@ ratelimit_key(const struct rate_limit *rl, const char *rule,
 		    f->value_len == 0)
 			goto none;
 		if (strcmp(rl->fields[i], "text") == 0) {
-			norm = normalize_text(f->value, f->value_len, &nlen);
-			if (nlen == 0) {
-				free(norm);
+			if (folded == NULL || folded->len == 0)
 				goto none;
-			}
-			append(&buf, &len, &cap, norm, nlen);
-			free(norm);
+			append(&buf, &len, &cap, folded->p, folded->len);
 			hash = 1;
 		} else
 			append(&buf, &len, &cap, f->value, f->value_len);
@@ -181,22 +192,26 @@ none:
 	return NULL;
 }
 
-/* "author=alice thread=a42" for --explain; text is shown folded. */
+/*
+ * "author=alice thread=a42" for --explain; text is shown folded (folded
+ * as for ratelimit_key).
+ */
 char *
-ratelimit_describe(const struct rate_limit *rl, const struct entry *e)
+ratelimit_describe(const struct rate_limit *rl, const struct entry *e,
+    const struct textview *folded)
 {
 	const struct field	*f;
-	char			*out = xstrdup(""), *next, *norm;
-	size_t			 i, nlen;
+	char			*out = xstrdup(""), *next;
+	size_t			 i;
 
 	for (i = 0; i < rl->nfields; i++) {
 		f = entry_get(e, rl->fields[i]);
-		if (f != NULL && strcmp(rl->fields[i], "text") == 0) {
-			norm = normalize_text(f->value, f->value_len, &nlen);
+		if (f != NULL && folded != NULL &&
+		    strcmp(rl->fields[i], "text") == 0)
 			xasprintf(&next, "%s%s%s=\"%.60s%s\"", out, i ? " " : "",
-			    rl->fields[i], norm, nlen > 60 ? "..." : "");
-			free(norm);
-		} else if (f != NULL)
+			    rl->fields[i], folded->p, folded->len > 60 ? "..." :
+			    "");
+		else if (f != NULL)
 			xasprintf(&next, "%s%s%s=%.*s", out, i ? " " : "",
 			    rl->fields[i], (int)(f->value_len > 60 ? 60 :
 			    f->value_len), f->value);

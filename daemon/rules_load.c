@@ -15,6 +15,7 @@
 #include "pattern.h"
 #include "ratelimit.h"
 #include "matcher.h"
+#include "normalize.h"
 #include "rules_load.h"
 #include "xmalloc.h"
 #include "yamlfile.h"
@@ -23,11 +24,12 @@
 
 static const char *const rule_keys[] = { "name", "match", "words", "field",
     "except", "when", "rate_limit", "action", "reason", "final", "mode",
-    "caseless", "tests", NULL };
+    "caseless", "normalize", "tests", NULL };
 static const char *const test_keys[] = { "match", "no_match", NULL };
 
 struct loader {
 	struct ruleset			*rs;
+	struct normalizer		*nz;	/* for words under normalize */
 	size_t				 cap;
 	const struct rules_options	*opts;
 	struct diag			*d;
@@ -39,6 +41,7 @@ static int	 cmp_names(const void *, const void *);
 static int	 load_except(struct loader *, struct rule *, yaml_node_t *, int);
 static int	 load_examples(struct loader *, struct rule *, yaml_node_t *);
 static int	 check_name(struct loader *, yaml_node_t *);
+static int	 load_normalize(struct loader *, yaml_node_t *, unsigned *);
 static void	 load_rule(struct loader *, yaml_node_t *);
 static void	 load_file(struct loader *, const char *, const char *,
 		    size_t);
@@ -126,6 +129,51 @@ load_examples(struct loader *l, struct rule *r, yaml_node_t *n)
 	return rc;
 }
 
+/* normalize: true (every stage), false, or a list of stage names. */
+static int
+load_normalize(struct loader *l, yaml_node_t *n, unsigned *stages)
+{
+	yaml_node_item_t	*it;
+	yaml_node_t		*s;
+	unsigned		 bit;
+	int			 on, rc = 0;
+
+	*stages = 0;
+	if (n->type == YAML_SCALAR_NODE) {
+		if (yfile_bool(l->d, l->yf, n, &on) != 0)
+			return -1;
+		*stages = on ? NORM_ALL : 0;
+		return 0;
+	}
+	if (n->type != YAML_SEQUENCE_NODE ||
+	    n->data.sequence.items.start == n->data.sequence.items.top) {
+		yfile_error(l->d, l->yf, n, "normalize must be true, false or a "
+		    "list of stages");
+		return -1;
+	}
+	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+	    it++) {
+		s = yfile_node(l->yf, *it);
+		if (yfile_want_scalar(l->d, l->yf, s, "a normalize stage") != 0) {
+			rc = -1;
+			continue;
+		}
+		if (normalize_stage_parse(yfile_scalar(s), &bit) != 0) {
+			yfile_error(l->d, l->yf, s, "unknown normalize stage '%s' "
+			    "(stages: nfkc, casefold, invisible, diacritics, "
+			    "confusables, leet, repeats, spacing)",
+			    yfile_scalar(s));
+			rc = -1;
+		} else if (*stages & bit) {
+			yfile_error(l->d, l->yf, s, "normalize stage '%s' given "
+			    "twice", yfile_scalar(s));
+			rc = -1;
+		}
+		*stages |= bit;
+	}
+	return rc;
+}
+
 /* Names go into comma-separated stream fields: keep them to a safe alphabet. */
 static int
 check_name(struct loader *l, yaml_node_t *n)
@@ -183,6 +231,11 @@ load_rule(struct loader *l, yaml_node_t *n)
 	if ((v = yfile_find(l->yf, n, "caseless")) != NULL &&
 	    yfile_bool(l->d, l->yf, v, &caseless) != 0)
 		bad = 1;
+	if ((v = yfile_find(l->yf, n, "normalize")) != NULL &&
+	    load_normalize(l, v, &r.stages) != 0)
+		bad = 1;
+	if (r.stages != 0 && l->nz == NULL)
+		l->nz = normalizer_new();
 
 	match = yfile_find(l->yf, n, "match");
 	words = yfile_find(l->yf, n, "words");
@@ -202,7 +255,7 @@ load_rule(struct loader *l, yaml_node_t *n)
 		    l->opts->jit)) == NULL)
 			bad = 1;
 	} else if (words != NULL && (r.match = pattern_words(l->d, l->yf,
-	    words, caseless, l->opts->jit)) == NULL)
+	    words, caseless, l->opts->jit, l->nz, r.stages)) == NULL)
 		bad = 1;
 	if (when != NULL && condition_parse_when(l->d, l->yf, when, caseless,
 	    l->opts->jit, &r.when, &r.nwhen) != 0)
@@ -288,6 +341,16 @@ load_rule(struct loader *l, yaml_node_t *n)
 		l->rs->rules = xreallocarray(l->rs->rules, l->cap,
 		    sizeof *l->rs->rules);
 	}
+	if (r.stages != 0) {
+		if (match == NULL && words == NULL) {
+			/* A when-only rule has no text to look at. */
+			r.stages = 0;
+		} else
+			r.view = ruleset_view(l->rs, r.field, r.stages);
+	}
+	if (r.limit != NULL && ratelimit_has_text(r.limit))
+		r.limit->text_view = ruleset_view(l->rs, "text",
+		    RATELIMIT_TEXT_STAGES);
 	r.index = l->rs->nrules;
 	r.stats = xcalloc(1, sizeof *r.stats);
 	l->rs->rules[l->rs->nrules++] = r;
@@ -353,6 +416,7 @@ load(char **paths, size_t n, const char *buf, size_t len,
 	l.d = d;
 	for (i = 0; i < n; i++)
 		load_file(&l, paths[i], buf, len);
+	normalizer_free(l.nz);
 	if (d->n != before) {
 		ruleset_free(l.rs);
 		return NULL;

@@ -11,6 +11,7 @@
 #include "condition.h"
 #include "ratelimit.h"
 #include "ruleset.h"
+#include "xmalloc.h"
 
 void
 ruleset_options_default(struct rules_options *o)
@@ -59,5 +60,25 @@ ruleset_free(struct ruleset *rs)
 		free(rs->files[i]);
 	free(rs->files);
 	free(rs->file_rules);
+	for (i = 0; i < rs->nviews; i++)
+		free(rs->views[i].field);
+	free(rs->views);
 	free(rs);
+}
+
+/* The index of the view of field under stages, added if new. */
+size_t
+ruleset_view(struct ruleset *rs, const char *field, unsigned stages)
+{
+	size_t	i;
+
+	for (i = 0; i < rs->nviews; i++)
+		if (rs->views[i].stages == stages &&
+		    strcmp(rs->views[i].field, field) == 0)
+			return i;
+	rs->views = xreallocarray(rs->views, rs->nviews + 1,
+	    sizeof *rs->views);
+	rs->views[rs->nviews].field = xstrdup(field);
+	rs->views[rs->nviews].stages = stages;
+	return rs->nviews++;
 }

@@ -7,16 +7,37 @@
 #include "diag.h"
 #include "entry.h"
 #include "ruleset.h"
+#include "textview.h"
 
 struct pcre2_real_match_data_8;
 struct pcre2_real_match_context_8;
 struct pcre2_real_jit_stack_8;
 
-/* Per-thread match state: match data, limits, JIT stack. */
+struct normalizer;
+
+/* The view of one field of the comment being decided, once built. */
+struct matcher_slot {
+	struct textview	 view;
+	uint64_t	 comment;	/* built for this comment */
+	int		 missing;	/* the comment has no such field */
+};
+
+/*
+ * Per-thread match state: match data, limits, JIT stack, and the views
+ * of the comment being decided, each built once and only if a rule asks
+ * (matcher_begin starts a comment). The buffers are kept from comment to
+ * comment.
+ */
 struct matcher {
 	struct pcre2_real_match_data_8	*md;
 	struct pcre2_real_match_context_8 *mctx;
 	struct pcre2_real_jit_stack_8	*stack;
+	struct normalizer		*norm;
+	struct matcher_slot		*slots;
+	size_t				 nslots;
+	uint64_t			 comment;
+	const struct entry		*entry;
+	struct textview			 example;	/* an example's view */
 };
 
 enum match_result {
@@ -29,11 +50,16 @@ struct hit {
 	const struct rule	*rule;
 	size_t			 start;	/* byte offsets in the rule's field */
 	size_t			 end;
+	size_t			 vstart; /* ... in its view, if it has one */
+	size_t			 vend;
 	int			 error;	/* PCRE2 error code on MATCH_ERROR */
 };
 
 struct matcher	*matcher_new(const struct rules_options *);
 void		 matcher_free(struct matcher *);
+void		 matcher_begin(struct matcher *, const struct entry *);
+const struct textview *matcher_view(struct matcher *, size_t, const char *,
+		    unsigned, const struct entry *);
 enum match_result matcher_rule(struct matcher *, const struct rule *,
 		    const struct entry *, struct hit *);
 enum match_result matcher_rule_timed(struct matcher *, const struct rule *,

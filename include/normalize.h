@@ -2,15 +2,37 @@
 #define NORMALIZE_H
 
 #include <stddef.h>
+#include <stdint.h>
+
+#include "textview.h"
 
 /*
- * Folds a text for duplicate detection: invalid UTF-8 bytes dropped,
- * Unicode compatibility normalisation (NFKC) and case folding, then only
- * letters, digits and combining marks kept: white space, punctuation,
- * symbols (emoji) and control characters all go. "Sign the PETITION!!!
- * now", "sign the petition now" and "sign-the-petition now" fold alike,
- * to "signthepetitionnow". Returns an allocated string; *len its length.
+ * Normalised views of a text, for rules that evasions must not walk
+ * around: the stages of the normalize rule key, applied in this order.
  */
-char	*normalize_text(const char *, size_t, size_t *);
+#define NORM_NFKC		0x001	/* compatibility forms: fullwidth, math */
+#define NORM_CASEFOLD		0x002	/* full Unicode case folding */
+#define NORM_INVISIBLE		0x004	/* default-ignorable characters gone */
+#define NORM_DIACRITICS		0x008	/* combining diacritical marks gone */
+#define NORM_CONFUSABLES	0x010	/* look-alike letters in Latin words */
+#define NORM_LEET		0x020	/* 0 -> o, 1 -> i, @ -> a ... in words */
+#define NORM_REPEATS		0x040	/* a letter 3 or more times: once */
+#define NORM_SPACING		0x080	/* "f u c k", "f.u.c.k" joined */
+#define NORM_ALL		0x0ff
+/* Not a rule's stage: only letters, digits and marks kept (duplicate keys). */
+#define NORM_ALNUM		0x100
+
+#define NORM_CHAR_STAGES	(NORM_NFKC | NORM_CASEFOLD | NORM_INVISIBLE | \
+				 NORM_DIACRITICS)
+
+struct normalizer;
+
+struct normalizer *normalizer_new(void);
+void		 normalizer_free(struct normalizer *);
+void		 normalize_view(struct normalizer *, const char *, size_t,
+		    unsigned, struct textview *);
+int		 normalize_stage_parse(const char *, unsigned *);
+const char	*normalize_stage_name(unsigned);
+char		*normalize_stages_describe(unsigned);
 
 #endif

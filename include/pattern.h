@@ -16,8 +16,12 @@ struct pcre2_real_code_8;
  */
 struct pcre2_real_code_8 *pattern_compile(struct diag *, const struct yfile *,
 		    const yaml_node_t *, int, int);
-/* words: [a, b c] -> one whole-word pattern, compiled; NULL on error. */
+/*
+ * words: [a, b c] -> one whole-word pattern, compiled; NULL on error.
+ * With a normalizer and stages, each word is normalised first.
+ */
+struct normalizer;
 struct pcre2_real_code_8 *pattern_words(struct diag *, struct yfile *,
-		    yaml_node_t *, int, int);
+		    yaml_node_t *, int, int, struct normalizer *, unsigned);
 
 #endif

@@ -6,6 +6,8 @@
 
 #include "diag.h"
 #include "entry.h"
+#include "normalize.h"
+#include "textview.h"
 #include "yamlfile.h"
 
 #define RATELIMIT_MAX_MAX	10000
@@ -18,13 +20,19 @@ struct rate_limit {
 	size_t		  nfields;
 	uint64_t	  max;
 	uint64_t	  per_ms;
+	size_t		  text_view;	/* the folded text's view, if keyed by it */
 };
+
+/* How a text key is folded: see normalize_view. */
+#define RATELIMIT_TEXT_STAGES	(NORM_NFKC | NORM_CASEFOLD | NORM_ALNUM)
 
 int	ratelimit_parse(struct diag *, struct yfile *, yaml_node_t *,
 	    struct rate_limit *);
 void	ratelimit_clear(struct rate_limit *);
+int	ratelimit_has_text(const struct rate_limit *);
 char	*ratelimit_key(const struct rate_limit *, const char *,
-	    const struct entry *);
-char	*ratelimit_describe(const struct rate_limit *, const struct entry *);
+	    const struct entry *, const struct textview *);
+char	*ratelimit_describe(const struct rate_limit *, const struct entry *,
+	    const struct textview *);
 
 #endif

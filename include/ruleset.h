@@ -47,6 +47,8 @@ struct rule {
 	size_t		 line;
 	size_t		 index;		/* place in the ruleset: precedence */
 	char		*field;
+	unsigned	 stages;	/* normalize: NORM_* bits, 0: the text as is */
+	size_t		 view;		/* with stages: its view in the ruleset */
 	struct pcre2_real_code_8 *match;	/* from match: or words:, or NULL */
 	struct pcre2_real_code_8 **except;
 	size_t		 nexcept;
@@ -62,6 +64,12 @@ struct rule {
 	size_t		 nexamples;
 };
 
+/* A view of a field that some rule matches: built once per comment. */
+struct ruleset_view {
+	char		*field;
+	unsigned	 stages;
+};
+
 /*
  * All rules of a directory, in file order then rule order. A ruleset is
  * immutable once loaded (but for its rules' stats): a reload builds a new
@@ -73,10 +81,13 @@ struct ruleset {
 	char		**files;
 	size_t		 nfiles;
 	size_t		*file_rules;	/* rules per file */
+	struct ruleset_view *views;	/* every distinct view the rules use */
+	size_t		 nviews;
 };
 
 void	ruleset_options_default(struct rules_options *);
 void	ruleset_rule_clear(struct rule *);
 void	ruleset_free(struct ruleset *);
+size_t	ruleset_view(struct ruleset *, const char *, unsigned);
 
 #endif

@@ -160,15 +160,27 @@ test_errors(void **state)
 	    "words");
 }
 
+/* The key of the first rule of rs, with its text view as the daemon has. */
 static char *
 key_of(const struct ruleset *rs, const char *const *kv, size_t n)
 {
-	struct entry	 e;
-	char		*k;
+	struct rules_options	 o;
+	struct matcher		*m;
+	const struct rule	*r = &rs->rules[0];
+	const struct textview	*folded = NULL;
+	struct entry		 e;
+	char			*k;
 
+	ruleset_options_default(&o);
+	m = matcher_new(&o);
 	make_entry(&e, kv, n);
-	k = ratelimit_key(rs->rules[0].limit, rs->rules[0].name, &e);
+	matcher_begin(m, &e);
+	if (r->limit->text_view != SIZE_MAX)
+		folded = matcher_view(m, r->limit->text_view, "text",
+		    RATELIMIT_TEXT_STAGES, &e);
+	k = ratelimit_key(r->limit, r->name, &e, folded);
 	entry_free(&e);
+	matcher_free(m);
 	return k;
 }
 #define KEY(rs, ...)	key_of((rs), (const char *const []){ __VA_ARGS__ }, \

