@@ -52,6 +52,9 @@ struct normalizer {
 static const char *const stage_names[] = { "nfkc", "casefold", "invisible",
     "diacritics", "confusables", "leet", "repeats", "spacing", NULL };
 
+static void	reserve(struct norm_units *, size_t);
+static size_t	ascii_run(struct normalizer *, const uint8_t *, size_t *, size_t,
+		    int, uint8_t, uint8_t *);
 static void	emit(struct norm_units *, uint32_t, uint8_t, uint32_t, uint32_t);
 static size_t	transform(struct normalizer *, const uint32_t *, size_t,
 		    unsigned, const uint32_t **);
@@ -79,8 +82,10 @@ normalizer_free(struct normalizer *nz)
 {
 	if (nz == NULL)
 		return;
-	free(nz->units.u);
-	free(nz->units.w);
+	free(nz->units.cp);
+	free(nz->units.cls);
+	free(nz->units.start);
+	free(nz->units.end);
 	free(nz);
 }
 
@@ -127,22 +132,31 @@ normalize_stages_describe(unsigned mask)
 	return xstrdup(buf);
 }
 
+/* Room for n more characters. */
+static void
+reserve(struct norm_units *nu, size_t n)
+{
+	if (nu->n + n <= nu->cap)
+		return;
+	nu->cap = (nu->n + n) * 2;
+	nu->cp = xreallocarray(nu->cp, nu->cap, sizeof *nu->cp);
+	nu->cls = xreallocarray(nu->cls, nu->cap, sizeof *nu->cls);
+	nu->start = xreallocarray(nu->start, nu->cap, sizeof *nu->start);
+	nu->end = xreallocarray(nu->end, nu->cap, sizeof *nu->end);
+}
+
 static void
 emit(struct norm_units *nu, uint32_t cp, uint8_t cls, uint32_t start,
     uint32_t end)
 {
-	struct norm_unit	*u;
-
-	if (nu->n == nu->cap) {
-		nu->cap = nu->cap ? nu->cap * 2 : 256;
-		nu->u = xreallocarray(nu->u, nu->cap, sizeof *nu->u);
-		nu->w = xreallocarray(nu->w, nu->cap, sizeof *nu->w);
-	}
-	u = &nu->u[nu->n++];
-	u->cp = cp;
-	u->cls = cls;
-	u->start = start;
-	u->end = end;
+	if (nu->n == nu->cap)
+		reserve(nu, 1);
+	nu->cp[nu->n] = cp;
+	nu->cls[nu->n] = cls;
+	nu->start[nu->n] = start;
+	nu->end[nu->n++] = end;
+	nu->seen |= cls;
+	nu->ascii &= cp < 0x80;
 }
 
 /* Marks of the Combining Diacritical Marks blocks: accents, zalgo. */
@@ -280,6 +294,34 @@ one_char(struct normalizer *nz, uint32_t cp, unsigned mask, uint32_t start,
 		emit(&nz->units, ce->cp[i], ce->cls[i], start, end);
 }
 
+/*
+ * Plain ASCII from s[*i] on, as long as no combining mark may follow:
+ * the tight loop most comments spend their time in. Local copies of the
+ * array pointers, so that the stores are not thought to change them.
+ */
+static size_t
+ascii_run(struct normalizer *nz, const uint8_t *s, size_t *ip, size_t len,
+    int chars, uint8_t lower, uint8_t *seen)
+{
+	struct norm_units	*nu = &nz->units;
+	uint32_t		*cp = nu->cp, *start = nu->start, *end = nu->end;
+	uint8_t			*cls = nu->cls, c, sn = *seen;
+	const uint8_t		*class = nz->ascii_class;
+	size_t			 i = *ip, j = nu->n;
+
+	for (; i < len && (c = s[i]) < 0x80 && (i + 1 == len ||
+	    s[i + 1] < 0x80 || !chars); i++, j++) {
+		cp[j] = c | ((c >= 'A' && c <= 'Z') ? lower : 0);
+		cls[j] = class[c];
+		sn |= class[c];
+		start[j] = (uint32_t)i;
+		end[j] = (uint32_t)i + 1;
+	}
+	*ip = i;
+	*seen = sn;
+	return j;
+}
+
 /* Is the character at s (len bytes) a combining mark? */
 static int
 mark_at(const uint8_t *s, size_t len, uint32_t *cp, int *k)
@@ -302,17 +344,24 @@ normalize_view(struct normalizer *nz, const char *str, size_t len,
 {
 	const uint8_t	*s = (const uint8_t *)str;
 	struct norm_units *nu = &nz->units;
-	size_t		 i = 0, n;
+	size_t		 i = 0, n, j;
 	uint32_t	 cp, mcp, segend;
 	ucs4_t		 uc;
 	int		 k, mk, chars = (mask & NORM_CHAR_STAGES) != 0;
-	uint8_t		 c;
+	uint8_t		 c, lower = (mask & NORM_CASEFOLD) ? 0x20 : 0, seen = 0;
 
 	nu->n = 0;
+	nu->seen = 0;
+	nu->ascii = 1;
 	while (i < len) {
+		/* Plain ASCII, as long as no combining mark follows. */
+		reserve(nu, len - i);
+		j = ascii_run(nz, s, &i, len, chars, lower, &seen);
+		nu->n = j;
+		if (i == len)
+			break;
 		c = s[i];
-		if (c < 0x80 && (!chars || i + 1 == len || s[i + 1] < 0x80 ||
-		    !mark_at(s + i + 1, len - i - 1, &mcp, &mk))) {
+		if (c < 0x80 && !mark_at(s + i + 1, len - i - 1, &mcp, &mk)) {
 			if ((mask & NORM_CASEFOLD) && c >= 'A' && c <= 'Z')
 				c |= 0x20;
 			emit(nu, c, nz->ascii_class[c], (uint32_t)i,
@@ -329,11 +378,7 @@ normalize_view(struct normalizer *nz, const char *str, size_t len,
 		segend = (uint32_t)(i + (size_t)k);
 		if (!chars || segend == len || !mark_at(s + segend,
 		    len - segend, &mcp, &mk)) {
-			if (!chars)
-				emit(nu, cp, norm_classify(cp), (uint32_t)i,
-				    segend);
-			else
-				one_char(nz, cp, mask, (uint32_t)i, segend);
+			one_char(nz, cp, mask, (uint32_t)i, segend);
 			i = segend;
 			continue;
 		}
@@ -347,6 +392,7 @@ normalize_view(struct normalizer *nz, const char *str, size_t len,
 		segment(nz, nz->seg, n, mask, (uint32_t)i, segend);
 		i = segend;
 	}
+	nu->seen |= seen;
 	norm_words(nu, mask);
 	write_view(nu, mask, v);
 }
@@ -355,31 +401,41 @@ normalize_view(struct normalizer *nz, const char *str, size_t len,
 static void
 write_view(const struct norm_units *nu, unsigned mask, struct textview *v)
 {
-	const struct norm_unit	*u;
-	size_t			 i, len = 0;
-	uint8_t			 buf[6];
-	int			 k, j;
+	const uint32_t	*cp;
+	size_t		 i, len = 0;
+	uint8_t		 buf[6], keep = 0;
+	char		*p;
+	int		 k, j;
 
+	if (mask & NORM_ALNUM)
+		keep = NORM_C_LETTER | NORM_C_DIGIT | NORM_C_MARK;
 	textview_reserve(v, nu->n * 4);
+	if (nu->ascii && keep == 0) {
+		/* One byte a character: the spans are the characters'. */
+		p = v->p;
+		cp = nu->cp;
+		for (i = 0; i < nu->n; i++)
+			p[i] = (char)cp[i];
+		memcpy(v->start, nu->start, nu->n * sizeof *v->start);
+		memcpy(v->end, nu->end, nu->n * sizeof *v->end);
+		v->p[nu->n] = '\0';
+		v->len = nu->n;
+		return;
+	}
 	for (i = 0; i < nu->n; i++) {
-		u = &nu->u[i];
-		if ((mask & NORM_ALNUM) &&
-		    !(u->cls & (NORM_C_LETTER | NORM_C_DIGIT | NORM_C_MARK)))
+		if (keep != 0 && !(nu->cls[i] & keep))
 			continue;
-		if (u->cp & NORM_RAW) {
-			buf[0] = (uint8_t)u->cp;
+		if (nu->cp[i] < 0x80 || (nu->cp[i] & NORM_RAW)) {
+			buf[0] = (uint8_t)nu->cp[i];
 			k = 1;
-		} else if (u->cp < 0x80) {
-			buf[0] = (uint8_t)u->cp;
-			k = 1;
-		} else if ((k = u8_uctomb(buf, u->cp, sizeof buf)) <= 0) {
+		} else if ((k = u8_uctomb(buf, nu->cp[i], sizeof buf)) <= 0) {
 			buf[0] = '?';
 			k = 1;
 		}
 		for (j = 0; j < k; j++) {
 			v->p[len] = (char)buf[j];
-			v->start[len] = u->start;
-			v->end[len++] = u->end;
+			v->start[len] = nu->start[i];
+			v->end[len++] = nu->end[i];
 		}
 	}
 	v->p[len] = '\0';

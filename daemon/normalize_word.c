@@ -27,11 +27,14 @@ static const char leet_to[] = "oieastbgasil";
 
 static int	cmp_confusable(const void *, const void *);
 static char	leet_letter(uint32_t);
-static int	leet_folds(const struct norm_unit *, size_t, size_t, size_t,
+static int	leet_folds(const struct norm_units *, size_t, size_t, size_t,
 		    size_t, size_t);
-static void	fold_words(struct norm_units *, unsigned);
+static int	fold_words(struct norm_units *, unsigned);
 static void	fold_repeats(struct norm_units *);
-static size_t	single_letter(const struct norm_units *, size_t);
+static int	joins_word(const struct norm_units *, size_t);
+static void	move(struct norm_units *, size_t, size_t);
+static int	separates(const struct norm_units *, size_t);
+static size_t	word_end(const struct norm_units *, size_t);
 static void	join_spaced(struct norm_units *);
 
 static int
@@ -100,10 +103,10 @@ norm_classify(uint32_t cp)
  * but not "4th", "5pm", "10am", "$5bn").
  */
 static int
-leet_folds(const struct norm_unit *u, size_t ws, size_t we, size_t fl,
+leet_folds(const struct norm_units *nu, size_t ws, size_t we, size_t fl,
     size_t ll, size_t j)
 {
-	uint32_t	cp = u[j].cp;
+	uint32_t	cp = nu->cp[j];
 
 	if (j > fl && j < ll)
 		return 1;
@@ -113,152 +116,195 @@ leet_folds(const struct norm_unit *u, size_t ws, size_t we, size_t fl,
 	    cp != '|';
 }
 
-/* Confusables and leet, word by word. */
+/* A word's end: it runs over letters, marks, digits, leet symbols and
+ * apostrophes between letters ("I'm", "don’t"). */
+static size_t
+word_end(const struct norm_units *nu, size_t i)
+{
+	while (i < nu->n && ((nu->cls[i] & WORD) || joins_word(nu, i)))
+		i++;
+	return i;
+}
+
+/* Is the apostrophe at i inside a word? */
+static int
+joins_word(const struct norm_units *nu, size_t i)
+{
+	return (nu->cp[i] == '\'' || nu->cp[i] == 0x2019) && i > 0 &&
+	    i + 1 < nu->n && (nu->cls[i - 1] & NORM_C_LETTER) &&
+	    (nu->cls[i + 1] & NORM_C_LETTER);
+}
+
+/* Character from takes the place of character to (to <= from). */
 static void
+move(struct norm_units *nu, size_t to, size_t from)
+{
+	nu->cp[to] = nu->cp[from];
+	nu->cls[to] = nu->cls[from];
+	nu->start[to] = nu->start[from];
+	nu->end[to] = nu->end[from];
+}
+
+static int
+separates(const struct norm_units *nu, size_t i)
+{
+	return (nu->cls[i] & (NORM_C_SPACE | NORM_C_PUNCT)) &&
+	    !(nu->cls[i] & NORM_C_LEET);
+}
+
+/*
+ * Confusables and leet, word by word, in one pass that also notes what
+ * the later stages will have to do: returns NORM_REPEATS if a letter is
+ * there three times in a row, NORM_SPACING if three words of one letter
+ * follow each other apart only by separators.
+ */
+static int
 fold_words(struct norm_units *nu, unsigned mask)
 {
-	struct norm_unit	*u = nu->u;
-	size_t			 ws, we, j, fl, ll, letters;
-	int			 latin, lookalikes, leet;
+	uint32_t	*cp = nu->cp;
+	uint8_t		*cls = nu->cls, c, flags;
+	size_t		 n = nu->n, ws, we, j, fl = 0, ll = 0, letters;
+	size_t		 run, prev_end = 0;
+	int		 todo = 0, chain = 0, gap_ok, folded;
 
-	for (ws = 0; ws < nu->n; ws = we + 1) {
-		while (ws < nu->n && !(u[ws].cls & WORD))
-			ws++;
-		if (ws == nu->n)
+	for (ws = 0; ws < n; ws = we) {
+		gap_ok = 1;
+		while (ws < n && !(cls[ws] & WORD) && !((cls[ws] &
+		    NORM_C_PUNCT) && joins_word(nu, ws)))
+			gap_ok &= separates(nu, ws), ws++;
+		if (ws == n)
 			break;
-		letters = 0;
-		fl = ll = ws;
-		latin = lookalikes = leet = 0;
-		for (we = ws; we < nu->n && (u[we].cls & WORD); we++) {
-			if (u[we].cls & NORM_C_LETTER) {
-				if (letters++ == 0)
-					fl = we;
-				ll = we;
+		/* The word: where it ends, its letters, a letter thrice. */
+		letters = run = 0;
+		flags = 0;
+		for (we = ws; we < n; we++) {
+			c = cls[we];
+			if (!(c & WORD) && !((c & NORM_C_PUNCT) &&
+			    joins_word(nu, we)))
+				break;
+			flags |= c;
+			if (!(c & NORM_C_LETTER)) {
+				run = 0;
+				continue;
 			}
-			latin |= (u[we].cls & NORM_C_LATIN) != 0;
-			lookalikes |= (u[we].cls & NORM_C_LOOKALIKE) != 0;
-			leet |= (u[we].cls & NORM_C_LEET) != 0;
+			if (letters++ == 0)
+				fl = we;
+			ll = we;
+			run = run > 0 && cp[we] == cp[we - 1] ? run + 1 : 1;
+			if (run == 3)
+				todo |= mask & NORM_REPEATS;
 		}
-		if ((mask & NORM_CONFUSABLES) && latin && lookalikes) {
+		folded = 0;
+		if ((mask & NORM_CONFUSABLES) && (flags & NORM_C_LATIN) &&
+		    (flags & NORM_C_LOOKALIKE)) {
 			for (j = ws; j < we; j++) {
-				if (!(u[j].cls & NORM_C_LOOKALIKE))
+				if (!(cls[j] & NORM_C_LOOKALIKE))
 					continue;
-				u[j].cp = (uint32_t)lookalike(u[j].cp);
-				u[j].cls = NORM_C_LETTER | NORM_C_LATIN;
+				cp[j] = (uint32_t)lookalike(cp[j]);
+				cls[j] = NORM_C_LETTER | NORM_C_LATIN;
+				folded = 1;
 			}
 		}
-		if ((mask & NORM_LEET) && leet && letters > 0) {
+		if ((mask & NORM_LEET) && (flags & NORM_C_LEET) && letters > 0) {
 			for (j = ws; j < we; j++) {
-				if (!(u[j].cls & NORM_C_LEET) ||
-				    !leet_folds(u, ws, we, fl, ll, j))
+				if (!(cls[j] & NORM_C_LEET) ||
+				    !leet_folds(nu, ws, we, fl, ll, j))
 					continue;
-				u[j].cp = (uint32_t)leet_letter(u[j].cp);
-				u[j].cls = NORM_C_LETTER | NORM_C_LATIN;
+				cp[j] = (uint32_t)leet_letter(cp[j]);
+				cls[j] = NORM_C_LETTER | NORM_C_LATIN;
+				folded = 1;
 			}
 		}
+		/* Folding can make a letter thrice ("b000bs"): look again. */
+		if (folded && (mask & NORM_REPEATS))
+			for (j = ws; j + 2 < we; j++)
+				if (cp[j] == cp[j + 1] && cp[j] == cp[j + 2] &&
+				    (cls[j] & NORM_C_LETTER))
+					todo |= NORM_REPEATS;
+		if (mask & NORM_SPACING) {
+			/* One letter and its marks? */
+			for (j = ws + 1; j < we && (cls[j] & NORM_C_MARK); j++)
+				;
+			if ((cls[ws] & NORM_C_LETTER) && j == we)
+				chain = chain > 0 && gap_ok && ws > prev_end ?
+				    chain + 1 : 1;
+			else
+				chain = 0;
+			if (chain >= 3)
+				todo |= NORM_SPACING;
+		}
+		prev_end = we;
 	}
+	return todo;
 }
 
 /* A letter three or more times in a row becomes one, spanning them all. */
 static void
 fold_repeats(struct norm_units *nu)
 {
-	struct norm_unit	*u = nu->u;
-	size_t			 i, j, k, n = 0;
+	size_t			 i, j, n = 0;
 
 	for (i = 0; i < nu->n; i = j) {
-		for (j = i + 1; j < nu->n && u[j].cp == u[i].cp &&
-		    (u[i].cls & NORM_C_LETTER); j++)
+		for (j = i + 1; j < nu->n && nu->cp[j] == nu->cp[i] &&
+		    (nu->cls[i] & NORM_C_LETTER); j++)
 			;
 		if (j - i >= 3) {
-			u[n] = u[i];
-			u[n++].end = u[j - 1].end;
+			move(nu, n, i);
+			nu->end[n++] = nu->end[j - 1];
 		} else {
-			for (k = i; k < j; k++)
-				u[n++] = u[k];
+			while (i < j)
+				move(nu, n++, i++);
 		}
 	}
 	nu->n = n;
 }
 
-/* An apostrophe inside a word ("I'm", "don’t") is part of it. */
-static int
-joins_word(const struct norm_units *nu, size_t i)
-{
-	const struct norm_unit	*u = nu->u;
-
-	return (u[i].cp == '\'' || u[i].cp == 0x2019) && i > 0 &&
-	    i + 1 < nu->n && (u[i - 1].cls & NORM_C_LETTER) &&
-	    (u[i + 1].cls & NORM_C_LETTER);
-}
-
-/*
- * If a word of one letter (and its marks) starts at i, the index after
- * it; else 0.
- */
-static size_t
-single_letter(const struct norm_units *nu, size_t i)
-{
-	const struct norm_unit	*u = nu->u;
-	size_t			 j;
-
-	if (!(u[i].cls & NORM_C_LETTER) || (i > 0 &&
-	    ((u[i - 1].cls & WORD) || joins_word(nu, i - 1))))
-		return 0;
-	for (j = i + 1; j < nu->n && (u[j].cls & NORM_C_MARK); j++)
-		;
-	if (j < nu->n && ((u[j].cls & WORD) || joins_word(nu, j)))
-		return 0;
-	return j;
-}
-
-static int
-separates(const struct norm_unit *u)
-{
-	return (u->cls & (NORM_C_SPACE | NORM_C_PUNCT)) &&
-	    !(u->cls & NORM_C_LEET);
-}
-
 /*
  * Three or more words of one letter, apart only by spaces and
- * punctuation ("f u c k", "f.u.c.k"), lose what is between them.
+ * punctuation ("f u c k", "f.u.c.k"), lose what is between them. In
+ * place: what is kept never moves forward.
  */
 static void
 join_spaced(struct norm_units *nu)
 {
-	struct norm_unit	*u = nu->u, *w = nu->w;
-	size_t			 i = 0, j, k, next, sep, last, count, n = 0;
+	size_t			 i = 0, j, we, sep, last, count, n = 0;
 
 	while (i < nu->n) {
-		if ((next = single_letter(nu, i)) == 0) {
-			w[n++] = u[i++];
+		if (!(nu->cls[i] & WORD) && !joins_word(nu, i)) {
+			move(nu, n++, i++);
 			continue;
 		}
-		/* How many single letters follow, apart by separators? */
+		we = word_end(nu, i);
+		for (j = i + 1; j < we && (nu->cls[j] & NORM_C_MARK); j++)
+			;
+		if (!(nu->cls[i] & NORM_C_LETTER) || j != we) {
+			while (i < we)
+				move(nu, n++, i++);
+			continue;
+		}
+		/* How many words of one letter follow, apart by separators? */
 		count = 1;
-		last = next;
+		last = we;
 		for (;;) {
-			for (sep = last; sep < nu->n && separates(&u[sep]); sep++)
+			for (sep = last; sep < nu->n && separates(nu, sep) &&
+			    !joins_word(nu, sep); sep++)
 				;
 			if (sep == last || sep == nu->n ||
-			    (k = single_letter(nu, sep)) == 0)
+			    !(nu->cls[sep] & NORM_C_LETTER))
+				break;
+			we = word_end(nu, sep);
+			for (j = sep + 1; j < we && (nu->cls[j] & NORM_C_MARK); j++)
+				;
+			if (j != we)
 				break;
 			count++;
-			last = k;
-		}
-		if (count < 3) {
-			for (j = i; j < next; j++)
-				w[n++] = u[j];
-			i = next;
-			continue;
+			last = we;
 		}
 		for (j = i; j < last; j++)
-			if (!separates(&u[j]))
-				w[n++] = u[j];
+			if (count < 3 || !separates(nu, j))
+				move(nu, n++, j);
 		i = last;
 	}
-	nu->u = w;
-	nu->w = u;
 	nu->n = n;
 }
 
@@ -266,10 +312,18 @@ join_spaced(struct norm_units *nu)
 void
 norm_words(struct norm_units *nu, unsigned mask)
 {
-	if (mask & (NORM_CONFUSABLES | NORM_LEET))
-		fold_words(nu, mask);
-	if (mask & NORM_REPEATS)
+	int	todo;
+
+	if (!(mask & (NORM_CONFUSABLES | NORM_LEET | NORM_REPEATS |
+	    NORM_SPACING)))
+		return;
+	todo = fold_words(nu, mask);
+	if (todo & NORM_REPEATS) {
 		fold_repeats(nu);
-	if (mask & NORM_SPACING)
+		/* A run folded to one letter may make a word of one. */
+		if (mask & NORM_SPACING)
+			todo |= NORM_SPACING;
+	}
+	if (todo & NORM_SPACING)
 		join_spaced(nu);
 }

@@ -23,19 +23,19 @@
 #define NORM_C_LEET	0x40	/* in the leet map */
 #define NORM_C_LOOKALIKE 0x80	/* another script's letter, Latin look-alike */
 
-struct norm_unit {
-	uint32_t	cp;
-	uint32_t	start;
-	uint32_t	end;
-	uint8_t		cls;
-};
-
-/* u holds the characters; w is scratch of the same size for rewriting. */
+/*
+ * The characters, as arrays side by side (plain ASCII then fills and
+ * copies them in simple loops): code point, class, and original span.
+ */
 struct norm_units {
-	struct norm_unit *u;
-	struct norm_unit *w;
-	size_t		  n;
-	size_t		  cap;
+	uint32_t	*cp;
+	uint8_t		*cls;
+	uint32_t	*start;
+	uint32_t	*end;
+	size_t		 n;
+	size_t		 cap;
+	uint8_t		 seen;		/* every class met, or-ed */
+	int		 ascii;		/* every code point < 0x80 */
 };
 
 uint8_t	norm_classify(uint32_t);
