@@ -5,7 +5,41 @@
 
 #include "address.h"
 #include "modes.h"
+#include "normalize.h"
 #include "rules_load.h"
+
+static void	print_files(const struct ruleset *);
+
+/*
+ * A line per file: its rules, and which normalize stages they use (on
+ * how many rules), so a moderator sees what each file matches against.
+ */
+static void
+print_files(const struct ruleset *rs)
+{
+	const struct rule	*r = rs->rules;
+	size_t			 i, j, normalized;
+	unsigned		 stages;
+	char			*names;
+
+	for (i = 0; i < rs->nfiles; i++) {
+		printf("%s: %zu rule%s", rs->files[i], rs->file_rules[i],
+		    rs->file_rules[i] == 1 ? "" : "s");
+		stages = 0;
+		normalized = 0;
+		for (j = 0; j < rs->file_rules[i]; j++, r++) {
+			stages |= r->stages;
+			normalized += r->stages != 0;
+		}
+		if (normalized > 0) {
+			names = normalize_stages_describe(stages);
+			printf("; normalize %s (%zu rule%s)", names, normalized,
+			    normalized == 1 ? "" : "s");
+			free(names);
+		}
+		putchar('\n');
+	}
+}
 
 int
 check_main(const struct config *c)
@@ -28,9 +62,7 @@ check_main(const struct config *c)
 
 	if ((rs = rules_load_checked(c->rules_dir, &c->rules, &d, &examples,
 	    &failed)) != NULL) {
-		for (i = 0; i < rs->nfiles; i++)
-			printf("%s: %zu rule%s\n", rs->files[i],
-			    rs->file_rules[i], rs->file_rules[i] == 1 ? "" : "s");
+		print_files(rs);
 		for (i = 0; i < rs->nrules; i++) {
 			n[rs->rules[i].action]++;
 			shadow += rs->rules[i].shadow;

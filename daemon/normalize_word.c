@@ -4,10 +4,12 @@
  * characters the character stages made (normalize.c), in that order.
  *
  * Where a stage must guess, it guesses against a match: a word is a run
- * of letters, marks, digits and leet symbols; Latin look-alikes fold only
- * in a word that has Latin letters too (Russian or Greek stays as it
- * is); leet folds only in a word with letters and only where a reader
- * would see letters (see leet below); spacing needs three single letters.
+ * of letters, marks, digits and leet symbols; other scripts' look-alikes
+ * of Latin letters fold only in a word that has Latin letters too
+ * (Russian or Greek stays as it is), Latin's own (the script g, the
+ * dotless i) wherever they are; leet folds only in a word with letters
+ * and only where a reader would see letters (see leet_folds); spacing
+ * needs three words of one letter.
  */
 
 #include <stdlib.h>
@@ -79,7 +81,7 @@ norm_classify(uint32_t cp)
 		cls |= NORM_C_LETTER;
 		if (uc_script(cp) == uc_script('a'))
 			cls |= NORM_C_LATIN;
-		else if (lookalike(cp) != 0)
+		if (cp >= 0x80 && lookalike(cp) != 0)
 			cls |= NORM_C_LOOKALIKE;
 	} else if (uc_is_general_category(cp, UC_CATEGORY_M))
 		cls |= NORM_C_MARK;

@@ -23,8 +23,13 @@ struct rate_limit {
 	size_t		  text_view;	/* the folded text's view, if keyed by it */
 };
 
-/* How a text key is folded: see normalize_view. */
-#define RATELIMIT_TEXT_STAGES	(NORM_NFKC | NORM_CASEFOLD | NORM_ALNUM)
+/*
+ * How a text key is folded (normalize_view): compatibility forms, case,
+ * invisible characters, Latin accents and look-alike letters do not make
+ * a copy new; then only letters, digits and marks count.
+ */
+#define RATELIMIT_TEXT_STAGES	(NORM_NFKC | NORM_CASEFOLD | NORM_INVISIBLE | \
+				 NORM_DIACRITICS | NORM_CONFUSABLES | NORM_ALNUM)
 
 int	ratelimit_parse(struct diag *, struct yfile *, yaml_node_t *,
 	    struct rate_limit *);

@@ -1,8 +1,10 @@
 /*
  * libFuzzer target: a stream entry as Redis would hand it over, decoded
- * into a comment, decided as a batch of one (keyed for rate limits),
- * encoded as the decide script's arguments and logged as JSON. The input
- * is split at NUL bytes: the stream id, then field, value, ...
+ * into a comment, decided as a batch of one (keyed for rate limits, with
+ * normalised rules), encoded as the decide script's arguments and logged
+ * as JSON; and every normalised view of its text built, with the offset
+ * map's invariants checked. The input is split at NUL bytes: the stream
+ * id, then field, value, ...
  */
 
 #include <stddef.h>
@@ -17,7 +19,9 @@
 #include "log.h"
 #include "matcher.h"
 #include "modlog.h"
+#include "normalize.h"
 #include "rules_load.h"
+#include "../viewcheck.h"
 
 #define MAX_PARTS	512
 
@@ -32,7 +36,11 @@ static const char rules_yaml[] =
     "- name: flood\n  rate_limit: { key: [author, thread], max: 2, per: 1m }\n"
     "  action: flag\n"
     "- name: copies\n  rate_limit: { key: text, max: 3, per: 10m }\n"
-    "  action: flag\n";
+    "  action: flag\n"
+    "- name: evasions\n  words: [viagra, 'kill yourself', fuck]\n"
+    "  normalize: true\n  action: reject\n"
+    "- name: lookalikes\n  match: '\\bv\\w+a\\b'\n"
+    "  normalize: [confusables, leet]\n  except: [via]\n  action: flag\n";
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -40,6 +48,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct ruleset	*rs;
 	static struct matcher	*m;
 	static struct decide_argv argv;
+	static struct normalizer *nz;
+	static struct textview	 view;
+	static const unsigned	 stages[] = { NORM_NFKC, NORM_CASEFOLD,
+				    NORM_INVISIBLE, NORM_DIACRITICS,
+				    NORM_CONFUSABLES, NORM_LEET, NORM_REPEATS,
+				    NORM_SPACING, NORM_ALL, NORM_NFKC |
+				    NORM_CASEFOLD | NORM_ALNUM };
+	const struct field	*text;
 	struct decide_params	 params = { 2, "in", "out", "dead", "g", "c",
 				    "rl:", 1000, 60000, 5 };
 	struct rules_options	 o;
@@ -59,6 +75,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (rs == NULL)
 			abort();
 		m = matcher_new(&o);
+		nz = normalizer_new();
+		textview_init(&view);
 		diag_free(&d);
 	}
 	while (n < MAX_PARTS && p <= data + size) {
@@ -72,6 +90,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	entry_init(&b->items[0].entry, parts[0], parts + 1, (n - 1) / 2, &lim);
 	b->n = 1;
 	batch_decide(m, rs, ACTION_APPROVE, b);
+	if ((text = entry_get(&b->items[0].entry, "text")) != NULL) {
+		for (i = 0; i < sizeof stages / sizeof stages[0]; i++) {
+			normalize_view(nz, text->value, text->value_len,
+			    stages[i], &view);
+			if (viewcheck(text->value, text->value_len, &view) != 0)
+				abort();
+		}
+	}
 	for (i = 0; i < b->items[0].nchecks; i++)
 		if (b->items[0].checks[i].key == NULL ||
 		    b->items[0].checks[i].limit >= b->nlimits)

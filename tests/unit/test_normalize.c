@@ -15,45 +15,26 @@
 #include <cmocka.h>
 
 #include <nettle/base64.h>
-#include <unistr.h>
 
 #include "testutil.h"
 #include "decision.h"
 #include "normalize.h"
 #include "ratelimit.h"
+#include "../viewcheck.h"
 
 static struct normalizer	*nz;
 static struct textview		 tv;
 
-/*
- * The view's invariants: every byte's span lies inside the original,
- * spans never go backwards, and each starts and ends at a boundary of
- * the original's characters (an invalid byte is one).
- */
+/* The view's invariants (viewcheck.h), with the culprit on failure. */
 static void
 check_map(const char *in, size_t len, const struct textview *v)
 {
-	unsigned char	*boundary = calloc(len + 1, 1);
-	ucs4_t		 uc;
-	size_t		 i = 0;
-	int		 k;
+	size_t	bad = viewcheck(in, len, v);
 
-	while (i < len) {
-		boundary[i] = 1;
-		k = u8_mbtoucr(&uc, (const uint8_t *)in + i, len - i);
-		i += k > 0 ? (size_t)k : 1;
-	}
-	boundary[len] = 1;
-	for (i = 0; i < v->len; i++) {
-		if (v->start[i] >= v->end[i] || v->end[i] > len ||
-		    !boundary[v->start[i]] || !boundary[v->end[i]] ||
-		    (i > 0 && (v->start[i] < v->start[i - 1] ||
-		    v->end[i] < v->end[i - 1])))
-			fail_msg("byte %zu of view '%s' of '%.*s': span %u..%u",
-			    i, v->p, (int)len, in, v->start[i], v->end[i]);
-	}
-	assert_int_equal(v->p[v->len], '\0');
-	free(boundary);
+	if (bad != 0)
+		fail_msg("byte %zu of view '%s' of '%.*s': span %u..%u",
+		    bad - 1, v->p, (int)len, in, v->start[bad - 1],
+		    v->end[bad - 1]);
 }
 
 static const char *
@@ -216,7 +197,7 @@ test_all(void **state)
 	    "слава україні! героям слава.");
 }
 
-/* The rate-limit text key: letters, digits and marks of NFKC + casefold. */
+/* The rate-limit text key: letters, digits and marks, folded. */
 static void
 test_key_folding(void **state)
 {
@@ -228,7 +209,9 @@ test_key_folding(void **state)
 	EXPECT("STRASSE Straße", k, "strassestrasse");
 	EXPECT("ＦＵＬＬ ｗｉｄｔｈ", k, "fullwidth");
 	EXPECT("ДУРАК дурак", k, "дуракдурак");
-	EXPECT("cafe\xcc\x81 CAFÉ", k, "cafécafé");
+	EXPECT("cafe\xcc\x81 CAFÉ", k, "cafecafe");
+	/* A copy with look-alikes or hidden characters is the same copy. */
+	EXPECT("Sign the реtition n\xe2\x80\x8bow", k, "signthepetitionnow");
 	EXPECT("#1 😀 $5", k, "15");
 	EXPECT("!!! ??? 😀😀", k, "");
 	EXPECT("ab\xff" "cd \xc3", k, "abcd");
