@@ -1,17 +1,41 @@
 #!/usr/bin/python3
-"""Pushes the sample comment thread into Redis and prints each decision as
-moderatord writes it. Used by scripts/run.sh; usable on its own:
+"""Pushes sample comment threads into Redis, one after the other, and
+prints each decision as moderatord writes it. Used by scripts/run.sh;
+usable on its own:
 
-    scripts/demo.py SOCKET_OR_HOST:PORT [thread.tsv]
+    scripts/demo.py SOCKET_OR_HOST:PORT [thread.tsv ...]
+
+A thread file is tab-separated: id, author, author_age_days, text, and
+optionally the expected decision, shown next to a decision that differs.
+Its first line names the thread: "... (thread ID)".
 """
 
 import os
+import re
 import sys
 
 import redis
 
 COLOURS = {"approve": "\033[32m", "flag": "\033[33m", "reject": "\033[31m"}
-THREAD = "a-2026-oldtown-car-ban"
+HERE = os.path.dirname(os.path.abspath(__file__))
+DEFAULT = [os.path.join(HERE, "sample-thread.tsv"),
+           os.path.join(HERE, "sample-thread-attack.tsv")]
+
+
+def read_thread(path):
+    """The thread's id and its comments: (id, author, age, text, expected)."""
+    thread, comments = os.path.basename(path), []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#"):
+                m = re.search(r"\(thread ([^)]+)\)", line)
+                thread = m.group(1) if m else thread
+                continue
+            if not line.strip():
+                continue
+            cols = line.rstrip("\n").split("\t")
+            comments.append((cols + [""])[:5])
+    return thread, comments
 
 
 def connect(address):
@@ -22,38 +46,32 @@ def connect(address):
                        decode_responses=True)
 
 
-def main():
-    r = connect(sys.argv[1])
-    path = sys.argv[2] if len(sys.argv) > 2 else os.path.join(
-        os.path.dirname(os.path.abspath(__file__)), "sample-thread.tsv")
-    colour = sys.stdout.isatty()
+def play(r, path, colour, counts):
+    """Pushes one thread and prints its decisions; returns 0 when all came."""
+    thread, rows = read_thread(path)
     comments = {}
-    start = r.xinfo_stream("comments:decisions")["last-generated-id"] \
+    last = r.xinfo_stream("comments:decisions")["last-generated-id"] \
         if r.exists("comments:decisions") else "0-0"
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            if line.startswith("#") or not line.strip():
-                continue
-            cid, author, age, text = line.rstrip("\n").split("\t")
-            comments[cid] = (author, text)
-            r.xadd("comments:in", {"id": cid, "author": author,
-                                   "author_age_days": age, "thread": THREAD,
-                                   "text": text})
-    print("pushed %d comments to comments:in; decisions as they come:\n"
-          % len(comments))
-    counts, last, seen = {}, start, 0
-    while seen < len(comments) or sys.stdin.isatty():
-        got = r.xread({"comments:decisions": last}, block=5000, count=100)
+    for cid, author, age, text, expected in rows:
+        comments[cid] = (author, text, expected)
+        r.xadd("comments:in", {"id": cid, "author": author,
+                               "author_age_days": age, "thread": thread,
+                               "text": text})
+    print("\n== %s: pushed %d comments; decisions as they come:\n"
+          % (thread, len(comments)))
+    seen = 0
+    while seen < len(comments):
+        got = r.xread({"comments:decisions": last}, block=10000, count=100)
         if not got:
-            if seen < len(comments) and not sys.stdin.isatty():
-                print("timed out waiting for decisions", file=sys.stderr)
-                return 1
-            continue
+            print("timed out waiting for decisions", file=sys.stderr)
+            return 1
         for sid, d in got[0][1]:
             last = sid
+            if d["id"] not in comments:
+                continue
             seen += 1
             counts[d["decision"]] = counts.get(d["decision"], 0) + 1
-            author, text = comments.get(d["id"], ("?", "(not from the sample)"))
+            author, text, expected = comments[d["id"]]
             tag = d["decision"].upper().ljust(7)
             if colour:
                 tag = COLOURS.get(d["decision"], "") + tag + "\033[0m"
@@ -62,16 +80,36 @@ def main():
                 why = "  <- %s [%s]" % (d["reason"], d["rules"])
             if d["shadow"]:
                 why += "  (shadow: %s)" % d["shadow"]
+            if expected and expected != d["decision"]:
+                why += "  (expected %s)" % expected
             short = text if len(text) <= 70 else text[:67] + "..."
             print("%s %s %-14s %s%s" % (tag, d["id"], author, short, why))
-            if seen == len(comments):
-                print("\n%d decided: %s" % (seen, ", ".join(
-                    "%d %s" % (n, k) for k, n in sorted(counts.items()))))
-                if sys.stdin.isatty():
-                    print("moderatord keeps running: push more with\n  "
-                          "redis-cli -s %s XADD comments:in '*' id c99 "
-                          "author you text 'hello'\nCtrl-C stops it all."
-                          % sys.argv[1])
+    return 0
+
+
+def main():
+    r = connect(sys.argv[1])
+    paths = sys.argv[2:] or DEFAULT
+    colour = sys.stdout.isatty()
+    counts = {}
+    for path in paths:
+        if play(r, path, colour, counts) != 0:
+            return 1
+    print("\n%d decided: %s" % (sum(counts.values()), ", ".join(
+        "%d %s" % (n, k) for k, n in sorted(counts.items()))))
+    if sys.stdin.isatty():
+        print("moderatord keeps running: push more with\n  redis-cli -s %s "
+              "XADD comments:in '*' id c99 author you text 'hello'\n"
+              "Ctrl-C stops it all." % sys.argv[1])
+        last = r.xinfo_stream("comments:decisions")["last-generated-id"]
+        try:
+            while True:
+                got = r.xread({"comments:decisions": last}, block=0)
+                for last, d in got[0][1]:
+                    print("%s %s  %s" % (d["decision"].upper().ljust(7),
+                                         d["id"], d["rules"]))
+        except KeyboardInterrupt:
+            pass
     return 0
 
 

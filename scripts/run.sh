@@ -2,9 +2,11 @@
 # The run command: installs what is missing, builds, starts a private
 # redis-server on a unix socket in a temporary directory (unless
 # MODERATORD_REDIS names a Redis to use), starts moderatord with the
-# shipped rules/, feeds the sample comment thread and prints the decisions
-# as they come. Everything started here is stopped on exit or Ctrl-C.
-# Usage: scripts/run.sh
+# shipped rules/, feeds the sample comment threads (a local car ban, then
+# an attack with rival claims about who is behind it; or the thread files
+# given) and prints the decisions as they come. Everything started here
+# is stopped on exit or Ctrl-C.
+# Usage: scripts/run.sh [thread.tsv ...]
 set -eu
 cd "$(dirname "$0")/.."
 scripts/deps.sh
@@ -49,4 +51,4 @@ build/run/moderatord -c "$tmp/moderatord.conf" -r rules --redis "$redis" \
     --consumer demo >"$tmp/stdout.log" 2>&1 &
 daemon_pid=$!
 echo "moderatord running (pid $daemon_pid); its log: $tmp/moderatord.log"
-/usr/bin/python3 scripts/demo.py "$redis"
+/usr/bin/python3 scripts/demo.py "$redis" "$@"
