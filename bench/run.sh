@@ -4,6 +4,21 @@
 set -eu
 cd "$(dirname "$0")/.."
 scripts/deps.sh
+# The real-length corpus is made from the fortune files; PyYAML edits rules.
+for p in fortunes fortunes-ru python3-yaml; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+	    missing="${missing:-} $p"
+done
+if [ -n "${missing:-}" ]; then
+	sudo=""
+	[ "$(id -u)" -ne 0 ] && sudo=sudo
+	$sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
 cmake -S . -B build/bench -DCMAKE_BUILD_TYPE=Release -DMODERATORD_TESTS=OFF >/dev/null
 cmake --build build/bench -j "$(nproc 2>/dev/null || echo 2)" >/dev/null
+# bench/run.sh engine ...: the in-process micro-benchmarks instead.
+if [ "${1:-}" = engine ]; then
+	shift
+	exec build/bench/engine_bench "$@"
+fi
 exec /usr/bin/python3 bench/throughput.py "$@"

@@ -7,7 +7,14 @@ socket, no persistence); the median is reported, with the ratio to the
 baseline (a single rule that never matches) measured in the same run.
 
     bench/throughput.py [--comments 100000] [--runs 3] [--binary PATH]
-                        [--compare OTHER_BINARY]
+                        [--corpus sample|real] [--compare OTHER_BINARY]
+                        [--normalize]
+
+--corpus real: comments of real length (median about 1 KiB) from 5,000
+authors, made by bench/corpus.py from public text; sample (the default):
+the sample thread cycled, short comments from 50 authors.
+--normalize: the shipped rules against the same rules with every
+normalize key (and the tests that need it) taken out.
 
 With --compare, both binaries run interleaved on the baseline rules (the
 Redis path) and on the shipped rules with rate limits (the decide
@@ -25,6 +32,7 @@ import tempfile
 import time
 
 import redis
+import yaml
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -44,6 +52,21 @@ def corpus(n):
                     "author_age_days": age, "thread": "t%d" % (i % 50),
                     "text": "%s (%d)" % (text, i)})
     return out
+
+
+def strip_normalize(src, dst):
+    """The rules of src without normalize (and their tests) into dst."""
+    os.mkdir(dst)
+    for name in sorted(os.listdir(src)):
+        if not name.endswith(".yaml"):
+            continue
+        with open(os.path.join(src, name), encoding="utf-8") as f:
+            rules = yaml.safe_load(f) or []
+        for r in rules:
+            if r.pop("normalize", None) is not None:
+                r.pop("tests", None)
+        with open(os.path.join(dst, name), "w", encoding="utf-8") as f:
+            yaml.safe_dump(rules, f, allow_unicode=True, sort_keys=False)
 
 
 def start_redis(d):
@@ -104,6 +127,8 @@ def main():
     ap.add_argument("--binary", default=os.path.join(ROOT, "build", "bench",
                                                      "moderatord"))
     ap.add_argument("--compare", metavar="OTHER_BINARY")
+    ap.add_argument("--corpus", choices=("sample", "real"), default="sample")
+    ap.add_argument("--normalize", action="store_true")
     args = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="moderatord-bench.")
     try:
@@ -134,7 +159,20 @@ def main():
                        ("shipped rules, --binary", b, shipped, quiet),
                        ("shipped rules, --compare", args.compare, shipped,
                         quiet)]
-        comments = corpus(args.comments)
+        if args.normalize:
+            plain = os.path.join(tmp, "no-normalize")
+            strip_normalize(os.path.join(ROOT, "rules"), plain)
+            configs = [configs[0],
+                       ("shipped rules (normalize)", b,
+                        os.path.join(ROOT, "rules"), quiet),
+                       ("shipped rules, normalize taken out", b, plain,
+                        quiet)]
+        if args.corpus == "real":
+            sys.path.insert(0, HERE)
+            import corpus as real_corpus
+            comments = real_corpus.comments(args.comments)
+        else:
+            comments = corpus(args.comments)
         results = {}
         # Interleave the configurations so drift hits them alike.
         for run in range(args.runs):

@@ -135,13 +135,17 @@ load_normalize(struct loader *l, yaml_node_t *n, unsigned *stages)
 {
 	yaml_node_item_t	*it;
 	yaml_node_t		*s;
+	struct diag		 quiet;
 	unsigned		 bit;
-	int			 on, rc = 0;
+	int			 on, is_bool, rc = 0;
 
 	*stages = 0;
-	if (n->type == YAML_SCALAR_NODE) {
-		if (yfile_bool(l->d, l->yf, n, &on) != 0)
-			return -1;
+	/* A boolean, or else the message says what normalize takes. */
+	diag_init(&quiet);
+	is_bool = n->type == YAML_SCALAR_NODE && yfile_bool(&quiet, l->yf, n,
+	    &on) == 0;
+	diag_free(&quiet);
+	if (is_bool) {
 		*stages = on ? NORM_ALL : 0;
 		return 0;
 	}
