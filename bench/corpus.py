@@ -10,7 +10,9 @@ English and Russian prose, cut into sentences and joined into comments.
 - authors: 5,000 names drawn from a Zipf law (a few post a lot);
 - 50 threads.
 
-The same seed gives the same corpus. Usage as a module: comments(n, seed).
+The same seed gives the same corpus. Usage as a module: comments(n, seed);
+as a command, bench/corpus.py --tsv N writes N comments as tab-separated
+lines (id, author, author_age_days, thread, text) for engine_bench.
 """
 
 import glob
@@ -88,11 +90,21 @@ def comments(n, seed=1):
     return out
 
 
-if __name__ == "__main__":
+def main():
     import statistics
+    import sys
+    if len(sys.argv) == 3 and sys.argv[1] == "--tsv":
+        for c in comments(int(sys.argv[2])):
+            sys.stdout.write("\t".join(c[k].replace("\t", " ") for k in (
+                "id", "author", "author_age_days", "thread", "text")) + "\n")
+        return
     cs = comments(20000)
     lens = sorted(len(c["text"].encode()) for c in cs)
     print("comments: %d, median %d bytes, p10 %d, p90 %d, max %d, authors %d"
           % (len(cs), statistics.median(lens), lens[len(lens) // 10],
              lens[len(lens) * 9 // 10], lens[-1],
              len({c["author"] for c in cs})))
+
+
+if __name__ == "__main__":
+    main()

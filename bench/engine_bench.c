@@ -1,10 +1,15 @@
 /*
- * In-process micro-benchmarks of the engine, no Redis: the cost of each
- * normalize stage, and of all together, on texts of 100 B, 1 KiB and
- * 10 KiB in English, Russian and Greek. Each figure is the median of 7
- * runs, in microseconds per text and per KiB.
+ * In-process micro-benchmarks of the engine, no Redis.
  *
  *     build/bench/engine_bench normalize
+ *	the cost of each normalize stage, and of all together, on texts of
+ *	100 B, 1 KiB and 10 KiB in English, Russian and Greek: the median of
+ *	7 runs, in microseconds per text and per KiB.
+ *     build/bench/engine_bench decide RULES_DIR CORPUS.tsv
+ *	deciding the comments of CORPUS.tsv (bench/corpus.py --tsv N) with
+ *	the rules of RULES_DIR, as the daemon does (batch_decide, batches of
+ *	256): microseconds per comment, the median of 5 runs, and the rules
+ *	that took the most time.
  */
 
 #include <stdio.h>
@@ -12,8 +17,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "batch.h"
+#include "matcher.h"
 #include "normalize.h"
 #include "ratelimit.h"
+#include "rules_load.h"
 
 #define RUNS	7
 
@@ -133,11 +141,149 @@ bench_normalize(void)
 	return 0;
 }
 
+/* The comments of a corpus file, as entries of batches of 256. */
+static struct batch **
+read_corpus(const char *path, size_t *nbatches, size_t *ncomments)
+{
+	struct entry_limits	 lim;
+	struct batch		**b = NULL, *cur = NULL;
+	struct bytes		 kv[10];
+	char			*line = NULL, *f[5], *p;
+	size_t			 cap = 0, nb = 0, n = 0, i;
+	ssize_t			 len;
+	FILE			*fp;
+
+	if ((fp = fopen(path, "r")) == NULL) {
+		perror(path);
+		exit(1);
+	}
+	entry_limits_default(&lim);
+	while ((len = getline(&line, &cap, fp)) > 0) {
+		if (line[len - 1] == '\n')
+			line[--len] = '\0';
+		for (i = 0, p = line; i < 5 && p != NULL; i++)
+			f[i] = strsep(&p, "\t");
+		if (i < 5 || f[4] == NULL)
+			continue;
+		if (cur == NULL || cur->n == 256) {
+			b = realloc(b, (nb + 1) * sizeof *b);
+			cur = b[nb++] = batch_new(256);
+		}
+		kv[0] = (struct bytes){ "id", 2 };
+		kv[1] = (struct bytes){ f[0], strlen(f[0]) };
+		kv[2] = (struct bytes){ "author", 6 };
+		kv[3] = (struct bytes){ f[1], strlen(f[1]) };
+		kv[4] = (struct bytes){ "author_age_days", 15 };
+		kv[5] = (struct bytes){ f[2], strlen(f[2]) };
+		kv[6] = (struct bytes){ "thread", 6 };
+		kv[7] = (struct bytes){ f[3], strlen(f[3]) };
+		kv[8] = (struct bytes){ "text", 4 };
+		kv[9] = (struct bytes){ f[4], strlen(f[4]) };
+		entry_init(&cur->items[cur->n++].entry, (struct bytes){ "1-0",
+		    3 }, kv, 5, &lim);
+		n++;
+	}
+	free(line);
+	fclose(fp);
+	*nbatches = nb;
+	*ncomments = n;
+	return b;
+}
+
+/* Frees what batch_decide left in b's items, to decide them again. */
+static void
+undecide(struct batch *b)
+{
+	struct batch_item	*it;
+	size_t			 i, j;
+
+	for (i = 0; i < b->n; i++) {
+		it = &b->items[i];
+		free(it->rules);
+		free(it->shadow);
+		free(it->reason);
+		for (j = 0; j < it->nchecks; j++)
+			free(it->checks[j].key);
+		free(it->checks);
+		free(it->slow_rule);
+		it->rules = it->shadow = it->reason = it->slow_rule = NULL;
+		it->checks = NULL;
+		it->nchecks = 0;
+	}
+}
+
+static int
+cmp_time(const void *a, const void *b)
+{
+	const struct rule	*x = *(const struct rule *const *)a;
+	const struct rule	*y = *(const struct rule *const *)b;
+
+	return x->stats->ns < y->stats->ns ? 1 : x->stats->ns > y->stats->ns ?
+	    -1 : 0;
+}
+
+static int
+bench_decide(const char *dir, const char *corpus)
+{
+	struct rules_options	 o;
+	struct diag		 d;
+	struct ruleset		*rs;
+	struct matcher		*m;
+	struct batch		**b;
+	const struct rule	**byt;
+	size_t			 nb, n, i, r;
+	double			 runs[5], t0, total = 0;
+
+	ruleset_options_default(&o);
+	diag_init(&d);
+	t0 = now_us();
+	if ((rs = rules_load_dir(dir, &o, &d)) == NULL) {
+		diag_print(&d, stderr, "");
+		return 1;
+	}
+	printf("%zu rules loaded in %.1f ms\n", rs->nrules,
+	    (now_us() - t0) / 1e3);
+	m = matcher_new(&o);
+	b = read_corpus(corpus, &nb, &n);
+	for (r = 0; r < 5; r++) {
+		t0 = now_us();
+		for (i = 0; i < nb; i++) {
+			batch_decide(m, rs, ACTION_APPROVE, b[i]);
+			undecide(b[i]);
+		}
+		runs[r] = (now_us() - t0) / (double)n;
+	}
+	qsort(runs, 5, sizeof runs[0], cmp_double);
+	printf("%zu comments: %.1f us per comment (median of 5; min %.1f, "
+	    "max %.1f)\n", n, runs[2], runs[0], runs[4]);
+	byt = malloc(rs->nrules * sizeof *byt);
+	for (i = 0; i < rs->nrules; i++) {
+		byt[i] = &rs->rules[i];
+		total += (double)rs->rules[i].stats->ns;
+	}
+	qsort(byt, rs->nrules, sizeof *byt, cmp_time);
+	for (i = 0; i < rs->nrules && i < 10; i++)
+		printf("  %-28s %6.1f us per comment, %4.1f %%\n", byt[i]->name,
+		    (double)byt[i]->stats->ns / 1e3 / (double)(5 * n),
+		    100.0 * (double)byt[i]->stats->ns / total);
+	free(byt);
+	for (i = 0; i < nb; i++)
+		batch_free(b[i]);
+	free(b);
+	matcher_free(m);
+	ruleset_free(rs);
+	diag_free(&d);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	if (argc == 2 && strcmp(argv[1], "normalize") == 0)
 		return bench_normalize();
-	fprintf(stderr, "usage: engine_bench normalize\n");
+	if (argc == 4 && strcmp(argv[1], "decide") == 0)
+		return bench_decide(argv[2], argv[3]);
+	fprintf(stderr, "usage: engine_bench normalize\n"
+	    "       engine_bench decide RULES_DIR CORPUS.tsv\n");
 	return 1;
 }

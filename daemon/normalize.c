@@ -402,6 +402,8 @@ static void
 write_view(const struct norm_units *nu, unsigned mask, struct textview *v)
 {
 	const uint32_t	*cp;
+	const uint8_t	*cls;
+	uint32_t	*start, *end;
 	size_t		 i, len = 0;
 	uint8_t		 buf[6], keep = 0;
 	char		*p;
@@ -422,22 +424,30 @@ write_view(const struct norm_units *nu, unsigned mask, struct textview *v)
 		v->len = nu->n;
 		return;
 	}
+	p = v->p;
+	cp = nu->cp;
+	cls = nu->cls;
+	start = v->start;
+	end = v->end;
 	for (i = 0; i < nu->n; i++) {
-		if (keep != 0 && !(nu->cls[i] & keep))
+		if (keep != 0 && !(cls[i] & keep))
 			continue;
-		if (nu->cp[i] < 0x80 || (nu->cp[i] & NORM_RAW)) {
-			buf[0] = (uint8_t)nu->cp[i];
-			k = 1;
-		} else if ((k = u8_uctomb(buf, nu->cp[i], sizeof buf)) <= 0) {
+		if (cp[i] < 0x80 || (cp[i] & NORM_RAW)) {
+			p[len] = (char)(uint8_t)cp[i];
+			start[len] = nu->start[i];
+			end[len++] = nu->end[i];
+			continue;
+		}
+		if ((k = u8_uctomb(buf, cp[i], sizeof buf)) <= 0) {
 			buf[0] = '?';
 			k = 1;
 		}
 		for (j = 0; j < k; j++) {
-			v->p[len] = (char)buf[j];
-			v->start[len] = nu->start[i];
-			v->end[len++] = nu->end[i];
+			p[len] = (char)buf[j];
+			start[len] = nu->start[i];
+			end[len++] = nu->end[i];
 		}
 	}
-	v->p[len] = '\0';
+	p[len] = '\0';
 	v->len = len;
 }
