@@ -190,28 +190,6 @@ read_corpus(const char *path, size_t *nbatches, size_t *ncomments)
 	return b;
 }
 
-/* Frees what batch_decide left in b's items, to decide them again. */
-static void
-undecide(struct batch *b)
-{
-	struct batch_item	*it;
-	size_t			 i, j;
-
-	for (i = 0; i < b->n; i++) {
-		it = &b->items[i];
-		free(it->rules);
-		free(it->shadow);
-		free(it->reason);
-		for (j = 0; j < it->nchecks; j++)
-			free(it->checks[j].key);
-		free(it->checks);
-		free(it->slow_rule);
-		it->rules = it->shadow = it->reason = it->slow_rule = NULL;
-		it->checks = NULL;
-		it->nchecks = 0;
-	}
-}
-
 static int
 cmp_time(const void *a, const void *b)
 {
@@ -244,14 +222,15 @@ bench_decide(const char *dir, const char *corpus)
 	printf("%zu rules loaded in %.1f ms\n", rs->nrules,
 	    (now_us() - t0) / 1e3);
 	m = matcher_new(&o);
-	b = read_corpus(corpus, &nb, &n);
 	for (r = 0; r < 5; r++) {
+		b = read_corpus(corpus, &nb, &n);
 		t0 = now_us();
-		for (i = 0; i < nb; i++) {
+		for (i = 0; i < nb; i++)
 			batch_decide(m, rs, ACTION_APPROVE, b[i]);
-			undecide(b[i]);
-		}
 		runs[r] = (now_us() - t0) / (double)n;
+		for (i = 0; i < nb; i++)
+			batch_free(b[i]);
+		free(b);
 	}
 	qsort(runs, 5, sizeof runs[0], cmp_double);
 	printf("%zu comments: %.1f us per comment (median of 5; min %.1f, "
@@ -267,9 +246,6 @@ bench_decide(const char *dir, const char *corpus)
 		    (double)byt[i]->stats->ns / 1e3 / (double)(5 * n),
 		    100.0 * (double)byt[i]->stats->ns / total);
 	free(byt);
-	for (i = 0; i < nb; i++)
-		batch_free(b[i]);
-	free(b);
 	matcher_free(m);
 	ruleset_free(rs);
 	diag_free(&d);

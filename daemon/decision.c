@@ -41,13 +41,10 @@ static void
 add_check(struct decision *d, struct matcher *m, const struct rule *r,
     const struct entry *e, size_t *cap)
 {
-	const struct textview	*folded = NULL;
-	char			*key;
+	char	*key;
 
-	if (r->limit->text_view != SIZE_MAX)
-		folded = matcher_view(m, r->limit->text_view, "text",
-		    RATELIMIT_TEXT_STAGES, e);
-	if ((key = ratelimit_key(r->limit, r->name, e, folded)) == NULL)
+	if ((key = ratelimit_key(r->limit, r->name, e,
+	    decision_folded_text(m, r, e))) == NULL)
 		return;
 	if (d->nchecks == *cap) {
 		*cap = *cap ? *cap * 2 : 2;
@@ -55,6 +52,20 @@ add_check(struct decision *d, struct matcher *m, const struct rule *r,
 	}
 	d->checks[d->nchecks].rule = r;
 	d->checks[d->nchecks++].key = key;
+}
+
+/*
+ * The text of e folded as rate-limit rule r keys it (a view built once per
+ * comment), or NULL if r's key has no text in it.
+ */
+const struct textview *
+decision_folded_text(struct matcher *m, const struct rule *r,
+    const struct entry *e)
+{
+	if (r->limit == NULL || r->limit->text_view == SIZE_MAX)
+		return NULL;
+	return matcher_view(m, r->limit->text_view, "text",
+	    RATELIMIT_TEXT_STAGES, e);
 }
 
 static char *

@@ -134,8 +134,7 @@ print_limits(const struct config *c, const struct ruleset *rs,
 			if (dec->checks[j].rule == r)
 				key = dec->checks[j].key;
 		what = ratelimit_describe(r->limit, e,
-		    r->limit->text_view == SIZE_MAX ? NULL : matcher_view(m,
-		    r->limit->text_view, "text", RATELIMIT_TEXT_STAGES, e));
+		    decision_folded_text(m, r, e));
 		if (key == NULL) {
 			switch (matcher_rule(m, r, e, &h)) {
 			case MATCH_ERROR:

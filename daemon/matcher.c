@@ -46,10 +46,10 @@ matcher_new(const struct rules_options *o)
 void
 matcher_free(struct matcher *m)
 {
-	if (m == NULL)
-		return;
 	size_t	i;
 
+	if (m == NULL)
+		return;
 	pcre2_match_data_free(m->md);
 	pcre2_match_context_free(m->mctx);
 	pcre2_jit_stack_free(m->stack);

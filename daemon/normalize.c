@@ -412,6 +412,11 @@ write_view(const struct norm_units *nu, unsigned mask, struct textview *v)
 	if (mask & NORM_ALNUM)
 		keep = NORM_C_LETTER | NORM_C_DIGIT | NORM_C_MARK;
 	textview_reserve(v, nu->n * 4);
+	if (nu->n == 0) {
+		v->p[0] = '\0';
+		v->len = 0;
+		return;
+	}
 	if (nu->ascii && keep == 0) {
 		/* One byte a character: the spans are the characters'. */
 		p = v->p;

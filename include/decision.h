@@ -40,5 +40,7 @@ struct decision {
 void	decision_make(struct matcher *, const struct ruleset *,
 	    const struct entry *, enum action, struct decision *);
 void	decision_free(struct decision *);
+const struct textview *decision_folded_text(struct matcher *,
+	    const struct rule *, const struct entry *);
 
 #endif

@@ -167,7 +167,6 @@ key_of(const struct ruleset *rs, const char *const *kv, size_t n)
 	struct rules_options	 o;
 	struct matcher		*m;
 	const struct rule	*r = &rs->rules[0];
-	const struct textview	*folded = NULL;
 	struct entry		 e;
 	char			*k;
 
@@ -175,10 +174,8 @@ key_of(const struct ruleset *rs, const char *const *kv, size_t n)
 	m = matcher_new(&o);
 	make_entry(&e, kv, n);
 	matcher_begin(m, &e);
-	if (r->limit->text_view != SIZE_MAX)
-		folded = matcher_view(m, r->limit->text_view, "text",
-		    RATELIMIT_TEXT_STAGES, &e);
-	k = ratelimit_key(r->limit, r->name, &e, folded);
+	k = ratelimit_key(r->limit, r->name, &e, decision_folded_text(m, r,
+	    &e));
 	entry_free(&e);
 	matcher_free(m);
 	return k;
