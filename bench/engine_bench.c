@@ -9,7 +9,8 @@
  *	deciding the comments of CORPUS.tsv (bench/corpus.py --tsv N) with
  *	the rules of RULES_DIR, as the daemon does (batch_decide, batches of
  *	256): microseconds per comment, the median of 5 runs, and the rules
- *	that took the most time.
+ *	that took the most time. PREFILTER=0 in the environment turns the
+ *	prefilter off, for a comparison in the same conditions.
  */
 
 #include <stdio.h>
@@ -209,10 +210,14 @@ bench_decide(const char *dir, const char *corpus)
 	struct matcher		*m;
 	struct batch		**b;
 	const struct rule	**byt;
-	size_t			 nb, n, i, r;
-	double			 runs[5], t0, total = 0;
+	size_t			 nb, n, i, r, prefiltered = 0;
+	unsigned long long	 runs = 0;
+	double			 times[5], t0, total = 0;
 
 	ruleset_options_default(&o);
+	/* PREFILTER=0 in the environment: every rule runs, for comparison. */
+	if (getenv("PREFILTER") != NULL && strcmp(getenv("PREFILTER"), "0") == 0)
+		o.prefilter = 0;
 	diag_init(&d);
 	t0 = now_us();
 	if ((rs = rules_load_dir(dir, &o, &d)) == NULL) {
@@ -227,19 +232,24 @@ bench_decide(const char *dir, const char *corpus)
 		t0 = now_us();
 		for (i = 0; i < nb; i++)
 			batch_decide(m, rs, ACTION_APPROVE, b[i]);
-		runs[r] = (now_us() - t0) / (double)n;
+		times[r] = (now_us() - t0) / (double)n;
 		for (i = 0; i < nb; i++)
 			batch_free(b[i]);
 		free(b);
 	}
-	qsort(runs, 5, sizeof runs[0], cmp_double);
+	qsort(times, 5, sizeof times[0], cmp_double);
 	printf("%zu comments: %.1f us per comment (median of 5; min %.1f, "
-	    "max %.1f)\n", n, runs[2], runs[0], runs[4]);
+	    "max %.1f)\n", n, times[2], times[0], times[4]);
 	byt = malloc(rs->nrules * sizeof *byt);
 	for (i = 0; i < rs->nrules; i++) {
 		byt[i] = &rs->rules[i];
 		total += (double)rs->rules[i].stats->ns;
+		runs += rs->rules[i].stats->runs;
+		prefiltered += rs->rules[i].prefiltered;
 	}
+	printf("%zu rules prefiltered; %.1f rules run per comment, %.1f us "
+	    "per comment in them\n", prefiltered, (double)runs / (double)(5 *
+	    n), total / 1e3 / (double)(5 * n));
 	qsort(byt, rs->nrules, sizeof *byt, cmp_time);
 	for (i = 0; i < rs->nrules && i < 10; i++)
 		printf("  %-28s %6.1f us per comment, %4.1f %%\n", byt[i]->name,

@@ -93,7 +93,7 @@ parse_one(struct diag *d, struct yfile *yf, yaml_node_t *k, yaml_node_t *v,
 		return 0;
 	}
 	c->op = COND_REGEX;
-	if ((c->re = pattern_compile(d, yf, v, caseless, jit)) == NULL)
+	if ((c->re = pattern_compile(d, yf, v, caseless, jit, NULL)) == NULL)
 		return -1;
 	return 0;
 }

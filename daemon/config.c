@@ -55,6 +55,7 @@ static const struct ckey ckeys[] = {
 	{ "rules", "directory", C_STR, O(rules_dir), 1, 0 },
 	{ "rules", "default_action", C_ACTION, O(default_action), 0, 0 },
 	{ "rules", "jit", C_BOOL, O(rules.jit), 0, 0 },
+	{ "rules", "prefilter", C_BOOL, O(rules.prefilter), 0, 0 },
 	{ "rules", "match_limit", C_U32, O(rules.match_limit), 1, UINT32_MAX },
 	{ "rules", "depth_limit", C_U32, O(rules.depth_limit), 1, UINT32_MAX },
 	{ "rules", "jit_stack_max", C_SIZE, O(rules.jit_stack_max),

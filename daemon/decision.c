@@ -100,14 +100,15 @@ decision_make(struct matcher *m, const struct ruleset *rs,
     const struct entry *e, enum action default_action, struct decision *d)
 {
 	const struct rule	*r, *decider = NULL, *failed = NULL;
+	const unsigned		*cand, *always = NULL;
 	struct hit		 h;
 	enum match_result	 res;
-	size_t			 i, cap = 0, ccap = 0;
+	size_t			 i, j, k, ncand, nalways = 0, cap = 0, ccap = 0;
 	uint64_t		 slow;
 	int			 pass;
 
 	memset(d, 0, sizeof *d);
-	matcher_begin(m, e);
+	matcher_begin(m, rs, e);
 	d->action = default_action;
 	d->order = SIZE_MAX;
 	if (e->malformed != NULL || e->too_long) {
@@ -122,10 +123,25 @@ decision_make(struct matcher *m, const struct ruleset *rs,
 		return;
 	}
 
+	/*
+	 * With a prefilter, only the rules it leaves in (the candidates of
+	 * one scan a view) and those it does not cover are tried, in rule
+	 * order: with thousands of rules, visiting each would cost more than
+	 * the few that run.
+	 */
+	if ((cand = matcher_candidates(m, e, &ncand)) != NULL) {
+		always = rs->prefilter->always_rules;
+		nalways = rs->prefilter->nalways;
+	}
 	for (pass = 0; pass < 3; pass++) {
 		if (pass == 2 && decider != NULL)
 			break;
-		for (i = 0; i < rs->nrules; i++) {
+		for (i = j = k = 0; cand == NULL ? i < rs->nrules :
+		    (j < nalways || k < ncand); i++) {
+			if (cand != NULL)
+				i = k == ncand || (j < nalways &&
+				    always[j] < cand[k]) ? always[j++] :
+				    cand[k++];
 			r = &rs->rules[i];
 			/* 0: live final rules; 1: rate limits; 2: the rest. */
 			if (pass != (r->limit != NULL ? 1 : r->final && !r->shadow ?

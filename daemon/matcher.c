@@ -30,6 +30,7 @@ matcher_new(const struct rules_options *o)
 	if (m->md == NULL || m->mctx == NULL)
 		abort();
 	m->norm = normalizer_new();
+	prefilter_scan_init(&m->pf);
 	textview_init(&m->example);
 	pcre2_set_match_limit(m->mctx, o->match_limit);
 	pcre2_set_depth_limit(m->mctx, o->depth_limit);
@@ -54,6 +55,7 @@ matcher_free(struct matcher *m)
 	pcre2_match_context_free(m->mctx);
 	pcre2_jit_stack_free(m->stack);
 	normalizer_free(m->norm);
+	prefilter_scan_free(&m->pf);
 	for (i = 0; i < m->nslots; i++)
 		textview_free(&m->slots[i].view);
 	free(m->slots);
@@ -61,12 +63,54 @@ matcher_free(struct matcher *m)
 	free(m);
 }
 
-/* A new comment, e: the views of the last one are stale. */
+/*
+ * A new comment, e, to decide with rs (NULL: no prefilter): the views
+ * and the scans of the last one are stale.
+ */
 void
-matcher_begin(struct matcher *m, const struct entry *e)
+matcher_begin(struct matcher *m, const struct ruleset *rs,
+    const struct entry *e)
 {
 	m->comment++;
 	m->entry = e;
+	m->rs = rs;
+	prefilter_begin(&m->pf, rs);
+}
+
+/*
+ * Scans every view of comment e that prefiltered rules look at, and
+ * gives the rules that could match it, in rule order (*n of them):
+ * with the rules that are not prefiltered (rs->prefilter->always_rules),
+ * all that a decision needs to try. NULL when there is no prefilter.
+ */
+const unsigned *
+matcher_candidates(struct matcher *m, const struct entry *e, size_t *n)
+{
+	const struct prefilter	*pf;
+	const struct ruleset_view *rv;
+	const struct textview	*v;
+	const struct field	*f;
+	size_t			 i;
+
+	*n = 0;
+	if (m->rs == NULL || (pf = m->rs->prefilter) == NULL)
+		return NULL;
+	for (i = 0; i < pf->nviews; i++) {
+		if (pf->views[i].nall == 0)
+			continue;
+		rv = &m->rs->views[i];
+		if (rv->stages != 0) {
+			if ((v = matcher_view(m, i, rv->field, rv->stages,
+			    e)) != NULL)
+				prefilter_scan_view(&m->pf, m->rs, i, v->p,
+				    v->len, m->comment);
+		} else if ((f = entry_get(e, rv->field)) != NULL)
+			prefilter_scan_view(&m->pf, m->rs, i, f->value,
+			    f->value_len, m->comment);
+	}
+	prefilter_candidates_sort(&m->pf);
+	*n = m->pf.ncand;
+	return m->pf.cand;
 }
 
 /*
@@ -83,7 +127,7 @@ matcher_view(struct matcher *m, size_t i, const char *field, unsigned stages,
 	size_t			 n;
 
 	if (e != m->entry)
-		matcher_begin(m, e);
+		matcher_begin(m, m->rs, e);
 	if (i >= m->nslots) {
 		n = i + 8;
 		m->slots = xreallocarray(m->slots, n, sizeof *m->slots);
@@ -162,6 +206,37 @@ excepted(struct matcher *m, const struct rule *r, const char *text, size_t len,
 	return MATCH_NONE;
 }
 
+/* Does the prefilter let r run on text, r's view of the comment? */
+static int
+wanted(struct matcher *m, const struct rule *r, const char *text, size_t len)
+{
+	return m->rs == NULL || prefilter_wants(&m->pf, m->rs, r, text, len,
+	    m->comment);
+}
+
+/*
+ * Could r's pattern match comment e (the one matcher_begin started), as
+ * far as the prefilter knows? 0 also when e lacks r's field.
+ */
+int
+matcher_wants(struct matcher *m, const struct rule *r, const struct entry *e)
+{
+	const struct field	*f;
+	const struct textview	*v;
+
+	if (r->match == NULL)
+		return 1;
+	if (r->stages != 0) {
+		if ((v = matcher_view(m, r->view, r->field, r->stages, e)) ==
+		    NULL)
+			return 0;
+		return wanted(m, r, v->p, v->len);
+	}
+	if ((f = entry_get(e, r->field)) == NULL)
+		return 0;
+	return wanted(m, r, f->value, f->value_len);
+}
+
 /*
  * r's match or words and none of its except, on text; when text is a
  * view, h's span is mapped back to the original.
@@ -185,6 +260,7 @@ match_text(struct matcher *m, const struct rule *r, const char *text,
 	}
 	h->vstart = h->start;
 	h->vend = h->end;
+	h->prefiltered = r->prefiltered;
 	if (view != NULL)
 		textview_span(view, h->vstart, h->vend, &h->start, &h->end);
 	return MATCH_HIT;
@@ -221,12 +297,23 @@ matcher_rule_timed(struct matcher *m, const struct rule *r,
 	enum match_result	 res;
 	uint64_t		 ns;
 
+	*slow_ns = 0;
+	/*
+	 * A rule the prefilter leaves out costs nothing and is not timed:
+	 * with thousands of rules, two clock reads each would be most of the
+	 * work. (One with conditions runs them first, as without a prefilter:
+	 * a condition that cannot run must still be seen.)
+	 */
+	if (r->prefiltered && r->nwhen == 0 && !matcher_wants(m, r, e)) {
+		memset(h, 0, sizeof *h);
+		h->rule = r;
+		return MATCH_NONE;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	res = matcher_rule(m, r, e, h);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	ns = (uint64_t)(t1.tv_sec - t0.tv_sec) * 1000000000u +
 	    (uint64_t)t1.tv_nsec - (uint64_t)t0.tv_nsec;
-	*slow_ns = 0;
 	if (r->stats != NULL) {
 		r->stats->runs++;
 		r->stats->ns += ns;
@@ -272,9 +359,14 @@ matcher_rule(struct matcher *m, const struct rule *r, const struct entry *e,
 	/* A when-only rule: its except has nothing to look at. */
 	if (f == NULL)
 		return MATCH_HIT;
-	if (r->stages == 0)
+	if (r->stages == 0) {
+		if (!wanted(m, r, f->value, f->value_len))
+			return MATCH_NONE;
 		return match_text(m, r, f->value, f->value_len, NULL, h);
+	}
 	v = matcher_view(m, r->view, r->field, r->stages, e);
+	if (!wanted(m, r, v->p, v->len))
+		return MATCH_NONE;
 	return match_text(m, r, v->p, v->len, v, h);
 }
 

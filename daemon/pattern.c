@@ -81,8 +81,10 @@ forbidden_verbs(struct diag *d, const struct yfile *yf, const yaml_node_t *n,
 
 pcre2_code *
 pattern_compile(struct diag *d, const struct yfile *yf, const yaml_node_t *n,
-    int caseless, int jit)
+    int caseless, int jit, char **src)
 {
+	pcre2_code	*code;
+
 	if (yfile_want_scalar(d, yf, n, "a regex") != 0)
 		return NULL;
 	if (n->data.scalar.length == 0) {
@@ -92,8 +94,11 @@ pattern_compile(struct diag *d, const struct yfile *yf, const yaml_node_t *n,
 	if (forbidden_verbs(d, yf, n, yfile_scalar(n),
 	    n->data.scalar.length) != 0)
 		return NULL;
-	return compile(d, yf, n, yfile_scalar(n), n->data.scalar.length,
+	code = compile(d, yf, n, yfile_scalar(n), n->data.scalar.length,
 	    caseless, jit, 1);
+	if (code != NULL && src != NULL)
+		*src = xstrndup(yfile_scalar(n), n->data.scalar.length);
+	return code;
 }
 
 /*
@@ -105,7 +110,7 @@ pattern_compile(struct diag *d, const struct yfile *yf, const yaml_node_t *n,
  */
 pcre2_code *
 pattern_words(struct diag *d, struct yfile *yf, yaml_node_t *n, int caseless,
-    int jit, struct normalizer *nz, unsigned stages)
+    int jit, struct normalizer *nz, unsigned stages, char **src)
 {
 	yaml_node_item_t	*it;
 	yaml_node_t		*w;
@@ -183,6 +188,9 @@ pattern_words(struct diag *d, struct yfile *yf, yaml_node_t *n, int caseless,
 		return NULL;
 	}
 	code = compile(d, yf, n, pat, strlen(pat), caseless, jit, 0);
-	free(pat);
+	if (code != NULL && src != NULL)
+		*src = pat;
+	else
+		free(pat);
 	return code;
 }

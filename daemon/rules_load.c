@@ -13,6 +13,7 @@
 
 #include "condition.h"
 #include "pattern.h"
+#include "prefilter.h"
 #include "ratelimit.h"
 #include "matcher.h"
 #include "normalize.h"
@@ -76,7 +77,7 @@ load_except(struct loader *l, struct rule *r, yaml_node_t *n, int caseless)
 			}
 		}
 		r->except[r->nexcept] = pattern_compile(l->d, l->yf, p,
-		    caseless, l->opts->jit);
+		    caseless, l->opts->jit, NULL);
 		if (r->except[r->nexcept] == NULL)
 			rc = -1;
 		else
@@ -256,10 +257,11 @@ load_rule(struct loader *l, yaml_node_t *n)
 		bad = 1;
 	} else if (match != NULL) {
 		if ((r.match = pattern_compile(l->d, l->yf, match, caseless,
-		    l->opts->jit)) == NULL)
+		    l->opts->jit, &r.pattern)) == NULL)
 			bad = 1;
 	} else if (words != NULL && (r.match = pattern_words(l->d, l->yf,
-	    words, caseless, l->opts->jit, l->nz, r.stages)) == NULL)
+	    words, caseless, l->opts->jit, l->nz, r.stages, &r.pattern)) ==
+	    NULL)
 		bad = 1;
 	if (when != NULL && condition_parse_when(l->d, l->yf, when, caseless,
 	    l->opts->jit, &r.when, &r.nwhen) != 0)
@@ -345,13 +347,12 @@ load_rule(struct loader *l, yaml_node_t *n)
 		l->rs->rules = xreallocarray(l->rs->rules, l->cap,
 		    sizeof *l->rs->rules);
 	}
-	if (r.stages != 0) {
-		if (match == NULL && words == NULL) {
-			/* A when-only rule has no text to look at. */
-			r.stages = 0;
-		} else
-			r.view = ruleset_view(l->rs, r.field, r.stages);
-	}
+	/* A when-only rule has no text to look at. */
+	if (r.match == NULL)
+		r.stages = 0;
+	else
+		r.view = ruleset_view(l->rs, r.field, r.stages);
+	r.caseless = caseless;
 	if (r.limit != NULL && ratelimit_has_text(r.limit))
 		r.limit->text_view = ruleset_view(l->rs, "text",
 		    RATELIMIT_TEXT_STAGES);
@@ -425,6 +426,8 @@ load(char **paths, size_t n, const char *buf, size_t len,
 		ruleset_free(l.rs);
 		return NULL;
 	}
+	if (opts->prefilter)
+		l.rs->prefilter = prefilter_new(l.rs);
 	return l.rs;
 }
 

@@ -9,6 +9,7 @@
 #include <pcre2.h>
 
 #include "condition.h"
+#include "prefilter.h"
 #include "ratelimit.h"
 #include "ruleset.h"
 #include "xmalloc.h"
@@ -17,6 +18,7 @@ void
 ruleset_options_default(struct rules_options *o)
 {
 	o->jit = 1;
+	o->prefilter = 1;
 	o->match_limit = RULES_DEFAULT_MATCH_LIMIT;
 	o->depth_limit = RULES_DEFAULT_DEPTH_LIMIT;
 	o->jit_stack_max = RULES_DEFAULT_JIT_STACK;
@@ -30,6 +32,7 @@ ruleset_rule_clear(struct rule *r)
 
 	free(r->name);
 	free(r->field);
+	free(r->pattern);
 	free(r->reason);
 	pcre2_code_free(r->match);
 	for (i = 0; i < r->nexcept; i++)
@@ -63,6 +66,7 @@ ruleset_free(struct ruleset *rs)
 	for (i = 0; i < rs->nviews; i++)
 		free(rs->views[i].field);
 	free(rs->views);
+	prefilter_free(rs->prefilter);
 	free(rs);
 }
 

@@ -6,6 +6,7 @@
 
 #include "diag.h"
 #include "entry.h"
+#include "prefilter.h"
 #include "ruleset.h"
 #include "textview.h"
 
@@ -37,6 +38,8 @@ struct matcher {
 	size_t				 nslots;
 	uint64_t			 comment;
 	const struct entry		*entry;
+	const struct ruleset		*rs;		/* deciding with */
+	struct prefilter_scan		 pf;
 	struct textview			 example;	/* an example's view */
 };
 
@@ -53,15 +56,21 @@ struct hit {
 	size_t			 vstart; /* ... in its view, if it has one */
 	size_t			 vend;
 	int			 error;	/* PCRE2 error code on MATCH_ERROR */
+	int			 prefiltered; /* it ran because the scan named it */
 };
 
 struct matcher	*matcher_new(const struct rules_options *);
 void		 matcher_free(struct matcher *);
-void		 matcher_begin(struct matcher *, const struct entry *);
+void		 matcher_begin(struct matcher *, const struct ruleset *,
+		    const struct entry *);
 const struct textview *matcher_view(struct matcher *, size_t, const char *,
 		    unsigned, const struct entry *);
 enum match_result matcher_rule(struct matcher *, const struct rule *,
 		    const struct entry *, struct hit *);
+const unsigned	*matcher_candidates(struct matcher *, const struct entry *,
+		    size_t *);
+int		 matcher_wants(struct matcher *, const struct rule *,
+		    const struct entry *);
 enum match_result matcher_rule_timed(struct matcher *, const struct rule *,
 		    const struct entry *, struct hit *, uint64_t *);
 enum match_result matcher_text(struct matcher *, const struct rule *,

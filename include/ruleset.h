@@ -14,6 +14,7 @@ struct rate_limit;
 /* How rules are compiled and run: JIT and PCRE2's limits. */
 struct rules_options {
 	int		jit;
+	int		prefilter;	/* one multi-pattern scan picks the rules */
 	uint32_t	match_limit;
 	uint32_t	depth_limit;
 	size_t		jit_stack_max;
@@ -48,8 +49,11 @@ struct rule {
 	size_t		 index;		/* place in the ruleset: precedence */
 	char		*field;
 	unsigned	 stages;	/* normalize: NORM_* bits, 0: the text as is */
-	size_t		 view;		/* with stages: its view in the ruleset */
+	size_t		 view;		/* with match: its view in the ruleset */
 	struct pcre2_real_code_8 *match;	/* from match: or words:, or NULL */
+	char		*pattern;	/* match's source, for the prefilter */
+	int		 caseless;
+	int		 prefiltered;	/* run only when the prefilter says so */
 	struct pcre2_real_code_8 **except;
 	size_t		 nexcept;
 	struct condition *when;
@@ -64,11 +68,16 @@ struct rule {
 	size_t		 nexamples;
 };
 
-/* A view of a field that some rule matches: built once per comment. */
+/*
+ * A view of a field that some rule matches (stages 0: the field as it
+ * is): built and scanned by the prefilter once per comment.
+ */
 struct ruleset_view {
 	char		*field;
 	unsigned	 stages;
 };
+
+struct prefilter;
 
 /*
  * All rules of a directory, in file order then rule order. A ruleset is
@@ -83,6 +92,7 @@ struct ruleset {
 	size_t		*file_rules;	/* rules per file */
 	struct ruleset_view *views;	/* every distinct view the rules use */
 	size_t		 nviews;
+	struct prefilter *prefilter;	/* NULL: every rule runs */
 };
 
 void	ruleset_options_default(struct rules_options *);

@@ -223,7 +223,7 @@ test_malformed_and_too_long(void **state)
 static void
 test_rule_error(void **state)
 {
-	struct ruleset		*rs = test_load_ok(TEST_SLOW_RULES);
+	struct ruleset		*rs = test_load_ok_prefilter(TEST_SLOW_RULES, 0);
 	struct matcher		*m;
 	struct batch		*b;
 	struct entry_limits	 lim;

@@ -175,7 +175,7 @@ check_pathological(const char *yaml, enum action action,
 	struct bytes		 kv[4] = { { "id", 2 }, { "c", 1 },
 				    { "text", 4 }, { text, sizeof text } };
 
-	rs = test_load_ok(yaml);
+	rs = test_load_ok_prefilter(yaml, 0);
 	m = test_slow_matcher(text);
 	entry_limits_default(&lim);
 	entry_init(&e, (struct bytes){ "1-0", 3 }, kv, 2, &lim);
@@ -208,6 +208,51 @@ test_final_after_error(void **state)
 	    "rule error: slow could not run");
 }
 
+/*
+ * With the prefilter, a rule whose required literals are not in a text is
+ * not run at all (its run count stays 0), and one whose are is run; a
+ * rule that requires none (it may match anything) always runs.
+ */
+static void
+test_prefilter_runs_only_candidates(void **state)
+{
+	struct rules_options	 o;
+	struct matcher		*m;
+	struct ruleset		*rs = test_load_ok(
+	    "- name: pharma\n  words: [viagra, cialis]\n  action: reject\n"
+	    "- name: caps\n  match: '^\\P{Ll}+$'\n  action: flag\n");
+	struct entry_limits	 lim;
+	struct entry		 e;
+	struct decision		 d;
+	struct bytes		 kv[4] = { { "id", 2 }, { "c", 1 },
+				    { "text", 4 }, { "a plain comment", 15 } };
+
+	ruleset_options_default(&o);
+	m = matcher_new(&o);
+	assert_non_null(rs->prefilter);
+	assert_true(rs->rules[0].prefiltered);
+	assert_false(rs->rules[1].prefiltered);
+	assert_int_equal(rs->prefilter->prefiltered, 1);
+	assert_int_equal(rs->prefilter->always, 1);
+	entry_limits_default(&lim);
+	entry_init(&e, (struct bytes){ "1-0", 3 }, kv, 2, &lim);
+	decision_make(m, rs, &e, ACTION_APPROVE, &d);
+	assert_string_equal(d.rules, "");
+	assert_int_equal(rs->rules[0].stats->runs, 0);
+	assert_int_equal(rs->rules[1].stats->runs, 1);
+	decision_free(&d);
+	entry_free(&e);
+	kv[3] = (struct bytes){ "Buy CIALIS", 10 };
+	entry_init(&e, (struct bytes){ "1-0", 3 }, kv, 2, &lim);
+	decision_make(m, rs, &e, ACTION_APPROVE, &d);
+	assert_string_equal(d.rules, "pharma");
+	assert_int_equal(rs->rules[0].stats->runs, 1);
+	decision_free(&d);
+	entry_free(&e);
+	matcher_free(m);
+	ruleset_free(rs);
+}
+
 int
 main(void)
 {
@@ -220,6 +265,7 @@ main(void)
 		cmocka_unit_test(test_default_action),
 		cmocka_unit_test(test_malformed_and_too_long),
 		cmocka_unit_test(test_rule_error_flags),
+		cmocka_unit_test(test_prefilter_runs_only_candidates),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -173,7 +173,7 @@ key_of(const struct ruleset *rs, const char *const *kv, size_t n)
 	ruleset_options_default(&o);
 	m = matcher_new(&o);
 	make_entry(&e, kv, n);
-	matcher_begin(m, &e);
+	matcher_begin(m, rs, &e);
 	k = ratelimit_key(r->limit, r->name, &e, decision_folded_text(m, r,
 	    &e));
 	entry_free(&e);

@@ -50,33 +50,52 @@ test_rmdir(char *dir)
 #include "matcher.h"
 #include "rules_load.h"
 
+/* Loads a ruleset from one YAML text with options o; NULL on errors. */
+static inline struct ruleset *
+test_load_with(const char *yaml, const struct rules_options *o,
+    struct diag *d)
+{
+	struct ruleset		*rs;
+	char			*dir = test_mkdtemp();
+
+	free(test_write(dir, "rules.yaml", yaml));
+	rs = rules_load_dir(dir, o, d);
+	test_rmdir(dir);
+	return rs;
+}
+
 /* Loads a ruleset from one YAML text; NULL with the errors in d. */
 static inline struct ruleset *
 test_load(const char *yaml, struct diag *d)
 {
 	struct rules_options	 o;
-	struct ruleset		*rs;
-	char			*dir = test_mkdtemp();
 
-	free(test_write(dir, "rules.yaml", yaml));
 	ruleset_options_default(&o);
-	rs = rules_load_dir(dir, &o, d);
-	test_rmdir(dir);
-	return rs;
+	return test_load_with(yaml, &o, d);
 }
-/* Loads rules that must load; fails the test with the first error. */
+/* Loads rules that must load (prefilter as asked); fails otherwise. */
 static inline struct ruleset *
-test_load_ok(const char *yaml)
+test_load_ok_prefilter(const char *yaml, int prefilter)
 {
-	struct diag	 d;
-	struct ruleset	*rs;
+	struct rules_options	 o;
+	struct diag		 d;
+	struct ruleset		*rs;
 
+	ruleset_options_default(&o);
+	o.prefilter = prefilter;
 	diag_init(&d);
-	rs = test_load(yaml, &d);
+	rs = test_load_with(yaml, &o, &d);
 	if (rs == NULL)
 		fail_msg("%s", d.n ? d.lines[0] : "no diagnostic");
 	diag_free(&d);
 	return rs;
+}
+
+/* Loads rules that must load; fails the test with the first error. */
+static inline struct ruleset *
+test_load_ok(const char *yaml)
+{
+	return test_load_ok_prefilter(yaml, 1);
 }
 
 /* Rules for precedence, final and shadow: the decision and batch tests. */
@@ -113,7 +132,8 @@ test_load_ok(const char *yaml)
 
 /*
  * A rule that cannot run on the text test_slow_matcher makes: '(a+)+$'
- * on "aaa...a!" runs into the matcher's match limit of 10,000.
+ * on "aaa...a!" runs into the matcher's match limit of 10,000. (Loaded
+ * with or without the prefilter: it requires only "a", which is there.)
  */
 #define TEST_SLOW_RULES							\
 	"- name: slow\n  match: '(a+)+$'\n  action: approve\n"		\

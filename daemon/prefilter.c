@@ -1,0 +1,492 @@
+/*
+ * The prefilter: for each view of the comment that rules match, one
+ * Vectorscan database of every literal that the view's rules require
+ * (literals.c), so that one scan of the view tells which rules could
+ * match it. PCRE2 still decides every rule that does run, so decisions,
+ * matched rules and spans are what they are without the prefilter (a
+ * differential test holds it to that).
+ *
+ * Literals are looked for with UTF-8 semantics, caseless where their rule
+ * is, which folds case as PCRE2 does (the Kelvin sign, the long s, final
+ * sigma). Vectorscan's UTF-8 mode is undefined on invalid UTF-8, so such
+ * a text is scanned as a copy whose invalid bytes are each replaced by
+ * U+0001: PCRE2 never matches an invalid byte, and no literal holds one.
+ */
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <hs.h>
+#include <unistr.h>
+
+#include "literals.h"
+#include "prefilter.h"
+#include "xmalloc.h"
+
+
+struct scan_ctx {
+	struct prefilter_scan	*s;
+	const struct prefilter	*pf;
+	const struct prefilter_view *pv;
+	unsigned long long	 comment;
+};
+
+#define LISTED	0x80	/* in found: the rule is in the candidate list */
+
+static void	build_view(struct prefilter *, struct ruleset *, size_t);
+static void	always(struct prefilter *, const struct ruleset *);
+
+static int	on_match(unsigned int, unsigned long long, unsigned long long,
+		    unsigned int, void *);
+static const char *clean_utf8(struct prefilter_scan *, const char *, size_t);
+static void	fit(struct prefilter_scan *, const struct ruleset *);
+
+static double
+now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* A literal and the rules that require it, while the view is built. */
+struct lit {
+	char		*s;
+	size_t		 len;
+	int		 caseless;
+	unsigned	*rules;
+	unsigned char	*which;		/* which set of the rule */
+	size_t		 nrules;
+};
+
+struct littable {
+	struct lit	*lits;
+	size_t		 n;
+	size_t		*slots;		/* open addressing: index + 1, 0 empty */
+	size_t		 nslots;
+};
+
+static size_t
+lit_hash(const char *s, size_t len, int caseless)
+{
+	size_t	h = 1469598103934665603ull ^ (size_t)caseless;
+	size_t	i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+	return h;
+}
+
+/* Set k of rule r holds literal s: one entry a distinct literal. */
+static void
+lit_add(struct littable *t, const char *s, size_t len, int caseless,
+    unsigned r, unsigned k)
+{
+	struct lit	*l;
+	size_t		 i, h, j;
+
+	if (t->n * 2 >= t->nslots) {
+		free(t->slots);
+		t->nslots = t->nslots ? t->nslots * 2 : 1024;
+		t->slots = xcalloc(t->nslots, sizeof *t->slots);
+		for (i = 0; i < t->n; i++) {
+			l = &t->lits[i];
+			h = lit_hash(l->s, l->len, l->caseless);
+			for (j = h & (t->nslots - 1); t->slots[j] != 0;
+			    j = (j + 1) & (t->nslots - 1))
+				;
+			t->slots[j] = i + 1;
+		}
+	}
+	h = lit_hash(s, len, caseless);
+	for (j = h & (t->nslots - 1); t->slots[j] != 0;
+	    j = (j + 1) & (t->nslots - 1)) {
+		l = &t->lits[t->slots[j] - 1];
+		if (l->len == len && l->caseless == caseless &&
+		    memcmp(l->s, s, len) == 0)
+			goto found;
+	}
+	t->lits = xreallocarray(t->lits, t->n + 1, sizeof *t->lits);
+	l = &t->lits[t->n++];
+	l->s = xstrndup(s, len);
+	l->len = len;
+	l->caseless = caseless;
+	l->rules = NULL;
+	l->which = NULL;
+	l->nrules = 0;
+	t->slots[j] = t->n;
+found:
+	if (l->nrules > 0 && l->rules[l->nrules - 1] == r &&
+	    l->which[l->nrules - 1] == k)
+		return;
+	l->rules = xreallocarray(l->rules, l->nrules + 1, sizeof *l->rules);
+	l->which = xreallocarray(l->which, l->nrules + 1, sizeof *l->which);
+	l->rules[l->nrules] = r;
+	l->which[l->nrules++] = (unsigned char)k;
+}
+
+/* A literal as a Vectorscan pattern: every byte but letters escaped. */
+static char *
+lit_pattern(const struct lit *l)
+{
+	char	*p = xmalloc(4 * l->len + 1), *q = p;
+	size_t	 i;
+	unsigned char c;
+
+	for (i = 0; i < l->len; i++) {
+		c = (unsigned char)l->s[i];
+		if (c >= 0x80 || (c >= '0' && c <= '9') ||
+		    ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'))
+			*q++ = (char)c;
+		else
+			q += sprintf(q, "\\x%02x", c);
+	}
+	*q = '\0';
+	return p;
+}
+
+/*
+ * One database of the literals view v's rules require. A rule whose
+ * pattern requires none always runs.
+ */
+static void
+build_view(struct prefilter *pf, struct ruleset *rs, size_t v)
+{
+	struct prefilter_view	*pv = &pf->views[v];
+	struct littable		 t;
+	struct literals		 req;
+	hs_compile_error_t	*err;
+	char			**exprs;
+	unsigned		*flags, *ids;
+	struct rule		*r;
+	size_t			 i, j, k, n;
+
+	memset(&t, 0, sizeof t);
+	for (i = 0; i < rs->nrules; i++) {
+		r = &rs->rules[i];
+		if (r->match == NULL || r->pattern == NULL || r->view != v)
+			continue;
+		if (literals_required(r->pattern, r->caseless, &req) != 0) {
+			pf->always++;
+			continue;
+		}
+		for (k = 0; k < req.nset; k++)
+			for (j = 0; j < req.set[k].n; j++)
+				lit_add(&t, req.set[k].s[j], req.set[k].len[j],
+				    req.caseless, (unsigned)i, (unsigned)k);
+		pf->need[i] = (unsigned char)((1u << req.nset) - 1);
+		r->prefiltered = 1;
+		literals_free(&req);
+	}
+	n = t.n;
+	exprs = xcalloc(n ? n : 1, sizeof *exprs);
+	flags = xcalloc(n ? n : 1, sizeof *flags);
+	ids = xcalloc(n ? n : 1, sizeof *ids);
+	for (i = 0; i < n; i++) {
+		exprs[i] = lit_pattern(&t.lits[i]);
+		flags[i] = HS_FLAG_UTF8 | HS_FLAG_SINGLEMATCH |
+		    (t.lits[i].caseless ? HS_FLAG_CASELESS : 0);
+		ids[i] = (unsigned)i;
+	}
+	if (n > 0 && hs_compile_multi((const char *const *)exprs, flags, ids,
+	    (unsigned)n, HS_MODE_BLOCK, NULL, &pv->db, &err) != HS_SUCCESS) {
+		/* Plain literals should always compile: if not, all run. */
+		hs_free_compile_error(err);
+		pv->db = NULL;
+		for (i = 0; i < rs->nrules; i++)
+			if (rs->rules[i].view == v && rs->rules[i].prefiltered) {
+				rs->rules[i].prefiltered = 0;
+				pf->always++;
+			}
+	}
+	/* Literal i of the database: its rules, flat. */
+	pv->nlits = t.n;
+	pv->first = xcalloc(t.n + 1, sizeof *pv->first);
+	for (i = 0, j = 0; i < t.n; i++) {
+		pv->first[i] = j;
+		j += t.lits[i].nrules;
+	}
+	pv->first[t.n] = j;
+	pv->rules = xcalloc(j ? j : 1, sizeof *pv->rules);
+	pv->which = xcalloc(j ? j : 1, sizeof *pv->which);
+	for (i = 0; i < t.n; i++) {
+		memcpy(pv->rules + pv->first[i], t.lits[i].rules,
+		    t.lits[i].nrules * sizeof *pv->rules);
+		memcpy(pv->which + pv->first[i], t.lits[i].which,
+		    t.lits[i].nrules * sizeof *pv->which);
+	}
+	pv->all = xcalloc(rs->nrules ? rs->nrules : 1, sizeof *pv->all);
+	for (i = 0; i < rs->nrules; i++) {
+		r = &rs->rules[i];
+		if (r->view == v && r->prefiltered)
+			pv->all[pv->nall++] = (unsigned)i;
+	}
+	pf->prefiltered += pv->nall;
+	pf->literals += pv->db != NULL ? n : 0;
+	for (i = 0; i < n; i++)
+		free(exprs[i]);
+	for (i = 0; i < t.n; i++) {
+		free(t.lits[i].s);
+		free(t.lits[i].rules);
+		free(t.lits[i].which);
+	}
+	free(t.lits);
+	free(t.slots);
+	free(exprs);
+	free(flags);
+	free(ids);
+}
+
+/* The rules the decision must try whatever a scan says, in order. */
+static void
+always(struct prefilter *pf, const struct ruleset *rs)
+{
+	size_t	i;
+
+	pf->always_rules = xcalloc(rs->nrules ? rs->nrules : 1,
+	    sizeof *pf->always_rules);
+	for (i = 0; i < rs->nrules; i++)
+		if (!rs->rules[i].prefiltered)
+			pf->always_rules[pf->nalways++] = (unsigned)i;
+}
+
+/*
+ * The prefilter of rs; its rules are marked prefiltered. Never NULL: a
+ * prefilter that cannot be built (a CPU Vectorscan does not run on) says
+ * why in its error, and every rule runs.
+ */
+struct prefilter *
+prefilter_new(struct ruleset *rs)
+{
+	struct prefilter	*pf;
+	size_t			 v, i;
+	double			 t0 = now_ms();
+
+	pf = xcalloc(1, sizeof *pf);
+	pf->need = xcalloc(rs->nrules ? rs->nrules : 1, sizeof *pf->need);
+	pf->nviews = rs->nviews;
+	pf->views = xcalloc(rs->nviews ? rs->nviews : 1, sizeof *pf->views);
+	if (hs_valid_platform() != HS_SUCCESS) {
+		pf->error = xstrdup("Vectorscan does not run on this CPU (it "
+		    "needs SSE4.2): every rule runs on every comment");
+		for (i = 0; i < rs->nrules; i++)
+			pf->always += rs->rules[i].match != NULL;
+		always(pf, rs);
+		return pf;
+	}
+	for (v = 0; v < rs->nviews; v++)
+		build_view(pf, rs, v);
+	always(pf, rs);
+	pf->compile_ms = now_ms() - t0;
+	return pf;
+}
+
+void
+prefilter_free(struct prefilter *pf)
+{
+	size_t	v;
+
+	if (pf == NULL)
+		return;
+	for (v = 0; v < pf->nviews; v++) {
+		hs_free_database(pf->views[v].db);
+		free(pf->views[v].first);
+		free(pf->views[v].rules);
+		free(pf->views[v].which);
+		free(pf->views[v].all);
+	}
+	free(pf->views);
+	free(pf->need);
+	free(pf->always_rules);
+	free(pf->error);
+	free(pf);
+}
+
+void
+prefilter_scan_init(struct prefilter_scan *s)
+{
+	memset(s, 0, sizeof *s);
+}
+
+void
+prefilter_scan_free(struct prefilter_scan *s)
+{
+	hs_free_scratch(s->scratch);
+	free(s->named);
+	free(s->found);
+	free(s->scanned);
+	free(s->cand);
+	free(s->clean);
+	prefilter_scan_init(s);
+}
+
+static int
+on_match(unsigned int id, unsigned long long from, unsigned long long to,
+    unsigned int flags, void *arg)
+{
+	struct scan_ctx		*ctx = arg;
+	struct prefilter_scan	*s = ctx->s;
+	size_t			 i;
+	unsigned		 r;
+
+	for (i = ctx->pv->first[id]; i < ctx->pv->first[id + 1]; i++) {
+		r = ctx->pv->rules[i];
+		if (s->named[r] != ctx->comment) {
+			s->named[r] = ctx->comment;
+			s->found[r] = 0;
+		}
+		s->found[r] |= (unsigned char)(1u << ctx->pv->which[i]);
+		if (!(s->found[r] & LISTED) && (s->found[r] &
+		    ctx->pf->need[r]) == ctx->pf->need[r]) {
+			s->found[r] |= LISTED;
+			if (s->ncand == s->candcap) {
+				s->candcap = s->candcap ? s->candcap * 2 : 64;
+				s->cand = xreallocarray(s->cand, s->candcap,
+				    sizeof *s->cand);
+			}
+			s->cand[s->ncand++] = r;
+		}
+	}
+	return 0;
+}
+
+/* text, or a copy with each invalid UTF-8 byte replaced by U+0001. */
+static const char *
+clean_utf8(struct prefilter_scan *s, const char *text, size_t len)
+{
+	const uint8_t	*p = (const uint8_t *)text;
+	size_t		 i = 0;
+	ucs4_t		 uc;
+	int		 k;
+
+	if (u8_check(p, len) == NULL)
+		return text;
+	if (len > s->cleancap) {
+		s->cleancap = len * 2;
+		s->clean = xreallocarray(s->clean, s->cleancap, 1);
+	}
+	while (i < len) {
+		if ((k = u8_mbtoucr(&uc, p + i, len - i)) <= 0) {
+			s->clean[i++] = 0x01;
+			continue;
+		}
+		memcpy(s->clean + i, p + i, (size_t)k);
+		i += (size_t)k;
+	}
+	return s->clean;
+}
+
+/* Scratch and stamps that fit rs's prefilter. */
+static void
+fit(struct prefilter_scan *s, const struct ruleset *rs)
+{
+	const struct prefilter	*pf = rs->prefilter;
+	size_t			 v;
+
+	if (s->sized_for == pf)
+		return;
+	for (v = 0; v < pf->nviews; v++)
+		if (pf->views[v].db != NULL &&
+		    hs_alloc_scratch(pf->views[v].db, &s->scratch) != HS_SUCCESS)
+			abort();	/* only out of memory */
+	if (rs->nrules > s->nnamed) {
+		s->named = xreallocarray(s->named, rs->nrules, sizeof *s->named);
+		s->found = xreallocarray(s->found, rs->nrules, sizeof *s->found);
+		memset(s->named + s->nnamed, 0, (rs->nrules - s->nnamed) *
+		    sizeof *s->named);
+		s->nnamed = rs->nrules;
+	}
+	if (pf->nviews > s->nscanned) {
+		s->scanned = xreallocarray(s->scanned, pf->nviews,
+		    sizeof *s->scanned);
+		memset(s->scanned + s->nscanned, 0, (pf->nviews - s->nscanned) *
+		    sizeof *s->scanned);
+		s->nscanned = pf->nviews;
+	}
+	s->sized_for = pf;
+}
+
+/* A new comment: no candidates yet. */
+void
+prefilter_begin(struct prefilter_scan *s, const struct ruleset *rs)
+{
+	s->ncand = 0;
+	if (rs != NULL && rs->prefilter != NULL)
+		fit(s, rs);
+}
+
+/*
+ * Scans text, view v of the comment numbered comment, once: every rule
+ * of the view with a literal of each of its sets in it becomes a
+ * candidate. A scan that fails makes every rule of the view one: the
+ * prefilter never hides a match.
+ */
+void
+prefilter_scan_view(struct prefilter_scan *s, const struct ruleset *rs,
+    size_t v, const char *text, size_t len, unsigned long long comment)
+{
+	const struct prefilter_view	*pv = &rs->prefilter->views[v];
+	struct scan_ctx			 ctx;
+	size_t				 i;
+	unsigned			 r;
+
+	fit(s, rs);
+	if (s->scanned[v] == comment)
+		return;
+	s->scanned[v] = comment;
+	ctx.s = s;
+	ctx.pf = rs->prefilter;
+	ctx.pv = pv;
+	ctx.comment = comment;
+	if (pv->db != NULL && hs_scan(pv->db, clean_utf8(s, text, len),
+	    (unsigned)len, 0, s->scratch, on_match, &ctx) == HS_SUCCESS)
+		return;
+	for (i = 0; i < pv->nall; i++) {
+		r = pv->all[i];
+		if (s->named[r] == comment && (s->found[r] & LISTED))
+			continue;
+		s->named[r] = comment;
+		s->found[r] = 0xff;
+		if (s->ncand == s->candcap) {
+			s->candcap = s->candcap ? s->candcap * 2 : 64;
+			s->cand = xreallocarray(s->cand, s->candcap,
+			    sizeof *s->cand);
+		}
+		s->cand[s->ncand++] = r;
+	}
+}
+
+static int
+cmp_unsigned(const void *a, const void *b)
+{
+	unsigned	x = *(const unsigned *)a, y = *(const unsigned *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The candidates in rule order (the order rules are decided in). */
+void
+prefilter_candidates_sort(struct prefilter_scan *s)
+{
+	qsort(s->cand, s->ncand, sizeof *s->cand, cmp_unsigned);
+}
+
+/*
+ * Should rule r of rs run on text, its view of the comment numbered
+ * comment? Always for a rule the prefilter does not cover; otherwise if
+ * the view's scan (made once per comment) made it a candidate.
+ */
+int
+prefilter_wants(struct prefilter_scan *s, const struct ruleset *rs,
+    const struct rule *r, const char *text, size_t len,
+    unsigned long long comment)
+{
+	if (!r->prefiltered || rs->prefilter == NULL)
+		return 1;
+	prefilter_scan_view(s, rs, r->view, text, len, comment);
+	return s->named[r->index] == comment &&
+	    (s->found[r->index] & rs->prefilter->need[r->index]) ==
+	    rs->prefilter->need[r->index];
+}
