@@ -23,7 +23,12 @@ import re
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-FORTUNES = "/usr/share/games/fortunes"
+# Unpacked by scripts/deps.sh; or installed.
+FORTUNES = next((d for d in (os.path.join(ROOT, "build", "debdata", "usr",
+                                          "share", "games", "fortunes"),
+                             "/usr/share/games/fortunes")
+                 if os.path.isdir(os.path.join(d, "ru"))),
+                "/usr/share/games/fortunes")
 SPAM = [
     "Buy cheap VIAGRA and Cialis online, no prescription needed!!!",
     "Double your Bitcoin in 24 hours, my mentor showed me how, message him"
@@ -56,8 +61,7 @@ def sentences(lang):
             if 10 <= len(cookie) <= 600:
                 out.append(cookie)
     if not out:
-        raise SystemExit("no fortune files: apt-get install fortunes "
-                         "fortunes-ru")
+        raise SystemExit("no fortune files: run scripts/deps.sh")
     return out
 
 

@@ -2,9 +2,9 @@
 """Rule sets for the benchmarks, generated from public sources, never
 written for the engine:
 
-- regexes of SpamAssassin's rules as Debian ships them
-  (/usr/share/spamassassin/*.cf, package spamassassin): body, rawbody and
-  header tests, /regex/flags turned into PCRE2 rules;
+- regexes of SpamAssassin's rules as Debian 12 ships them (package
+  spamassassin 4.0.1, its *.cf files, unpacked by scripts/deps.sh): body,
+  rawbody and header tests, /regex/flags turned into PCRE2 rules;
 - the word lists of npm's naughty-words (LDNOOBW, 28 languages) and
   profane-words (English): one whole-word rule a word;
 - the domains of npm's disposable-email-domains: one rule a domain, a
@@ -33,7 +33,11 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 NPM = os.path.join(ROOT, "build", "npm", "node_modules")
-SA = "/usr/share/spamassassin"
+# Unpacked by scripts/deps.sh; or an installed spamassassin.
+SA = next((d for d in (os.path.join(ROOT, "build", "debdata", "usr", "share",
+                                    "spamassassin"),
+                       "/usr/share/spamassassin") if os.path.isdir(d)),
+          "/usr/share/spamassassin")
 SIZES = (10, 100, 1000, 10000)
 
 

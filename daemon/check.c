@@ -6,9 +6,11 @@
 #include "address.h"
 #include "modes.h"
 #include "normalize.h"
+#include "prefilter.h"
 #include "rules_load.h"
 
 static void	print_files(const struct ruleset *);
+static void	print_prefilter(const struct ruleset *);
 
 /*
  * A line per file: its rules, and which normalize stages they use (on
@@ -39,6 +41,28 @@ print_files(const struct ruleset *rs)
 		}
 		putchar('\n');
 	}
+}
+
+/* How many rules the prefilter covers, and how many always run. */
+static void
+print_prefilter(const struct ruleset *rs)
+{
+	const struct prefilter	*pf = rs->prefilter;
+	size_t			 i, patterns = 0;
+
+	for (i = 0; i < rs->nrules; i++)
+		patterns += rs->rules[i].match != NULL;
+	if (pf == NULL) {
+		printf("prefilter: off (rules: prefilter: false); %zu rules "
+		    "with a pattern run on every comment\n", patterns);
+		return;
+	}
+	if (pf->error != NULL)
+		printf("prefilter: %s\n", pf->error);
+	printf("prefilter: %zu rules prefiltered (%zu literals), %zu run on "
+	    "every comment (their patterns may match any text); built in "
+	    "%.0f ms\n", pf->prefiltered, pf->literals, pf->always,
+	    pf->compile_ms);
 }
 
 int
@@ -74,6 +98,7 @@ check_main(const struct config *c)
 		    "%zu examples, %zu failed\n", rs->nrules, rs->nfiles,
 		    n[ACTION_REJECT], n[ACTION_FLAG], n[ACTION_APPROVE], shadow,
 		    final, limits, examples, d.n);
+		print_prefilter(rs);
 		ruleset_free(rs);
 	}
 	diag_print(&d, stderr, "");

