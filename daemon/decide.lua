@@ -103,8 +103,16 @@ local function count(sid, t, n, decision, rules, shadow, reason)
     local l = limits[tonumber(ARGV[a + 2 + c])]
     local key = KEYS[k + c]
     redis.call('ZADD', key, t, sid)
-    local inwindow = redis.call('ZCOUNT', key, '(' .. (t - l.per), '+inf')
-    redis.call('ZREMRANGEBYRANK', key, 0, -(l.max + 2))
+    -- A window of at most max members cannot be over the limit, and one
+    -- of at most max + 1 needs no trim: most keys cost ZADD, ZCARD and
+    -- PEXPIRE, a new key (a new author, a new text) included.
+    local inwindow = redis.call('ZCARD', key)
+    if inwindow > l.max then
+      if inwindow > l.max + 1 then
+        redis.call('ZREMRANGEBYRANK', key, 0, -(l.max + 2))
+      end
+      inwindow = redis.call('ZCOUNT', key, '(' .. (t - l.per), '+inf')
+    end
     redis.call('PEXPIRE', key, l.per + slack)
     if inwindow > l.max then
       if l.shadow then
