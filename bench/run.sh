@@ -16,9 +16,14 @@ if [ -n "${missing:-}" ]; then
 fi
 cmake -S . -B build/bench -DCMAKE_BUILD_TYPE=Release -DMODERATORD_TESTS=OFF >/dev/null
 cmake --build build/bench -j "$(nproc 2>/dev/null || echo 2)" >/dev/null
-# bench/run.sh engine ...: the in-process micro-benchmarks instead.
+# bench/run.sh engine ...: the in-process micro-benchmarks instead;
+# bench/run.sh matrix ...: the rule-count matrix (bench/matrix.py).
 if [ "${1:-}" = engine ]; then
 	shift
 	exec build/bench/engine_bench "$@"
+fi
+if [ "${1:-}" = matrix ]; then
+	shift
+	exec /usr/bin/python3 bench/matrix.py "$@"
 fi
 exec /usr/bin/python3 bench/throughput.py "$@"

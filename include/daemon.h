@@ -11,6 +11,7 @@ struct event_base;
 struct event;
 struct matcher;
 struct redis_io;
+struct reloader;
 struct ruleset;
 
 /* What the daemon has done: logged at stop, and what metrics will read. */
@@ -33,6 +34,8 @@ struct daemon {
 	struct event_base *base;
 	struct event	 *sig[DAEMON_SIGNALS];
 	struct redis_io	 *rio;
+	struct reloader	 *reloader;	/* builds new rules off the loop */
+	int		  reload_again;	/* a SIGHUP came during a build */
 	struct counters	  count;
 	int		  stopping;	/* a stop was asked: drain, then leave */
 	int		  quit;		/* leave the loop now */

@@ -141,6 +141,62 @@ class SignalTest(harness.TestCase):
         self.assertEqual(log.count("reload failed"), 5)
         self.assertEqual(log.count("rules reloaded"), 5)
 
+    def test_reload_builds_off_the_loop(self):
+        """A reload of thousands of rules is built in a thread: decisions
+        go on while it builds, the new rules apply once it is swapped in,
+        and a SIGHUP during the build brings another build after it."""
+        rules = self.rules_copy()
+        words = ["w%05dx%s" % (i, "abcdefghij"[i % 10] * 3)
+                 for i in range(6000)]
+        big = "".join("- name: big-%d\n  words: [%s]\n  action: flag\n" %
+                      (i, words[i]) for i in range(6000))
+        d = self.daemon(rules=rules, conf="redis:\n  batch_size: 20\n")
+        self.assertTrue(d.wait_log("connected"))
+        with open(os.path.join(rules, "80-big.yaml"), "w") as f:
+            f.write(big)
+        stop = threading.Event()
+        pushed = []
+
+        def produce():
+            c = self.redis.client()
+            i = 0
+            while not stop.is_set():
+                c.xadd(IN, {"id": "p%d" % i, "text": "hello %s" % words[0]})
+                pushed.append(time.monotonic())
+                i += 1
+                time.sleep(0.002)
+            c.close()
+
+        th = threading.Thread(target=produce)
+        th.start()
+        d.signal(signal.SIGHUP)
+        time.sleep(0.2)
+        d.signal(signal.SIGHUP)
+        self.assertTrue(d.wait_log("another follows it", 30), d.output())
+        deadline = time.time() + 120
+        while d.output().count("rules reloaded") < 2:
+            self.assertLess(time.time(), deadline, d.output()[-2000:])
+            time.sleep(0.05)
+        stop.set()
+        th.join()
+        self.assertTrue(harness.wait_decided(self.r, len(pushed), daemon=d))
+        self.assertEqual(d.stop(), 0)
+        log = d.output()
+        build_ms = [float(m) for m in re.findall(
+            r"built in (\d+) ms off the loop", log)]
+        self.assertEqual(len(build_ms), 2, log[-2000:])
+        sys.stderr.write("reload builds of 6,024 rules: %s ms; swaps: %s ms\n"
+                         % (build_ms, re.findall(r"swapped in ([\d.]+) ms",
+                                                 log)))
+        out = harness.decisions(self.r)
+        # Some comments were decided by the old rules while the first
+        # build ran (it takes long enough to see), the last ones by the
+        # new ones, which flag the word.
+        self.assertEqual(out[0]["decision"], "approve")
+        self.assertEqual((out[-1]["decision"], out[-1]["rules"]),
+                         ("flag", "big-0"))
+        self.assertEqual(len({o["id"] for o in out}), len(pushed))
+
     def test_sigterm_while_idle(self):
         d = self.daemon(conf="redis:\n  block_ms: 500\n")
         self.assertTrue(d.wait_log("connected"))

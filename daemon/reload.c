@@ -1,0 +1,146 @@
+/*
+ * A reload's build in a thread of its own. The thread only loads and
+ * compiles into memory nobody else sees; it tells the loop it is done
+ * through a pipe, and the loop joins it and hands the result over.
+ * Nothing of the daemon is touched from the thread: no log, no counter.
+ */
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "reload.h"
+#include "rules_load.h"
+#include "xmalloc.h"
+
+struct reloader {
+	struct event		*ev;		/* the pipe's read end */
+	int			 fd[2];
+	pthread_t		 thread;
+	int			 busy;
+	reload_done_fn		*done;
+	void			*arg;
+	/* The build's input and output; the thread's while busy. */
+	char			*dir;
+	struct rules_options	 opts;
+	struct ruleset		*rs;
+	struct diag		 d;
+	double			 ms;
+};
+
+static void	*build(void *);
+static void	built_cb(evutil_socket_t, short, void *);
+
+static double
+now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+struct reloader *
+reloader_new(struct event_base *base, reload_done_fn *done, void *arg)
+{
+	struct reloader	*rl;
+
+	rl = xcalloc(1, sizeof *rl);
+	if (pipe(rl->fd) != 0) {
+		free(rl);
+		return NULL;
+	}
+	rl->ev = event_new(base, rl->fd[0], EV_READ | EV_PERSIST, built_cb, rl);
+	event_add(rl->ev, NULL);
+	rl->done = done;
+	rl->arg = arg;
+	diag_init(&rl->d);
+	return rl;
+}
+
+/* The thread: the whole build, then one byte down the pipe. */
+static void *
+build(void *arg)
+{
+	struct reloader	*rl = arg;
+	size_t		 examples, failed;
+	double		 t0 = now_ms();
+	char		 c = 1;
+
+	rl->rs = rules_load_checked(rl->dir, &rl->opts, &rl->d, &examples,
+	    &failed);
+	if (rl->rs != NULL && failed != 0) {
+		ruleset_free(rl->rs);
+		rl->rs = NULL;
+	}
+	rl->ms = now_ms() - t0;
+	while (write(rl->fd[1], &c, 1) < 0 && errno == EINTR)
+		;
+	return NULL;
+}
+
+/*
+ * Starts building the rules of dir with opts; -1 if a build is under way
+ * already (or no thread could start).
+ */
+int
+reloader_start(struct reloader *rl, const char *dir,
+    const struct rules_options *opts)
+{
+	if (rl->busy)
+		return -1;
+	free(rl->dir);
+	rl->dir = xstrdup(dir);
+	rl->opts = *opts;
+	rl->rs = NULL;
+	diag_free(&rl->d);
+	if (pthread_create(&rl->thread, NULL, build, rl) != 0)
+		return -1;
+	rl->busy = 1;
+	return 0;
+}
+
+int
+reloader_busy(const struct reloader *rl)
+{
+	return rl->busy;
+}
+
+/* The thread is done: join it and hand its result over, in the loop. */
+static void
+built_cb(evutil_socket_t fd, short events, void *arg)
+{
+	struct reloader	*rl = arg;
+	char		 c;
+
+	if (read(fd, &c, 1) != 1)
+		return;
+	pthread_join(rl->thread, NULL);
+	rl->busy = 0;
+	rl->done(rl->rs, &rl->d, rl->ms, rl->arg);
+	rl->rs = NULL;
+	diag_free(&rl->d);
+}
+
+/* Waits for a build under way (its result is thrown away), then frees. */
+void
+reloader_free(struct reloader *rl)
+{
+	if (rl == NULL)
+		return;
+	if (rl->busy) {
+		pthread_join(rl->thread, NULL);
+		ruleset_free(rl->rs);
+	}
+	event_free(rl->ev);
+	close(rl->fd[0]);
+	close(rl->fd[1]);
+	diag_free(&rl->d);
+	free(rl->dir);
+	free(rl);
+}
