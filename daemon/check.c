@@ -51,7 +51,8 @@ print_prefilter(const struct ruleset *rs)
 	size_t			 i, patterns = 0;
 
 	for (i = 0; i < rs->nrules; i++)
-		patterns += rs->rules[i].match != NULL;
+		patterns += rs->rules[i].match != NULL ||
+		    rs->rules[i].list != NULL;
 	if (pf == NULL) {
 		printf("prefilter: off (rules: prefilter: false); %zu rules "
 		    "with a pattern run on every comment\n", patterns);

@@ -241,7 +241,7 @@ explain_main(const struct config *c, int argc, char **argv, int query)
 			printf("error: could not run on this text\n");
 			continue;
 		}
-		if (h->rule->match == NULL ||
+		if ((h->rule->match == NULL && h->rule->list == NULL) ||
 		    (f = entry_get(&e, h->rule->field)) == NULL) {
 			printf("(its conditions hold)\n");
 			continue;
@@ -249,12 +249,13 @@ explain_main(const struct config *c, int argc, char **argv, int query)
 		printf("%s[%zu..%zu] ", h->rule->field, h->start, h->end);
 		print_span(f->value + h->start, h->end - h->start);
 		if (h->rule->stages != 0 && (v = matcher_view(m, h->rule->view,
-		    h->rule->field, h->rule->stages, &e)) != NULL) {
+		    h->rule->field, h->rule->vstages, &e)) != NULL) {
 			printf(" normalised as ");
 			print_span(v->p + h->vstart, h->vend - h->vstart);
 		}
 		/* Which path it took: the prefilter's, or every comment's. */
 		printf(h->rule->prefiltered ? " [prefilter candidate]\n" :
+		    h->rule->list != NULL ? " [word list]\n" :
 		    " [runs on every comment]\n");
 	}
 	if (dec.nhits == 0)

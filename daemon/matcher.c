@@ -5,11 +5,13 @@
 #include <string.h>
 #include <time.h>
 
+#include <hs.h>
 #include <pcre2.h>
 
 #include "condition.h"
 #include "matcher.h"
 #include "normalize.h"
+#include "wordlist.h"
 #include "xmalloc.h"
 
 #define JIT_STACK_START	(32u * 1024)
@@ -23,6 +25,8 @@ struct matcher *
 matcher_new(const struct rules_options *o)
 {
 	struct matcher	*m;
+	PCRE2_SIZE	 off;
+	int		 err;
 
 	m = xcalloc(1, sizeof *m);
 	m->md = pcre2_match_data_create(1, NULL);
@@ -30,6 +34,10 @@ matcher_new(const struct rules_options *o)
 	if (m->md == NULL || m->mctx == NULL)
 		abort();
 	m->norm = normalizer_new();
+	m->word = pcre2_compile((PCRE2_SPTR)"\\w", 2, PCRE2_UTF | PCRE2_UCP |
+	    PCRE2_MATCH_INVALID_UTF, &err, &off, NULL);
+	if (m->word == NULL)
+		abort();
 	prefilter_scan_init(&m->pf);
 	textview_init(&m->example);
 	pcre2_set_match_limit(m->mctx, o->match_limit);
@@ -55,6 +63,8 @@ matcher_free(struct matcher *m)
 	pcre2_match_context_free(m->mctx);
 	pcre2_jit_stack_free(m->stack);
 	normalizer_free(m->norm);
+	pcre2_code_free(m->word);
+	hs_free_scratch(m->lscratch);
 	prefilter_scan_free(&m->pf);
 	for (i = 0; i < m->nslots; i++)
 		textview_free(&m->slots[i].view);
@@ -186,6 +196,24 @@ run(struct matcher *m, const pcre2_code *re, const char *text, size_t len,
 	return MATCH_HIT;
 }
 
+/* r's word list on text, its view. */
+static enum match_result
+run_list(struct matcher *m, const struct rule *r, const char *text,
+    size_t len, struct hit *h)
+{
+	int	rc;
+
+	if (hs_alloc_scratch(r->list->db, &m->lscratch) != HS_SUCCESS)
+		abort();	/* only out of memory */
+	rc = wordlist_match(r->list, m->lscratch, text, len, m->word, m->md,
+	    &h->start, &h->end);
+	if (rc < 0) {
+		h->error = PCRE2_ERROR_NOMEMORY;	/* fail safe: flag */
+		return MATCH_ERROR;
+	}
+	return rc ? MATCH_HIT : MATCH_NONE;
+}
+
 /* Is text spared by one of r's except patterns? */
 static enum match_result
 excepted(struct matcher *m, const struct rule *r, const char *text, size_t len,
@@ -226,8 +254,8 @@ matcher_wants(struct matcher *m, const struct rule *r, const struct entry *e)
 
 	if (r->match == NULL)
 		return 1;
-	if (r->stages != 0) {
-		if ((v = matcher_view(m, r->view, r->field, r->stages, e)) ==
+	if (r->vstages != 0) {
+		if ((v = matcher_view(m, r->view, r->field, r->vstages, e)) ==
 		    NULL)
 			return 0;
 		return wanted(m, r, v->p, v->len);
@@ -247,6 +275,9 @@ match_text(struct matcher *m, const struct rule *r, const char *text,
 {
 	enum match_result	res = MATCH_HIT;
 
+	if (r->list != NULL && (res = run_list(m, r, text, len, h)) !=
+	    MATCH_HIT)
+		return res;
 	if (r->match != NULL && (res = run(m, r->match, text, len, h)) !=
 	    MATCH_HIT)
 		return res;
@@ -278,9 +309,9 @@ matcher_text(struct matcher *m, const struct rule *r, const char *text,
 {
 	memset(h, 0, sizeof *h);
 	h->rule = r;
-	if (r->stages == 0)
+	if (r->vstages == 0)
 		return match_text(m, r, text, len, NULL, h);
-	normalize_view(m->norm, text, len, r->stages, &m->example);
+	normalize_view(m->norm, text, len, r->vstages, &m->example);
 	return match_text(m, r, m->example.p, m->example.len, &m->example, h);
 }
 
@@ -345,7 +376,7 @@ matcher_rule(struct matcher *m, const struct rule *r, const struct entry *e,
 
 	memset(h, 0, sizeof *h);
 	h->rule = r;
-	if (f == NULL && r->match != NULL)
+	if (f == NULL && (r->match != NULL || r->list != NULL))
 		return MATCH_NONE;
 	for (i = 0; i < r->nwhen; i++) {
 		if ((met = condition_eval(&r->when[i], e, m->md, m->mctx,
@@ -359,12 +390,12 @@ matcher_rule(struct matcher *m, const struct rule *r, const struct entry *e,
 	/* A when-only rule: its except has nothing to look at. */
 	if (f == NULL)
 		return MATCH_HIT;
-	if (r->stages == 0) {
+	if (r->vstages == 0) {
 		if (!wanted(m, r, f->value, f->value_len))
 			return MATCH_NONE;
 		return match_text(m, r, f->value, f->value_len, NULL, h);
 	}
-	v = matcher_view(m, r->view, r->field, r->stages, e);
+	v = matcher_view(m, r->view, r->field, r->vstages, e);
 	if (!wanted(m, r, v->p, v->len))
 		return MATCH_NONE;
 	return match_text(m, r, v->p, v->len, v, h);

@@ -310,12 +310,35 @@ join_spaced(struct norm_units *nu)
 	nu->n = n;
 }
 
+/* Every run of white space becomes one space, spanning the run. */
+static void
+collapse_spaces(struct norm_units *nu)
+{
+	size_t	i, j, n = 0;
+
+	for (i = 0; i < nu->n; i = j) {
+		j = i + 1;
+		if (!(nu->cls[i] & NORM_C_SPACE)) {
+			move(nu, n++, i);
+			continue;
+		}
+		while (j < nu->n && (nu->cls[j] & NORM_C_SPACE))
+			j++;
+		move(nu, n, i);
+		nu->cp[n] = ' ';
+		nu->end[n++] = nu->end[j - 1];
+	}
+	nu->n = n;
+}
+
 /* The word stages of mask, in their order. */
 void
 norm_words(struct norm_units *nu, unsigned mask)
 {
 	int	todo;
 
+	if (mask & NORM_SPACES)
+		collapse_spaces(nu);
 	if (!(mask & (NORM_CONFUSABLES | NORM_LEET | NORM_REPEATS |
 	    NORM_SPACING)))
 		return;

@@ -12,11 +12,12 @@
 #include <pcre2.h>
 
 #include "condition.h"
+#include "matcher.h"
+#include "normalize.h"
 #include "pattern.h"
 #include "prefilter.h"
 #include "ratelimit.h"
-#include "matcher.h"
-#include "normalize.h"
+#include "rules_list.h"
 #include "rules_load.h"
 #include "xmalloc.h"
 #include "yamlfile.h"
@@ -25,7 +26,7 @@
 
 static const char *const rule_keys[] = { "name", "match", "words", "field",
     "except", "when", "rate_limit", "action", "reason", "final", "mode",
-    "caseless", "normalize", "tests", NULL };
+    "caseless", "normalize", "tests", "words_file", NULL };
 static const char *const test_keys[] = { "match", "no_match", NULL };
 
 struct loader {
@@ -210,10 +211,11 @@ static void
 load_rule(struct loader *l, yaml_node_t *n)
 {
 	struct rule	 r;
-	yaml_node_t	*v, *match, *words, *when, *limit;
+	yaml_node_t	*v, *match, *words, *file, *when, *limit;
 	const char	*s;
 	int		 bad = 0, caseless = 1;
 	size_t		 before = l->d->n;
+	unsigned	 liststages;
 
 	memset(&r, 0, sizeof r);
 	if (yfile_mapping_check(l->d, l->yf, n, rule_keys, "a rule") != 0) {
@@ -244,20 +246,34 @@ load_rule(struct loader *l, yaml_node_t *n)
 
 	match = yfile_find(l->yf, n, "match");
 	words = yfile_find(l->yf, n, "words");
+	file = yfile_find(l->yf, n, "words_file");
 	when = yfile_find(l->yf, n, "when");
 	limit = yfile_find(l->yf, n, "rate_limit");
-	if (match != NULL && words != NULL) {
-		yfile_error(l->d, l->yf, words, "a rule has match or words, "
-		    "not both");
+	/* A word list is looked for with case folded unless caseless: false. */
+	liststages = r.stages | NORM_SPACES | (caseless ? NORM_CASEFOLD : 0);
+	if ((match != NULL) + (words != NULL) + (file != NULL) > 1) {
+		yfile_error(l->d, l->yf, file != NULL ? file : words, "a rule "
+		    "has one of match, words and words_file");
 		bad = 1;
-	} else if (match == NULL && words == NULL && when == NULL &&
-	    limit == NULL) {
-		yfile_error(l->d, l->yf, n, "rule %s needs match, words, when "
-		    "or rate_limit", r.name ? r.name : "without a name");
+	} else if (match == NULL && words == NULL && file == NULL &&
+	    when == NULL && limit == NULL) {
+		yfile_error(l->d, l->yf, n, "rule %s needs match, words, "
+		    "words_file, when or rate_limit", r.name ? r.name :
+		    "without a name");
 		bad = 1;
 	} else if (match != NULL) {
 		if ((r.match = pattern_compile(l->d, l->yf, match, caseless,
 		    l->opts->jit, &r.pattern)) == NULL)
+			bad = 1;
+	} else if (file != NULL || (words != NULL && words->type ==
+	    YAML_SEQUENCE_NODE && words->data.sequence.items.top -
+	    words->data.sequence.items.start > RULES_LIST_REGEX_MAX)) {
+		if (l->nz == NULL)
+			l->nz = normalizer_new();
+		r.list = file != NULL ? rules_list_file(l->d, l->yf, file,
+		    l->file, liststages, l->nz) : rules_list_words(l->d, l->yf,
+		    words, liststages, l->nz);
+		if (r.list == NULL)
 			bad = 1;
 	} else if (words != NULL && (r.match = pattern_words(l->d, l->yf,
 	    words, caseless, l->opts->jit, l->nz, r.stages, &r.pattern)) ==
@@ -326,9 +342,9 @@ load_rule(struct loader *l, yaml_node_t *n)
 		bad = 1;
 	}
 	if ((v = yfile_find(l->yf, n, "tests")) != NULL) {
-		if (match == NULL && words == NULL) {
-			yfile_error(l->d, l->yf, v, "tests need match or words: "
-			    "they are texts to match");
+		if (match == NULL && words == NULL && file == NULL) {
+			yfile_error(l->d, l->yf, v, "tests need match, words or "
+			    "words_file: they are texts to match");
 			bad = 1;
 		} else if (load_examples(l, &r, v) != 0)
 			bad = 1;
@@ -348,10 +364,12 @@ load_rule(struct loader *l, yaml_node_t *n)
 		    sizeof *l->rs->rules);
 	}
 	/* A when-only rule has no text to look at. */
-	if (r.match == NULL)
+	if (r.match == NULL && r.list == NULL)
 		r.stages = 0;
-	else
-		r.view = ruleset_view(l->rs, r.field, r.stages);
+	else {
+		r.vstages = r.list != NULL ? liststages : r.stages;
+		r.view = ruleset_view(l->rs, r.field, r.vstages);
+	}
 	r.caseless = caseless;
 	if (r.limit != NULL && ratelimit_has_text(r.limit))
 		r.limit->text_view = ruleset_view(l->rs, "text",

@@ -12,6 +12,7 @@
 #include "prefilter.h"
 #include "ratelimit.h"
 #include "ruleset.h"
+#include "wordlist.h"
 #include "xmalloc.h"
 
 void
@@ -35,6 +36,7 @@ ruleset_rule_clear(struct rule *r)
 	free(r->pattern);
 	free(r->reason);
 	pcre2_code_free(r->match);
+	wordlist_free(r->list);
 	for (i = 0; i < r->nexcept; i++)
 		pcre2_code_free(r->except[i]);
 	free(r->except);

@@ -40,6 +40,8 @@ struct matcher {
 	const struct entry		*entry;
 	const struct ruleset		*rs;		/* deciding with */
 	struct prefilter_scan		 pf;
+	struct pcre2_real_code_8	*word;		/* \w, for word lists */
+	struct hs_scratch		*lscratch;	/* for word lists */
 	struct textview			 example;	/* an example's view */
 };
 

@@ -19,8 +19,10 @@
 #define NORM_REPEATS		0x040	/* a letter 3 or more times: once */
 #define NORM_SPACING		0x080	/* "f u c k", "f.u.c.k" joined */
 #define NORM_ALL		0x0ff
-/* Not a rule's stage: only letters, digits and marks kept (duplicate keys). */
+/* Not rules' stages: only letters, digits and marks kept (duplicate keys); */
 #define NORM_ALNUM		0x100
+/* every run of white space one space (word lists). */
+#define NORM_SPACES		0x200
 
 #define NORM_CHAR_STAGES	(NORM_NFKC | NORM_CASEFOLD | NORM_INVISIBLE | \
 				 NORM_DIACRITICS)

@@ -10,6 +10,7 @@
 struct pcre2_real_code_8;
 struct condition;
 struct rate_limit;
+struct wordlist;
 
 /* How rules are compiled and run: JIT and PCRE2's limits. */
 struct rules_options {
@@ -49,8 +50,10 @@ struct rule {
 	size_t		 index;		/* place in the ruleset: precedence */
 	char		*field;
 	unsigned	 stages;	/* normalize: NORM_* bits, 0: the text as is */
-	size_t		 view;		/* with match: its view in the ruleset */
+	size_t		 view;		/* with match or list: its view */
+	unsigned	 vstages;	/* the stages of that view */
 	struct pcre2_real_code_8 *match;	/* from match: or words:, or NULL */
+	struct wordlist	*list;		/* words_file:, long words:, or NULL */
 	char		*pattern;	/* match's source, for the prefilter */
 	int		 caseless;
 	int		 prefiltered;	/* run only when the prefilter says so */

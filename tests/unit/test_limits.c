@@ -156,8 +156,8 @@ test_errors(void **state)
 	    "  final: true\n  action: flag\n", "rules.yaml:3:10: a rate_limit "
 	    "rule cannot be final");
 	expect_error("- name: x\n  when: { a: 1 }\n  action: flag\n"
-	    "  tests: { match: [x] }\n", "rules.yaml:4:10: tests need match or "
-	    "words");
+	    "  tests: { match: [x] }\n", "rules.yaml:4:10: tests need match, "
+	    "words or words_file");
 }
 
 /* The key of the first rule of rs, with its text view as the daemon has. */

@@ -177,9 +177,9 @@ test_errors(void **state)
 	expect_error("- name: x\n  match: a\n", "rules.yaml:1:3: rule x has no "
 	    "action");
 	expect_error("- name: x\n  action: flag\n", "rules.yaml:1:3: rule x "
-	    "needs match, words, when or rate_limit");
+	    "needs match, words, words_file, when or rate_limit");
 	expect_error("- name: x\n  match: a\n  words: [a]\n  action: flag\n",
-	    "rules.yaml:3:10: a rule has match or words, not both");
+	    "rules.yaml:3:10: a rule has one of match, words and words_file");
 	expect_error("- name: 'a,b'\n  match: a\n  action: flag\n",
 	    "rules.yaml:1:9: rule name must be");
 	expect_error("- name: x\n  match: a\n  action: flag\n  final: maybe\n",
