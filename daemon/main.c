@@ -14,8 +14,8 @@
 #include "modes.h"
 #include "xmalloc.h"
 
-enum mode { MODE_RUN, MODE_CHECK, MODE_EXPLAIN };
-enum { OPT_REDIS = 256, OPT_CONSUMER, OPT_EXPLAIN };
+enum mode { MODE_RUN, MODE_CHECK, MODE_EXPLAIN, MODE_PROFILE };
+enum { OPT_REDIS = 256, OPT_CONSUMER, OPT_EXPLAIN, OPT_PROFILE };
 
 static const struct option longopts[] = {
 	{ "config",	required_argument,	NULL, 'c' },
@@ -24,6 +24,7 @@ static const struct option longopts[] = {
 	{ "consumer",	required_argument,	NULL, OPT_CONSUMER },
 	{ "check",	no_argument,		NULL, 't' },
 	{ "explain",	no_argument,		NULL, OPT_EXPLAIN },
+	{ "profile",	no_argument,		NULL, OPT_PROFILE },
 	{ "version",	no_argument,		NULL, 'V' },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ NULL,		0,			NULL, 0 }
@@ -41,6 +42,7 @@ usage(FILE *f)
 "       moderatord -t [-c CONFIG] [-r RULES_DIR]\n"
 "       moderatord --explain [-c CONFIG] [-r RULES_DIR] [--redis URL]\n"
 "                  [field=value ...] < text\n"
+"       moderatord --profile [-c CONFIG] [-r RULES_DIR] < comments.jsonl\n"
 "       moderatord --version | --help\n"
 "\n"
 "  -c, --config FILE   config file (default " MODERATORD_CONF_DEFAULT ")\n"
@@ -51,6 +53,8 @@ usage(FILE *f)
 "  -t, --check         check config and rules, run the rule tests; exit 0/1\n"
 "      --explain       decide the comment on stdin, show every matching rule;\n"
 "                      with --redis, also the rate-limit windows' counts\n"
+"      --profile       decide JSON lines of comments from stdin and show\n"
+"                      each rule's hits and time, costliest first\n"
 "  -V, --version       print the version\n"
 "  -h, --help          print this help\n");
 }
@@ -127,6 +131,9 @@ main(int argc, char **argv)
 		case OPT_EXPLAIN:
 			mode = MODE_EXPLAIN;
 			break;
+		case OPT_PROFILE:
+			mode = MODE_PROFILE;
+			break;
 		case 'V':
 			printf("moderatord %s\n", MODERATORD_VERSION);
 			return 0;
@@ -181,6 +188,9 @@ main(int argc, char **argv)
 		break;
 	case MODE_EXPLAIN:
 		rc = explain_main(&dm.cfg, argc, argv, redis != NULL);
+		break;
+	case MODE_PROFILE:
+		rc = profile_main(&dm.cfg);
 		break;
 	default:
 		rc = daemon_run(&dm);

@@ -6,5 +6,6 @@
 /* The modes besides running the daemon; each returns an exit code. */
 int	check_main(const struct config *);
 int	explain_main(const struct config *, int, char **, int);
+int	profile_main(const struct config *);
 
 #endif

@@ -125,6 +125,31 @@ class CliTest(unittest.TestCase):
         self.assertEqual(rc, 1)
         self.assertIn("field=value", err)
 
+    def test_profile(self):
+        """--profile: each rule's hits and time, costliest first; lines
+        that are not a JSON object are named and skipped."""
+        lines = [b'{"id": "c1", "text": "Buy cheap v1@gr@ now", "author": "a"}',
+                 b'{"id": "c2", "text": "a fine comment", "n": 3}',
+                 b'not json', b'[1, 2]',
+                 b'{"id": "c3", "text": "buy viagra", "author": "a"}']
+        rc, out, err = run("--profile", "-r", RULES,
+                           stdin=b"\n".join(lines) + b"\n")
+        self.assertEqual(rc, 0, err)
+        rows = {l.split()[0]: l.split() for l in out.splitlines()[1:]
+                if not l.startswith("3 comments")}
+        self.assertEqual(out.splitlines()[0].split(),
+                         ["rule", "hits", "runs", "total", "ms", "mean", "us",
+                          "share"])
+        self.assertEqual(rows["pharma-spam"][1], "2")
+        self.assertEqual(rows["flood"][1], "2")     # counted toward
+        self.assertIn("3 comments in", out)
+        self.assertIn("2 lines not read", out)
+        self.assertIn("line 3: not JSON", err)
+        self.assertIn("line 4: not a JSON object", err)
+        # Sorted by total time, costliest first.
+        totals = [float(r[3]) for r in rows.values()]
+        self.assertEqual(totals, sorted(totals, reverse=True))
+
     def test_explain_too_long(self):
         conf = self.write("m.conf", "rules:\n  max_text_length: 10\n")
         rc, out, _ = run("--explain", "-c", conf, "-r", RULES,
