@@ -7,6 +7,11 @@ and without the shipped rate-limit rules, on comments of real length
 
     bench/run.sh matrix [--comments 20000] [--runs 3] [--seconds 20]
                         [--latency-seconds 10] [--only r1,r1000]
+                        [--before]
+
+--before also runs every configuration without the prefilter (rules:
+prefilter: false), interleaved with the runs with it: the table before
+and after, measured in the same run.
 
 Throughput: a fresh redis-server (unix socket, no persistence) gets the
 comments pushed before the daemon starts; the clock runs from the
@@ -39,12 +44,13 @@ import corpus  # noqa: E402
 import throughput  # noqa: E402
 
 QUIET = "log:\n  stdout_decisions: none\n"
+OFF = QUIET + "rules:\n  prefilter: false\n"
 
 
-def start_daemon(binary, rules, sock, d):
+def start_daemon(binary, rules, sock, d, conf_text=QUIET):
     conf = os.path.join(d, "m.conf")
     with open(conf, "w") as f:
-        f.write(QUIET)
+        f.write(conf_text)
     log = os.path.join(d, "log")
     out = open(log, "wb")
     p = subprocess.Popen([binary, "-c", conf, "-r", rules, "--redis", sock,
@@ -57,7 +63,7 @@ def start_daemon(binary, rules, sock, d):
     return p, out
 
 
-def throughput_run(binary, rules, comments, seconds, tmp):
+def throughput_run(binary, rules, comments, seconds, tmp, conf_text=QUIET):
     d = tempfile.mkdtemp(dir=tmp)
     srv, sock, r = throughput.start_redis(d)
     try:
@@ -66,7 +72,7 @@ def throughput_run(binary, rules, comments, seconds, tmp):
             for c in comments[i:i + 2000]:
                 p.xadd("comments:in", c)
             p.execute()
-        daemon, out = start_daemon(binary, rules, sock, d)
+        daemon, out = start_daemon(binary, rules, sock, d, conf_text)
         t0 = time.monotonic()
         while True:
             done = r.xlen("comments:decisions")
@@ -143,6 +149,7 @@ def main():
     ap.add_argument("--rulesets", default=os.path.join(ROOT, "build",
                                                        "rulesets"))
     ap.add_argument("--only", default="")
+    ap.add_argument("--before", action="store_true")
     args = ap.parse_args()
     if not os.path.isdir(os.path.join(args.rulesets, "r10000")):
         env = dict(os.environ, MODERATORD=args.binary)
@@ -156,13 +163,17 @@ def main():
     tmp = tempfile.mkdtemp(prefix="moderatord-matrix.")
     results = {}
     try:
+        variants = [("", QUIET)] + ([("before:", OFF)] if args.before
+                                    else [])
         for run in range(args.runs):
             for n in names:
-                rate = throughput_run(args.binary, os.path.join(
-                    args.rulesets, n), comments, args.seconds, tmp)
-                results.setdefault(n, []).append(rate)
-                print("run %d %-10s %9.0f comments/s" % (run + 1, n, rate),
-                      flush=True)
+                for tag, conf in variants:
+                    rate = throughput_run(args.binary, os.path.join(
+                        args.rulesets, n), comments, args.seconds, tmp,
+                        conf)
+                    results.setdefault(tag + n, []).append(rate)
+                    print("run %d %-17s %9.0f comments/s" % (
+                        run + 1, tag + n, rate), flush=True)
         lat = {}
         for n in names:
             med = statistics.median(results[n])
@@ -173,15 +184,24 @@ def main():
                   flush=True)
         base = statistics.median(results["r1"]) if "r1" in results else 0
         print("\n| rules | runs (comments/s) | median | vs. ceiling | "
-              "latency p50 / p90 / p99 / max (ms) at half rate |")
-        print("|---|---|---|---|---|")
+              "latency p50 / p90 / p99 / max (ms) at half rate |%s" % (
+                  " without prefilter: median | vs. ceiling |"
+                  if args.before else ""))
+        print("|---|---|---|---|---|%s" % ("---|---|" if args.before
+                                           else ""))
         for n in names:
             med = statistics.median(results[n])
             l = lat[n]
-            print("| %s | %s | %.0f | %s | %s |" % (
+            extra = ""
+            if args.before:
+                b = statistics.median(results["before:" + n])
+                extra = " %.0f | %s |" % (b, "%.3f" % (b / base) if base
+                                          else "-")
+            print("| %s | %s | %.0f | %s | %s |%s" % (
                 n, " / ".join("%.0f" % x for x in results[n]), med,
                 "%.3f" % (med / base) if base else "-",
-                "%d / %d / %d / %d (%d decisions)" % l if l else "-"))
+                "%d / %d / %d / %d (%d decisions)" % l if l else "-",
+                extra))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
