@@ -4,6 +4,10 @@ with the shipped rules, while a producer keeps pushing, and samples the
 daemon's resident memory (VmRSS) as the decisions pass each mark.
 
     bench/soak.py [--comments 1000000] [--binary build/bench/moderatord]
+                  [--rules DIR]
+
+--rules: another rule set than the shipped rules, e.g. build/rulesets/
+r1000 (bench/rulesets.py) for the prefilter's memory over a long run.
 
 Not part of CI (it takes a minute or two); its results are in
 docs/BENCHMARKS.md.
@@ -39,6 +43,7 @@ def main():
     ap.add_argument("--comments", type=int, default=1000000)
     ap.add_argument("--binary", default=os.path.join(ROOT, "build", "bench",
                                                      "moderatord"))
+    ap.add_argument("--rules", default=os.path.join(ROOT, "rules"))
     args = ap.parse_args()
     n = args.comments
     tmp = tempfile.mkdtemp(prefix="moderatord-soak.")
@@ -50,10 +55,14 @@ def main():
             f.write("log:\n  stdout_decisions: none\n")
         log = open(os.path.join(tmp, "log"), "wb")
         daemon = subprocess.Popen([args.binary, "-c", conf, "-r",
-                                   os.path.join(ROOT, "rules"), "--redis",
+                                   args.rules, "--redis",
                                    sock, "--consumer", "soak"],
                                   stdout=log, stderr=subprocess.STDOUT)
-        time.sleep(0.5)
+        while b"connected" not in open(os.path.join(tmp, "log"),
+                                       "rb").read():
+            if daemon.poll() is not None:
+                sys.exit("the daemon exited: see %s/log" % tmp)
+            time.sleep(0.01)
         samples = [(0, rss_kib(daemon.pid))]
         base = corpus(10000)
 
