@@ -66,6 +66,26 @@ print_prefilter(const struct ruleset *rs)
 	    pf->compile_ms);
 }
 
+/*
+ * The rules for --explain and --profile: loaded and tested, every message
+ * printed, failing examples as warnings only (they are how one debugs
+ * them). NULL if the rules do not load.
+ */
+struct ruleset *
+check_load_rules(const struct config *c)
+{
+	struct diag	 d;
+	struct ruleset	*rs;
+	size_t		 examples, failed;
+
+	diag_init(&d);
+	rs = rules_load_checked(c->rules_dir, &c->rules, &d, &examples,
+	    &failed);
+	diag_print(&d, stderr, rs != NULL ? "warning: " : "");
+	diag_free(&d);
+	return rs;
+}
+
 int
 check_main(const struct config *c)
 {

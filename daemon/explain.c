@@ -169,7 +169,6 @@ print_limits(const struct config *c, const struct ruleset *rs,
 int
 explain_main(const struct config *c, int argc, char **argv, int query)
 {
-	struct diag		 d;
 	struct ruleset		*rs;
 	struct matcher		*m;
 	struct entry		 e;
@@ -179,16 +178,10 @@ explain_main(const struct config *c, int argc, char **argv, int query)
 	const struct hit	*h;
 	const struct textview	*v;
 	char			*text, *eq;
-	size_t			 len, cap, i, n = 0, examples, failed;
+	size_t			 len, cap, i, n = 0;
 	int			 have_id = 0;
 
-	diag_init(&d);
-	rs = rules_load_checked(c->rules_dir, &c->rules, &d, &examples,
-	    &failed);
-	/* Failing examples do not stop --explain: it is how one debugs them. */
-	diag_print(&d, stderr, rs != NULL ? "warning: " : "");
-	diag_free(&d);
-	if (rs == NULL)
+	if ((rs = check_load_rules(c)) == NULL)
 		return 1;
 	m = matcher_new(&c->rules);
 

@@ -14,7 +14,6 @@
 #include "decision.h"
 #include "jsonl.h"
 #include "modes.h"
-#include "rules_load.h"
 #include "xmalloc.h"
 
 #define BAD_LINES_SHOWN	10
@@ -46,7 +45,6 @@ now_ms(void)
 int
 profile_main(const struct config *c)
 {
-	struct diag		 d;
 	struct ruleset		*rs;
 	struct matcher		*m;
 	struct jsonl		 j;
@@ -55,16 +53,11 @@ profile_main(const struct config *c)
 	struct row		*rows;
 	char			*line = NULL, *err;
 	size_t			 cap = 0, lineno = 0, comments = 0, bad = 0;
-	size_t			 i, examples, failed;
+	size_t			 i;
 	ssize_t			 len;
 	double			 t0, total = 0, wall;
 
-	diag_init(&d);
-	rs = rules_load_checked(c->rules_dir, &c->rules, &d, &examples,
-	    &failed);
-	diag_print(&d, stderr, rs != NULL ? "warning: " : "");
-	diag_free(&d);
-	if (rs == NULL)
+	if ((rs = check_load_rules(c)) == NULL)
 		return 1;
 	m = matcher_new(&c->rules);
 	rows = xcalloc(rs->nrules ? rs->nrules : 1, sizeof *rows);

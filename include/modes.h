@@ -7,5 +7,6 @@
 int	check_main(const struct config *);
 int	explain_main(const struct config *, int, char **, int);
 int	profile_main(const struct config *);
+struct ruleset *check_load_rules(const struct config *);
 
 #endif
