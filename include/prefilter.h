@@ -17,7 +17,8 @@ struct hs_scratch;
  * literal (it may match anything) leaves its rule to run always.
  */
 struct prefilter_view {
-	struct hs_database	*db;	/* NULL: no rule of this view is prefiltered */
+	struct hs_database	*db;	/* ASCII literals, or NULL */
+	struct hs_database	*udb;	/* the others (UTF-8), or NULL */
 	size_t			*first;	/* per literal: its rules in rules[] */
 	unsigned		*rules;	/* rule indexes, by literal */
 	unsigned char		*which;	/* ... and which of the rule's sets */
@@ -56,6 +57,8 @@ struct prefilter_scan {
 	size_t			 candcap;
 	char			*clean;		/* a text with invalid UTF-8 replaced */
 	size_t			 cleancap;
+	char			*letters;	/* a text with Kelvin sign, long s as k, s */
+	size_t			 letterscap;
 };
 
 struct prefilter *prefilter_new(struct ruleset *);

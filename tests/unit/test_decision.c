@@ -253,75 +253,6 @@ test_prefilter_runs_only_candidates(void **state)
 	ruleset_free(rs);
 }
 
-/* Decides text with rs and m; returns the rules the decision names. */
-static char *
-decide_rules(struct matcher *m, struct ruleset *rs, const char *text)
-{
-	struct entry_limits	 lim;
-	struct entry		 e;
-	struct decision		 d;
-	struct bytes		 kv[4] = { { "id", 2 }, { "c", 1 },
-				    { "text", 4 }, { text, strlen(text) } };
-	char			*rules;
-
-	entry_limits_default(&lim);
-	entry_init(&e, (struct bytes){ "1-0", 3 }, kv, 2, &lim);
-	decision_make(m, rs, &e, ACTION_APPROVE, &d);
-	rules = strdup(d.rules);
-	decision_free(&d);
-	entry_free(&e);
-	return rules;
-}
-
-/*
- * Caseless matching is PCRE2's: every member of a caseless set (k, K and
- * the Kelvin sign; s, S and long s; the sigma forms) finds the rule with
- * the prefilter as without it, whichever member the rule is written with.
- */
-static void
-test_prefilter_caseless_sets(void **state)
-{
-	static const char *yaml =
-	    "- name: kelvin\n  match: 'kelvin'\n  action: flag\n"
-	    "- name: spam\n  match: '\xc5\xbfpam'\n  action: flag\n"
-	    "- name: sofia\n  match: '\xcf\x83\xce\xbf\xcf\x86\xce\xb9\xce\xb1'\n"
-	    "  action: flag\n"
-	    "- name: strasse\n  match: 'STRA\xe1\xba\x9e' \n  action: flag\n";
-	static const struct { const char *text, *rules; } cases[] = {
-		{ "\xe2\x84\xaa" "ELVIN", "kelvin" },	/* Kelvin sign */
-		{ "KeLvIn", "kelvin" },
-		{ "SPAM", "spam" },
-		{ "spam", "spam" },
-		{ "\xce\xa3\xce\x9f\xce\xa6\xce\x99\xce\x91", "sofia" },
-		{ "\xcf\x82\xce\xbf\xcf\x86\xce\xb9\xce\xb1", "sofia" },	/* final sigma */
-		{ "stra\xc3\x9f" "e", "strasse" },
-		{ "strasse", "" },		/* not simple folding */
-		{ "a plain comment", "" },
-	};
-	struct rules_options	 o;
-	struct ruleset		*with = test_load_ok(yaml);
-	struct ruleset		*without = test_load_ok_prefilter(yaml, 0);
-	struct matcher		*m;
-	char			*a, *b;
-	size_t			 i;
-
-	assert_non_null(with->prefilter);
-	assert_int_equal(with->prefilter->prefiltered, 4);
-	ruleset_options_default(&o);
-	m = matcher_new(&o);
-	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		a = decide_rules(m, with, cases[i].text);
-		b = decide_rules(m, without, cases[i].text);
-		assert_string_equal(b, cases[i].rules);
-		assert_string_equal(a, b);
-		free(a);
-		free(b);
-	}
-	matcher_free(m);
-	ruleset_free(with);
-	ruleset_free(without);
-}
-
 int
 main(void)
 {
@@ -335,7 +266,6 @@ main(void)
 		cmocka_unit_test(test_malformed_and_too_long),
 		cmocka_unit_test(test_rule_error_flags),
 		cmocka_unit_test(test_prefilter_runs_only_candidates),
-		cmocka_unit_test(test_prefilter_caseless_sets),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
