@@ -63,7 +63,15 @@ def start_daemon(binary, rules, sock, d, conf_text=QUIET):
     return p, out
 
 
+def cpu_seconds(pid):
+    """User + system CPU time of process pid so far."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def throughput_run(binary, rules, comments, seconds, tmp, conf_text=QUIET):
+    """(comments/s, daemon CPU and Redis CPU in µs per comment decided)."""
     d = tempfile.mkdtemp(dir=tmp)
     srv, sock, r = throughput.start_redis(d)
     try:
@@ -74,16 +82,19 @@ def throughput_run(binary, rules, comments, seconds, tmp, conf_text=QUIET):
             p.execute()
         daemon, out = start_daemon(binary, rules, sock, d, conf_text)
         t0 = time.monotonic()
+        c0 = cpu_seconds(daemon.pid), cpu_seconds(srv.pid)
         while True:
             done = r.xlen("comments:decisions")
             elapsed = time.monotonic() - t0
             if done >= len(comments) or elapsed >= seconds:
                 break
             time.sleep(0.005)
+        c1 = cpu_seconds(daemon.pid), cpu_seconds(srv.pid)
         daemon.terminate()
         daemon.wait()
         out.close()
-        return done / elapsed
+        per = lambda i: (c1[i] - c0[i]) * 1e6 / max(done, 1)
+        return done / elapsed, per(0), per(1)
     finally:
         srv.kill()
         srv.wait()
@@ -168,12 +179,14 @@ def main():
         for run in range(args.runs):
             for n in names:
                 for tag, conf in variants:
-                    rate = throughput_run(args.binary, os.path.join(
-                        args.rulesets, n), comments, args.seconds, tmp,
-                        conf)
+                    rate, dcpu, rcpu = throughput_run(
+                        args.binary, os.path.join(args.rulesets, n),
+                        comments, args.seconds, tmp, conf)
                     results.setdefault(tag + n, []).append(rate)
-                    print("run %d %-17s %9.0f comments/s" % (
-                        run + 1, tag + n, rate), flush=True)
+                    print("run %d %-17s %9.0f comments/s   CPU per "
+                          "comment: moderatord %6.1f us, redis %5.1f us" % (
+                              run + 1, tag + n, rate, dcpu, rcpu),
+                          flush=True)
         lat = {}
         for n in names:
             med = statistics.median(results[n])
