@@ -16,7 +16,8 @@ writes OUT_DIR/r1 (the ceiling: one rule that never matches), r10, r100,
 r1000 and r10000 (the sources interleaved: a third regexes, a third words,
 a third domains while each lasts), each also as rN-rl with the shipped
 rate-limit rules (rules/70-floods.yaml) added; OUT_DIR/words-100k, one
-rule with a words_file of 100,000 domains; and OUT_DIR/SOURCES, what came
+rule with a words_file of 100,000 domains, and words-1k, the same list cut
+to 1,000; and OUT_DIR/SOURCES, what came
 from where. Rules the loader refuses (Perl-only syntax) are left out, by
 asking `moderatord -t` (MODERATORD, default build/bench/moderatord).
 """
@@ -177,14 +178,17 @@ def main():
                                     for k, it in order[:n]))
             if rl:
                 shutil.copy(floods, d)
-    d = os.path.join(out, "words-100k")
-    os.mkdir(d)
-    with open(os.path.join(d, "domains.txt"), "w", encoding="utf-8") as f:
-        f.write("# 100,000 domains of npm's disposable-email-domains\n")
-        f.write("\n".join(d for _, d in ds[:100000]) + "\n")
-    with open(os.path.join(d, "rules.yaml"), "w", encoding="utf-8") as f:
-        f.write("- name: scam-domains\n  words_file: domains.txt\n"
-                "  action: reject\n")
+    # The same list cut to 1,000: a long list must cost a comment no more.
+    for name, n in (("words-1k", 1000), ("words-100k", 100000)):
+        d = os.path.join(out, name)
+        os.mkdir(d)
+        with open(os.path.join(d, "domains.txt"), "w",
+                  encoding="utf-8") as f:
+            f.write("# %d domains of npm's disposable-email-domains\n" % n)
+            f.write("\n".join(dom for _, dom in ds[:n]) + "\n")
+        with open(os.path.join(d, "rules.yaml"), "w", encoding="utf-8") as f:
+            f.write("- name: scam-domains\n  words_file: domains.txt\n"
+                    "  action: reject\n")
     with open(os.path.join(out, "SOURCES"), "w") as f:
         f.write("spamassassin regexes: %d usable\nwords: %d usable\n"
                 "domains: %d\nin r10000: %s\n" % (

@@ -473,7 +473,7 @@ fit(struct prefilter_scan *s, const struct ruleset *rs)
 	const struct prefilter	*pf = rs->prefilter;
 	size_t			 v;
 
-	if (s->sized_for == pf)
+	if (s->sized_for == rs && s->sized_born == rs->born)
 		return;
 	for (v = 0; v < pf->nviews; v++)
 		if ((pf->views[v].db != NULL && hs_alloc_scratch(pf->views[v].db,
@@ -494,7 +494,8 @@ fit(struct prefilter_scan *s, const struct ruleset *rs)
 		    sizeof *s->scanned);
 		s->nscanned = pf->nviews;
 	}
-	s->sized_for = pf;
+	s->sized_for = rs;
+	s->sized_born = rs->born;
 }
 
 /* A new comment: no candidates yet. */

@@ -11,6 +11,7 @@
 
 #include <pcre2.h>
 
+#include "clock.h"
 #include "condition.h"
 #include "matcher.h"
 #include "normalize.h"
@@ -446,6 +447,7 @@ load(char **paths, size_t n, const char *buf, size_t len,
 	}
 	if (opts->prefilter)
 		l.rs->prefilter = prefilter_new(l.rs);
+	l.rs->born = clock_monotonic_us();
 	return l.rs;
 }
 

@@ -42,6 +42,8 @@ struct matcher {
 	struct prefilter_scan		 pf;
 	struct pcre2_real_code_8	*word;		/* \w, for word lists */
 	struct hs_scratch		*lscratch;	/* for word lists */
+	const struct ruleset		*lists_for;	/* ... all of its lists */
+	uint64_t			 lists_born;	/* ... and its born */
 	struct textview			 example;	/* an example's view */
 };
 

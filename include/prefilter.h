@@ -46,7 +46,8 @@ struct prefilter {
  */
 struct prefilter_scan {
 	struct hs_scratch	*scratch;
-	const struct prefilter	*sized_for;	/* scratch fits its databases */
+	const struct ruleset	*sized_for;	/* scratch fits its databases */
+	uint64_t		 sized_born;	/* ... and its born */
 	unsigned long long	*named;		/* per rule: comment it was named in */
 	unsigned char		*found;		/* ... and the sets found in it */
 	size_t			 nnamed;

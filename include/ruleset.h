@@ -96,6 +96,12 @@ struct ruleset {
 	struct ruleset_view *views;	/* every distinct view the rules use */
 	size_t		 nviews;
 	struct prefilter *prefilter;	/* NULL: every rule runs */
+	/*
+	 * When it was loaded (clock_monotonic_us): with its address, tells
+	 * it from a later ruleset that the allocator put at the same address,
+	 * so that Vectorscan scratch sized for one is never used for another.
+	 */
+	uint64_t	 born;
 };
 
 void	ruleset_options_default(struct rules_options *);

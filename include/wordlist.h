@@ -2,6 +2,7 @@
 #define WORDLIST_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct hs_database;
 struct hs_scratch;
@@ -20,6 +21,7 @@ struct pcre2_real_match_data_8;
  */
 struct wordlist {
 	struct hs_database	*db;
+	uint32_t		*lens;	/* each entry's length in bytes */
 	size_t			 n;
 };
 
