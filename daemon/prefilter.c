@@ -570,7 +570,8 @@ cmp_unsigned(const void *a, const void *b)
 void
 prefilter_candidates_sort(struct prefilter_scan *s)
 {
-	qsort(s->cand, s->ncand, sizeof *s->cand, cmp_unsigned);
+	if (s->ncand > 1)	/* cand is NULL until the first candidate */
+		qsort(s->cand, s->ncand, sizeof *s->cand, cmp_unsigned);
 }
 
 /*
