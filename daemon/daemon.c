@@ -6,6 +6,7 @@
  * asked and nothing is in flight, or at once after a fatal error.
  */
 
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -141,6 +142,12 @@ on_reloaded(struct ruleset *rs, const struct diag *d, double build_ms,
 		log_rule_time(dm, dm->rules);
 		ruleset_free(dm->rules);
 		dm->rules = rs;
+		/*
+		 * Compiling takes far more memory than the rules keep, much of
+		 * it in the build thread's arena: give the free pages back, or
+		 * a daemon reloaded now and then holds the peak of every build.
+		 */
+		malloc_trim(0);
 		dm->count.reloads_ok++;
 		log_info(&dm->log, "rules reloaded: %zu rules in %zu files, "
 		    "built in %.0f ms off the loop, swapped in %.1f ms",
@@ -319,6 +326,7 @@ daemon_run(struct daemon *dm)
 		logger_close(&dm->log);
 		return 1;
 	}
+	malloc_trim(0);		/* the compile's peak, as after a reload */
 	dm->matcher = matcher_new(&c->rules);
 	signal(SIGPIPE, SIG_IGN);
 	if ((dm->base = event_base_new()) == NULL) {
