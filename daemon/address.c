@@ -134,6 +134,37 @@ address_parse(const char *s, struct redis_address *a, char **cause)
 	return parse_hostport(s, a, cause);
 }
 
+int
+address_parse_listen(const char *s, char **host, int *port, char **cause)
+{
+	struct redis_address	a;
+	const char		*p = *s == ':' ? s + 1 : s;
+	int			 rc;
+
+	*host = NULL;
+	*cause = NULL;
+	if (strspn(p, "0123456789") == strlen(p)) {
+		if (parse_port(p, port) != 0) {
+			xasprintf(cause, "bad port '%s'", p);
+			return -1;
+		}
+		*host = xstrdup("127.0.0.1");
+		return 0;
+	}
+	/* A port is required: the host's default port is Redis's. */
+	if (s[strlen(s) - 1] == ']' || (*s != '[' && strchr(s, ':') == NULL)) {
+		xasprintf(cause, "'%s' has no port (host:port)", s);
+		return -1;
+	}
+	memset(&a, 0, sizeof a);
+	if ((rc = parse_hostport(s, &a, cause)) == 0) {
+		*host = a.host;
+		*port = a.port;
+	} else
+		free(a.host);
+	return rc;
+}
+
 void
 address_free(struct redis_address *a)
 {

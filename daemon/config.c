@@ -1,6 +1,6 @@
 /*
- * The config file: YAML sections redis, rules and log, each key in one
- * table with its type and bounds. config_init() holds the defaults that
+ * The config file: YAML sections redis, rules, log and metrics, each key
+ * in one table with its type and bounds. config_init() holds the defaults that
  * moderatord.conf.example documents.
  */
 
@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "address.h"
 #include "config.h"
 #include "log.h"
 #include "xmalloc.h"
@@ -19,7 +20,7 @@
 #define PASSWORD_FILE_MAX	4096
 
 enum ckind { C_STR, C_UINT, C_U32, C_SIZE, C_INT, C_BOOL, C_ACTION,
-    C_DECISIONS, C_LEVEL, C_DURATION };
+    C_DECISIONS, C_LEVEL, C_DURATION, C_LISTEN };
 
 struct ckey {
 	const char	*section;
@@ -73,6 +74,7 @@ static const struct ckey ckeys[] = {
 	{ "log", "file_decisions", C_DECISIONS, O(log.decisions_file), 0, 0 },
 	{ "log", "text", C_BOOL, O(log.text), 0, 0 },
 	{ "log", "text_max", C_SIZE, O(log.text_max), 1, 65536 },
+	{ "metrics", "listen", C_LISTEN, O(metrics_listen), 0, 0 },
 };
 #undef O
 
@@ -110,6 +112,7 @@ config_init(struct config *c)
 	c->log.decisions_file = LOG_DECISIONS_ALL;
 	c->log.text = 0;
 	c->log.text_max = 200;
+	c->metrics_listen = xstrdup("");
 }
 
 void
@@ -119,7 +122,8 @@ config_free(struct config *c)
 	char	**sp;
 
 	for (i = 0; i < sizeof ckeys / sizeof ckeys[0]; i++) {
-		if (ckeys[i].kind != C_STR && ckeys[i].kind != C_LEVEL)
+		if (ckeys[i].kind != C_STR && ckeys[i].kind != C_LEVEL &&
+		    ckeys[i].kind != C_LISTEN)
 			continue;
 		sp = (char **)((char *)c + ckeys[i].off);
 		if (*sp != NULL && ckeys[i].off == offsetof(struct config,
@@ -150,15 +154,25 @@ set_key(struct config *c, const struct ckey *k, struct diag *d,
 {
 	void		*field = (char *)c + k->off;
 	const char	*s;
+	char		*host = NULL, *cause = NULL;
 	uint64_t	 u;
 	enum log_level	 lvl;
+	int		 port;
 
 	switch (k->kind) {
 	case C_STR:
 	case C_LEVEL:
+	case C_LISTEN:
 		if (yfile_want_scalar(d, yf, v, k->key) != 0)
 			return -1;
 		s = yfile_scalar(v);
+		if (k->kind == C_LISTEN && *s != '\0' &&
+		    address_parse_listen(s, &host, &port, &cause) != 0) {
+			yfile_error(d, yf, v, "listen: %s", cause);
+			free(cause);
+			return -1;
+		}
+		free(host);
 		if (k->min > 0 && *s == '\0') {
 			yfile_error(d, yf, v, "%s must not be empty", k->key);
 			return -1;
@@ -250,7 +264,8 @@ load_section(struct config *c, const char *section, struct diag *d,
 int
 config_load(struct config *c, const char *path, struct diag *d)
 {
-	static const char *const sections[] = { "redis", "rules", "log", NULL };
+	static const char *const sections[] = { "redis", "rules", "log",
+	    "metrics", NULL };
 	struct yfile		 yf;
 	yaml_node_t		*root;
 	yaml_node_pair_t	*p;
@@ -270,7 +285,8 @@ config_load(struct config *c, const char *path, struct diag *d)
 			section = yfile_scalar(yfile_node(&yf, p->key));
 			if (section != NULL && (strcmp(section, "redis") == 0 ||
 			    strcmp(section, "rules") == 0 ||
-			    strcmp(section, "log") == 0))
+			    strcmp(section, "log") == 0 ||
+			    strcmp(section, "metrics") == 0))
 				load_section(c, section, d, &yf,
 				    yfile_node(&yf, p->value));
 		}

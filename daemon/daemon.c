@@ -13,13 +13,16 @@
 #include <string.h>
 
 #include <event2/event.h>
+#include <sys/time.h>
 
 #include "batch.h"
 #include "clock.h"
 #include "daemon.h"
+#include "http.h"
 #include "matcher.h"
 #include "modlog.h"
 #include "notify.h"
+#include "pattern.h"
 #include "redis_io.h"
 #include "reload.h"
 #include "rules_load.h"
@@ -115,7 +118,8 @@ reload(struct daemon *dm)
 		notify_reloading();
 	if (reloader_start(dm->reloader, dm->cfg.rules_dir,
 	    &dm->cfg.rules) != 0) {
-		dm->count.reloads_failed++;
+		dm->metrics.reloads_failed++;
+		dm->metrics.last_reload_ok = 0;
 		log_errorx(&dm->log, "reload failed: cannot start a thread; the "
 		    "old rules stay in force");
 		if (dm->ready)
@@ -135,11 +139,13 @@ on_reloaded(struct ruleset *rs, const struct diag *d, double build_ms,
 	for (i = 0; i < d->n; i++)
 		log_errorx(&dm->log, "%s", d->lines[i]);
 	if (rs == NULL) {
-		dm->count.reloads_failed++;
+		dm->metrics.reloads_failed++;
+		dm->metrics.last_reload_ok = 0;
 		log_errorx(&dm->log, "reload failed: the old rules stay in "
 		    "force (%zu rules)", dm->rules->nrules);
 	} else {
 		log_rule_time(dm, dm->rules);
+		metrics_rules(&dm->metrics, dm->rules, rs);
 		ruleset_free(dm->rules);
 		dm->rules = rs;
 		/*
@@ -148,7 +154,8 @@ on_reloaded(struct ruleset *rs, const struct diag *d, double build_ms,
 		 * a daemon reloaded now and then holds the peak of every build.
 		 */
 		malloc_trim(0);
-		dm->count.reloads_ok++;
+		dm->metrics.reloads_ok++;
+		dm->metrics.last_reload_ok = 1;
 		log_info(&dm->log, "rules reloaded: %zu rules in %zu files, "
 		    "built in %.0f ms off the loop, swapped in %.1f ms",
 		    rs->nrules, rs->nfiles, build_ms,
@@ -201,8 +208,11 @@ on_ready(void *arg)
 {
 	struct daemon	*dm = arg;
 
-	if (dm->ready)
+	dm->connected = 1;
+	if (dm->ready) {
+		dm->metrics.reconnects++;
 		return;
+	}
 	dm->ready = 1;
 	notify_ready();
 	notify_status("connected; %zu rules", dm->rules->nrules);
@@ -217,6 +227,7 @@ on_batch(struct batch *b, void *arg)
 	size_t			 i;
 
 	batch_decide(dm->matcher, dm->rules, dm->cfg.default_action, b);
+	metrics_observe(&dm->metrics.batch, (double)b->n);
 	for (i = 0; i < b->n; i++) {
 		it = &b->items[i];
 		if (it->poison)
@@ -252,15 +263,19 @@ on_written(const struct batch *b, const enum item_fate *fate, void *arg)
 			    __func__, it->entry.stream_id);
 			break;
 		case FATE_DEAD:
-			dm->count.dead_lettered++;
+			dm->metrics.dead_lettered++;
 			log_warnx(&dm->log, "entry %s was delivered more than %u "
 			    "times: moved to %s with its fields, and "
 			    "acknowledged", it->entry.stream_id,
 			    dm->cfg.max_deliveries, dm->cfg.dead_letter_stream);
 			break;
 		case FATE_WRITTEN:
-			dm->count.decided[it->action]++;
-			dm->count.rule_errors += it->errors;
+			dm->metrics.decided[it->action]++;
+			dm->metrics.rule_errors += it->errors;
+			metrics_hits(&dm->metrics, it->rules, 0);
+			metrics_hits(&dm->metrics, it->shadow, 1);
+			metrics_observe(&dm->metrics.latency,
+			    (double)(now - b->read_us) / 1e6);
 			modlog_decision(&dm->log, it, now - b->read_us);
 			break;
 		}
@@ -269,15 +284,19 @@ on_written(const struct batch *b, const enum item_fate *fate, void *arg)
 	if (now - dm->status_us >= STATUS_INTERVAL_US) {
 		dm->status_us = now;
 		notify_status("%llu approved, %llu flagged, %llu rejected",
-		    (unsigned long long)dm->count.decided[ACTION_APPROVE],
-		    (unsigned long long)dm->count.decided[ACTION_FLAG],
-		    (unsigned long long)dm->count.decided[ACTION_REJECT]);
+		    (unsigned long long)dm->metrics.decided[ACTION_APPROVE],
+		    (unsigned long long)dm->metrics.decided[ACTION_FLAG],
+		    (unsigned long long)dm->metrics.decided[ACTION_REJECT]);
 	}
 }
 
 static void
 on_lost(const char *why, void *arg)
 {
+	struct daemon	*dm = arg;
+
+	dm->connected = 0;
+	snprintf(dm->lost, sizeof dm->lost, "%s", why);
 	notify_status("Redis lost (%s); reconnecting", why);
 }
 
@@ -290,6 +309,84 @@ on_fatal(const char *why, void *arg)
 	log_errorx(&dm->log, "%s", why);
 	dm->exit_code = 1;
 	dm->quit = 1;
+}
+
+/* GET /metrics: the counters, and what holds now. */
+static void
+render_metrics(FILE *f, void *arg)
+{
+	struct daemon		*dm = arg;
+	struct metrics_gauges	 g;
+
+	memset(&g, 0, sizeof g);
+	g.rules_loaded = dm->rules->nrules;
+	g.jit = dm->jit;
+	g.connected = dm->connected;
+	redis_io_group(dm->rio, &g.lag, &g.pending);
+	g.start_time = dm->start_time;
+	metrics_render(&dm->metrics, &g, f);
+}
+
+/* GET /healthz: healthy when reading from Redis with rules in force. */
+static int
+health(char *buf, size_t len, void *arg)
+{
+	struct daemon	*dm = arg;
+
+	if (dm->stopping) {
+		snprintf(buf, len, "stopping");
+		return 0;
+	}
+	if (!dm->connected) {
+		snprintf(buf, len, "not connected to Redis%s%s",
+		    *dm->lost ? ": " : "", dm->lost);
+		return 0;
+	}
+	snprintf(buf, len, "ok: connected to Redis, %zu rules", dm->rules->nrules);
+	return 1;
+}
+
+static const struct http_events http_events = { render_metrics, health };
+
+/*
+ * WATCHDOG=1 from the event loop itself: a loop that stops turning stops
+ * the pings, and systemd restarts the daemon.
+ */
+static void
+watchdog_cb(evutil_socket_t fd, short events, void *arg)
+{
+	notify_watchdog();
+}
+
+/* Metrics and the watchdog, when configured; -1 if metrics cannot listen. */
+static int
+start_operations(struct daemon *dm)
+{
+	struct timeval	 tv;
+	uint64_t	 usec;
+	char		*cause;
+
+	if (*dm->cfg.metrics_listen != '\0') {
+		if ((dm->http = http_new(dm->base, dm->cfg.metrics_listen,
+		    &http_events, dm, &cause)) == NULL) {
+			log_errorx(&dm->log, "%s", cause);
+			free(cause);
+			return -1;
+		}
+		log_info(&dm->log, "metrics on http://%s/metrics",
+		    dm->cfg.metrics_listen);
+	}
+	if ((usec = notify_watchdog_usec()) != 0) {
+		/* Twice per interval, as sd_watchdog_enabled(3) advises. */
+		usec /= 2;
+		tv.tv_sec = (time_t)(usec / 1000000);
+		tv.tv_usec = (suseconds_t)(usec % 1000000);
+		dm->watchdog = event_new(dm->base, -1, EV_PERSIST, watchdog_cb,
+		    dm);
+		event_add(dm->watchdog, &tv);
+		notify_watchdog();
+	}
+	return 0;
 }
 
 static int
@@ -308,8 +405,12 @@ daemon_run(struct daemon *dm)
 	struct config		*c = &dm->cfg;
 	char			*cause = NULL;
 	sigset_t		 mask;
+	struct timespec		 now;
 	size_t			 i;
 
+	metrics_init(&dm->metrics);
+	clock_gettime(CLOCK_REALTIME, &now);
+	dm->start_time = (double)now.tv_sec + (double)now.tv_nsec / 1e9;
 	if (logger_open(&dm->log, &c->log, &cause) != 0) {
 		fprintf(stderr, "moderatord: %s\n", cause);
 		free(cause);
@@ -327,6 +428,8 @@ daemon_run(struct daemon *dm)
 		return 1;
 	}
 	malloc_trim(0);		/* the compile's peak, as after a reload */
+	metrics_rules(&dm->metrics, NULL, dm->rules);
+	dm->jit = c->rules.jit && pattern_jit_works();
 	dm->matcher = matcher_new(&c->rules);
 	signal(SIGPIPE, SIG_IGN);
 	if ((dm->base = event_base_new()) == NULL) {
@@ -339,6 +442,10 @@ daemon_run(struct daemon *dm)
 		dm->exit_code = 1;
 		goto out;
 	}
+	if (start_operations(dm) != 0) {
+		dm->exit_code = 1;
+		goto out;
+	}
 	sigemptyset(&mask);
 	for (i = 0; i < DAEMON_SIGNALS; i++) {
 		dm->sig[i] = evsignal_new(dm->base, signals[i], signal_cb, dm);
@@ -348,8 +455,10 @@ daemon_run(struct daemon *dm)
 	/* main() blocked them until now: see there. */
 	sigprocmask(SIG_UNBLOCK, &mask, NULL);
 	log_info(&dm->log, "moderatord %s starting: %zu rules in %zu files, "
-	    "consumer %s", MODERATORD_VERSION, dm->rules->nrules,
-	    dm->rules->nfiles, c->consumer);
+	    "consumer %s; PCRE2 JIT %s", MODERATORD_VERSION, dm->rules->nrules,
+	    dm->rules->nfiles, c->consumer, dm->jit ? "on" : c->rules.jit ?
+	    "off (not available here: matching is slower)" :
+	    "off (rules: jit: false)");
 
 	memset(&rc, 0, sizeof rc);
 	rc.address = c->redis_address;
@@ -385,15 +494,18 @@ daemon_run(struct daemon *dm)
 	log_info(&dm->log, "stopped: %llu approved, %llu flagged, %llu "
 	    "rejected, %llu dead-lettered, %llu rule errors; %llu reloads, "
 	    "%llu refused",
-	    (unsigned long long)dm->count.decided[ACTION_APPROVE],
-	    (unsigned long long)dm->count.decided[ACTION_FLAG],
-	    (unsigned long long)dm->count.decided[ACTION_REJECT],
-	    (unsigned long long)dm->count.dead_lettered,
-	    (unsigned long long)dm->count.rule_errors,
-	    (unsigned long long)dm->count.reloads_ok,
-	    (unsigned long long)dm->count.reloads_failed);
+	    (unsigned long long)dm->metrics.decided[ACTION_APPROVE],
+	    (unsigned long long)dm->metrics.decided[ACTION_FLAG],
+	    (unsigned long long)dm->metrics.decided[ACTION_REJECT],
+	    (unsigned long long)dm->metrics.dead_lettered,
+	    (unsigned long long)dm->metrics.rule_errors,
+	    (unsigned long long)dm->metrics.reloads_ok,
+	    (unsigned long long)dm->metrics.reloads_failed);
 
 out:
+	if (dm->watchdog != NULL)
+		event_free(dm->watchdog);
+	http_free(dm->http);
 	reloader_free(dm->reloader);
 	redis_io_free(dm->rio);
 	for (i = 0; i < DAEMON_SIGNALS; i++)
@@ -403,6 +515,7 @@ out:
 		event_base_free(dm->base);
 	matcher_free(dm->matcher);
 	ruleset_free(dm->rules);
+	metrics_free(&dm->metrics);
 	logger_close(&dm->log);
 	return dm->exit_code;
 }

@@ -367,6 +367,8 @@ matcher_rule_timed(struct matcher *m, const struct rule *r,
 	if (r->stats != NULL) {
 		r->stats->runs++;
 		r->stats->ns += ns;
+		if (res == MATCH_ERROR)
+			r->stats->errors++;
 		if (ns > r->stats->max_ns)
 			r->stats->max_ns = ns;
 		if (ns >= RULES_SLOW_NS && ns >= 2 * r->stats->reported_ns) {

@@ -1,6 +1,7 @@
-/* sd_notify: READY, STATUS and STOPPING for Type=notify. */
+/* sd_notify for Type=notify: READY, RELOADING, STOPPING, STATUS, WATCHDOG. */
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #ifdef HAVE_SYSTEMD
@@ -30,6 +31,30 @@ notify_stopping(void)
 {
 #ifdef HAVE_SYSTEMD
 	sd_notify(0, "STOPPING=1");
+#endif
+}
+
+/*
+ * The watchdog interval systemd expects pings within (WatchdogSec=), in
+ * microseconds, or 0 when there is no watchdog for this process.
+ */
+uint64_t
+notify_watchdog_usec(void)
+{
+#ifdef HAVE_SYSTEMD
+	uint64_t	usec = 0;
+
+	if (sd_watchdog_enabled(0, &usec) > 0)
+		return usec;
+#endif
+	return 0;
+}
+
+void
+notify_watchdog(void)
+{
+#ifdef HAVE_SYSTEMD
+	sd_notify(0, "WATCHDOG=1");
 #endif
 }
 

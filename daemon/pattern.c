@@ -194,3 +194,24 @@ pattern_words(struct diag *d, struct yfile *yf, yaml_node_t *n, int caseless,
 		free(pat);
 	return code;
 }
+
+int
+pattern_jit_works(void)
+{
+	pcre2_code	*code;
+	size_t		 size = 0;
+	uint32_t	 have = 0;
+	int		 erc;
+	PCRE2_SIZE	 eoff;
+
+	if (pcre2_config(PCRE2_CONFIG_JIT, &have) != 0 || !have)
+		return 0;
+	/* Built in is not enough: W^X memory (MemoryDenyWriteExecute) fails. */
+	if ((code = pcre2_compile((PCRE2_SPTR)"a", 1, 0, &erc, &eoff,
+	    NULL)) == NULL)
+		return 0;
+	if (pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0)
+		(void)pcre2_pattern_info(code, PCRE2_INFO_JITSIZE, &size);
+	pcre2_code_free(code);
+	return size > 0;
+}

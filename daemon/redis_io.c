@@ -38,6 +38,7 @@
 #define BACKOFF_MAX_MS		5000
 #define CLAIM_EVERY_MIN_MS	1000
 #define CLAIM_EVERY_MAX_MS	30000
+#define GROUP_INFO_EVERY_US	(5u * 1000 * 1000)
 
 static void	connect_redis(struct redis_io *);
 static void	connect_cb(const redisAsyncContext *, int);
@@ -76,6 +77,7 @@ redis_io_new(struct event_base *base, const struct redis_io_config *cfg,
 	rio->arg = arg;
 	decide_argv_init(&rio->argv);
 	rio->state = CONN_DOWN;
+	rio->group_lag = rio->group_pending = -1;
 	rio->tick_ev = event_new(base, -1, EV_PERSIST, tick_cb, rio);
 	rio->reconnect_ev = evtimer_new(base, reconnect_cb, rio);
 	rio->drop_ev = evtimer_new(base, drop_cb, rio);
@@ -462,7 +464,8 @@ retry_cb(evutil_socket_t fd, short events, void *arg)
 
 /*
  * Every 200 ms: drop a connection whose oldest unanswered command is past
- * its time, and claim entries that dead consumers left behind.
+ * its time, claim entries that dead consumers left behind, and now and
+ * then ask for the group's lag and pending count (for metrics).
  */
 static void
 tick_cb(evutil_socket_t fd, short events, void *arg)
@@ -489,6 +492,16 @@ tick_cb(evutil_socket_t fd, short events, void *arg)
 	if (rio->state == CONN_UP && !rio->stopping && !rio->claiming &&
 	    now - rio->last_claim_us >= every * 1000)
 		stream_claim(rio);
+	if (rio->state == CONN_UP && !rio->stopping &&
+	    now - rio->last_info_us >= GROUP_INFO_EVERY_US)
+		stream_group_info(rio);
+}
+
+void
+redis_io_group(const struct redis_io *rio, int64_t *lag, int64_t *pending)
+{
+	*lag = rio->group_lag;
+	*pending = rio->group_pending;
 }
 
 /* Stop reading new batches; what is in flight is finished. */

@@ -32,6 +32,7 @@
 static void	read_cb(redisAsyncContext *, void *, void *);
 static void	precheck_cb(redisAsyncContext *, void *, void *);
 static void	claim_cb(redisAsyncContext *, void *, void *);
+static void	info_cb(redisAsyncContext *, void *, void *);
 static void	write_cb(redisAsyncContext *, void *, void *);
 static struct batch *parse_entries(struct redis_io *, const redisReply *);
 static void	send_precheck(struct redis_io *, struct batch *);
@@ -69,6 +70,7 @@ stream_start(struct redis_io *rio)
 void
 stream_reset(struct redis_io *rio)
 {
+	rio->group_lag = rio->group_pending = -1;
 	rio->setup = rio->reading = rio->blocking = 0;
 	rio->writes = rio->claiming = 0;
 	evtimer_del(rio->retry_ev);
@@ -472,4 +474,60 @@ write_cb(redisAsyncContext *ac, void *r, void *priv)
 	rio->ev.on_written(b, fate, rio->arg);
 	free(fate);
 	batch_free(b);
+}
+
+/*
+ * XINFO GROUPS every few seconds, for the lag and pending gauges: one
+ * small command off the decision path.
+ */
+void
+stream_group_info(struct redis_io *rio)
+{
+	const char	*argv[3] = { "XINFO", "GROUPS",
+	    rio->cfg.stream.input_stream };
+
+	rio->last_info_us = clock_monotonic_us();
+	(void)queue(rio, info_cb, NULL, 3, argv, NULL, "XINFO GROUPS");
+}
+
+/* One group of the reply: name, pending, lag (nil when Redis cannot say). */
+static void
+info_cb(redisAsyncContext *ac, void *r, void *priv)
+{
+	struct redis_io	*rio = ac->data;
+	redisReply	*reply = r, *g, *k, *v;
+	size_t		 i, j;
+	int		 ours;
+
+	if (reply == NULL || !rio_usable(rio))
+		return;
+	rio_replied(rio);
+	rio->group_lag = rio->group_pending = -1;
+	if (reply->type != REDIS_REPLY_ARRAY)
+		return;		/* no stream yet, say: nothing to report */
+	for (i = 0; i < reply->elements; i++) {
+		g = reply->element[i];
+		if (g->type != REDIS_REPLY_ARRAY)
+			continue;
+		ours = 0;
+		for (j = 0; j + 1 < g->elements; j += 2) {
+			k = g->element[j];
+			v = g->element[j + 1];
+			if (is_string(k) && strcmp(k->str, "name") == 0)
+				ours = is_string(v) && strcmp(v->str,
+				    rio->cfg.stream.group) == 0;
+		}
+		if (!ours)
+			continue;
+		for (j = 0; j + 1 < g->elements; j += 2) {
+			k = g->element[j];
+			v = g->element[j + 1];
+			if (!is_string(k) || v->type != REDIS_REPLY_INTEGER)
+				continue;
+			if (strcmp(k->str, "pending") == 0)
+				rio->group_pending = v->integer;
+			else if (strcmp(k->str, "lag") == 0)
+				rio->group_lag = v->integer;
+		}
+	}
 }

@@ -25,6 +25,11 @@ int	address_parse(const char *, struct redis_address *, char **);
 void	address_free(struct redis_address *);
 void	address_login(const struct redis_address *, const char *, int,
 	    struct redis_login *);
+/*
+ * A listening address: "host:port", "[v6]:port", or ":port" / "port"
+ * for loopback (127.0.0.1). *host is allocated.
+ */
+int	address_parse_listen(const char *, char **, int *, char **);
 /* "host:port" or the socket path, never the password. */
 char	*address_describe(const struct redis_address *);
 

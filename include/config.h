@@ -42,6 +42,9 @@ struct config {
 
 	/* log: */
 	struct log_options log;
+
+	/* metrics: "" (off) or where GET /metrics and /healthz listen */
+	char		*metrics_listen;
 };
 
 void	config_init(struct config *);

@@ -6,22 +6,15 @@
 #include "action.h"
 #include "config.h"
 #include "log.h"
+#include "metrics.h"
 
 struct event_base;
 struct event;
+struct http;
 struct matcher;
 struct redis_io;
 struct reloader;
 struct ruleset;
-
-/* What the daemon has done: logged at stop, and what metrics will read. */
-struct counters {
-	uint64_t	decided[ACTION_COUNT];
-	uint64_t	dead_lettered;
-	uint64_t	rule_errors;
-	uint64_t	reloads_ok;
-	uint64_t	reloads_failed;
-};
 
 #define DAEMON_SIGNALS	4	/* TERM, INT, HUP, USR1 */
 
@@ -36,7 +29,13 @@ struct daemon {
 	struct redis_io	 *rio;
 	struct reloader	 *reloader;	/* builds new rules off the loop */
 	int		  reload_again;	/* a SIGHUP came during a build */
-	struct counters	  count;
+	struct metrics	  metrics;
+	struct http	 *http;		/* GET /metrics, or NULL */
+	struct event	 *watchdog;	/* WATCHDOG=1, or NULL */
+	int		  connected;	/* to Redis, and reading */
+	char		  lost[128];	/* why Redis was lost, for /healthz */
+	int		  jit;		/* PCRE2's JIT works here */
+	double		  start_time;
 	int		  stopping;	/* a stop was asked: drain, then leave */
 	int		  quit;		/* leave the loop now */
 	int		  exit_code;

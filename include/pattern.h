@@ -26,5 +26,7 @@ struct normalizer;
 struct pcre2_real_code_8 *pattern_words(struct diag *, struct yfile *,
 		    yaml_node_t *, int, int, struct normalizer *, unsigned,
 		    char **);
+/* Whether PCRE2's JIT compiles here (built in, and memory allows). */
+int	pattern_jit_works(void);
 
 #endif

