@@ -109,7 +109,7 @@ class Daemon:
     """moderatord in the foreground, its stdout and stderr in one file."""
 
     def __init__(self, tmp, sock, consumer="test-1", rules=None, conf=None,
-                 extra=()):
+                 extra=(), env=None):
         self.tmp = tmp
         self.logfile = os.path.join(tmp, "moderatord.%s.%d.log" %
                                     (consumer, time.monotonic_ns()))
@@ -133,7 +133,8 @@ class Daemon:
         args += list(extra)
         self.out = open(self.logfile, "wb")
         self.proc = subprocess.Popen(args, stdout=self.out,
-                                     stderr=subprocess.STDOUT)
+                                     stderr=subprocess.STDOUT,
+                                     env=dict(os.environ, **(env or {})))
         atexit.register(self.kill)
 
     def signal(self, sig):

@@ -88,12 +88,55 @@ test_errors(void **state)
 	expect_bad(":6379", "empty host");
 }
 
+static void
+test_listen(void **state)
+{
+	char	*host, *cause;
+	int	 port;
+
+	assert_int_equal(address_parse_listen("9469", &host, &port, &cause), 0);
+	assert_string_equal(host, "127.0.0.1");
+	assert_int_equal(port, 9469);
+	free(host);
+	assert_int_equal(address_parse_listen(":9469", &host, &port, &cause),
+	    0);
+	assert_string_equal(host, "127.0.0.1");
+	free(host);
+	assert_int_equal(address_parse_listen("0.0.0.0:80", &host, &port,
+	    &cause), 0);
+	assert_string_equal(host, "0.0.0.0");
+	assert_int_equal(port, 80);
+	free(host);
+	assert_int_equal(address_parse_listen("[::1]:9469", &host, &port,
+	    &cause), 0);
+	assert_string_equal(host, "::1");
+	free(host);
+
+	assert_int_equal(address_parse_listen("localhost", &host, &port,
+	    &cause), -1);
+	assert_null(host);
+	assert_non_null(strstr(cause, "no port"));
+	free(cause);
+	assert_int_equal(address_parse_listen("[::1]", &host, &port, &cause),
+	    -1);
+	free(cause);
+	assert_int_equal(address_parse_listen("host:99999", &host, &port,
+	    &cause), -1);
+	assert_non_null(strstr(cause, "bad port"));
+	free(cause);
+	assert_int_equal(address_parse_listen("", &host, &port, &cause), -1);
+	free(cause);
+	assert_int_equal(address_parse_listen("0", &host, &port, &cause), -1);
+	free(cause);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_forms),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_listen),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
