@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <event2/event.h>
 #include <sys/time.h>
@@ -23,6 +24,7 @@
 #include "modlog.h"
 #include "notify.h"
 #include "pattern.h"
+#include "presence.h"
 #include "redis_io.h"
 #include "reload.h"
 #include "rules_load.h"
@@ -42,9 +44,17 @@ static void	on_written(const struct batch *, const enum item_fate *,
 		    void *);
 static void	on_lost(const char *, void *);
 static void	on_fatal(const char *, void *);
+static void	on_presence(struct presence_record *, void *);
+static void	on_reload(const char *, void *);
 
 static const struct redis_io_events redis_events = {
-	on_ready, on_batch, on_written, on_lost, on_fatal
+	.on_ready = on_ready,
+	.on_batch = on_batch,
+	.on_written = on_written,
+	.on_lost = on_lost,
+	.on_fatal = on_fatal,
+	.on_presence = on_presence,
+	.on_reload = on_reload,
 };
 
 /* Loads the rules and runs their tests; logs every error. */
@@ -101,6 +111,25 @@ log_rule_time(struct daemon *dm, const struct ruleset *rs)
 }
 
 /*
+ * The outcome of a reload (why NULL: it worked) for this daemon's record;
+ * a reload moderatorctl asked for is answered once no other follows it.
+ */
+static void
+record_reload(struct daemon *dm, const char *why)
+{
+	dm->reload_ms = clock_realtime_ms();
+	if (!dm->reload_again && *dm->reload_asked != '\0') {
+		memcpy(dm->reload_gen, dm->reload_asked, sizeof dm->reload_gen);
+		*dm->reload_asked = '\0';
+	}
+	if (why != NULL)
+		snprintf(dm->reload_result, sizeof dm->reload_result,
+		    "failed: %s", why);
+	else
+		snprintf(dm->reload_result, sizeof dm->reload_result, "ok");
+}
+
+/*
  * SIGHUP: a new ruleset is built off the loop (reload.c) and replaces the
  * old one only if it loads whole and its tests pass. A SIGHUP during a
  * build starts another when it ends, so the last edit always counts.
@@ -122,6 +151,7 @@ reload(struct daemon *dm)
 		dm->metrics.last_reload_ok = 0;
 		log_errorx(&dm->log, "reload failed: cannot start a thread; the "
 		    "old rules stay in force");
+		record_reload(dm, "cannot start a thread");
 		if (dm->ready)
 			notify_ready();
 	}
@@ -138,6 +168,8 @@ on_reloaded(struct ruleset *rs, const struct diag *d, double build_ms,
 
 	for (i = 0; i < d->n; i++)
 		log_errorx(&dm->log, "%s", d->lines[i]);
+	record_reload(dm, rs == NULL ? (d->n > 0 ? d->lines[0] :
+	    "see the log") : NULL);
 	if (rs == NULL) {
 		dm->metrics.reloads_failed++;
 		dm->metrics.last_reload_ok = 0;
@@ -389,6 +421,35 @@ start_operations(struct daemon *dm)
 	return 0;
 }
 
+/* This daemon's record for moderatorctl status, each second. */
+static void
+on_presence(struct presence_record *r, void *arg)
+{
+	struct daemon	*dm = arg;
+
+	r->host = dm->host;
+	r->pid = (long)getpid();
+	r->version = MODERATORD_VERSION;
+	r->started_ms = (uint64_t)(dm->start_time * 1000);
+	r->rules = dm->rules->nrules;
+	r->files = dm->rules->nfiles;
+	r->reload_gen = dm->reload_gen;
+	r->reload_result = dm->reload_result;
+	r->reload_ms = dm->reload_ms;
+	memcpy(r->decided, dm->metrics.decided, sizeof r->decided);
+}
+
+/* moderatorctl reload: as a SIGHUP, with the ask's number to report. */
+static void
+on_reload(const char *gen, void *arg)
+{
+	struct daemon	*dm = arg;
+
+	log_info(&dm->log, "reload asked by moderatorctl (request %s)", gen);
+	snprintf(dm->reload_asked, sizeof dm->reload_asked, "%s", gen);
+	reload(dm);
+}
+
 static int
 loop_done(struct daemon *dm)
 {
@@ -409,6 +470,9 @@ daemon_run(struct daemon *dm)
 	size_t			 i;
 
 	metrics_init(&dm->metrics);
+	if (gethostname(dm->host, sizeof dm->host) != 0)
+		strcpy(dm->host, "unknown");
+	dm->host[sizeof dm->host - 1] = '\0';
 	clock_gettime(CLOCK_REALTIME, &now);
 	dm->start_time = (double)now.tv_sec + (double)now.tv_nsec / 1e9;
 	if (logger_open(&dm->log, &c->log, &cause) != 0) {

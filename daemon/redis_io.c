@@ -29,6 +29,7 @@
 #include <hiredis/hiredis.h>
 
 #include "clock.h"
+#include "presence.h"
 #include "redis_internal.h"
 #include "script.h"
 #include "xmalloc.h"
@@ -106,6 +107,7 @@ redis_io_free(struct redis_io *rio)
 	decide_argv_free(&rio->argv);
 	address_free(&rio->addr);
 	free(rio->sha);
+	free(rio->reload_seen);
 	free(rio);
 }
 
@@ -127,7 +129,8 @@ rio_fatal(struct redis_io *rio, const char *fmt, ...)
 static int
 outstanding(const struct redis_io *rio)
 {
-	return rio->setup + rio->reading + rio->writes + rio->claiming;
+	return rio->setup + rio->reading + rio->writes + rio->claiming +
+	    rio->beating;
 }
 
 /* Call before each command: the watchdog times from the first one. */
@@ -495,6 +498,9 @@ tick_cb(evutil_socket_t fd, short events, void *arg)
 	if (rio->state == CONN_UP && !rio->stopping &&
 	    now - rio->last_info_us >= GROUP_INFO_EVERY_US)
 		stream_group_info(rio);
+	if (rio->state == CONN_UP && !rio->beating &&
+	    now - rio->last_beat_us >= PRESENCE_EVERY_MS * 1000u)
+		heartbeat_send(rio);
 }
 
 void

@@ -36,6 +36,12 @@ struct daemon {
 	char		  lost[128];	/* why Redis was lost, for /healthz */
 	int		  jit;		/* PCRE2's JIT works here */
 	double		  start_time;
+	char		  host[256];
+	/* The last reload, for this daemon's record (presence.h). */
+	char		  reload_gen[32];	/* moderatorctl's ask acted on */
+	char		  reload_asked[32];	/* an ask being built for */
+	char		  reload_result[256];
+	uint64_t	  reload_ms;
 	int		  stopping;	/* a stop was asked: drain, then leave */
 	int		  quit;		/* leave the loop now */
 	int		  exit_code;

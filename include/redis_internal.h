@@ -49,6 +49,9 @@ struct redis_io {
 	uint64_t		 last_info_us;	/* XINFO GROUPS, for metrics */
 	int64_t			 group_lag;	/* -1: not known */
 	int64_t			 group_pending;	/* -1: not known */
+	uint64_t		 last_beat_us;	/* the presence record sent */
+	int			 beating;	/* ... and not answered yet */
+	char			*reload_seen;	/* the reload counter, or NULL */
 	int			 setup;		/* setup replies awaited */
 	int			 reading;	/* an XREADGROUP is in flight */
 	int			 blocking;	/* ... with BLOCK */
@@ -71,6 +74,9 @@ void	rio_lost(struct redis_io *, const char *, ...)
 void	rio_fatal(struct redis_io *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	rio_create_group(struct redis_io *);
+
+/* heartbeat.c */
+void	heartbeat_send(struct redis_io *);
 
 /* stream.c */
 void	stream_start(struct redis_io *);

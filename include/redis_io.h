@@ -9,6 +9,7 @@
 #include "log.h"
 
 struct event_base;
+struct presence_record;
 struct redis_io;
 
 /*
@@ -43,6 +44,9 @@ struct redis_io_config {
  *		a written item holds its decision as the script settled it
  * on_lost	the connection was lost (once per loss); reconnecting
  * on_fatal	Redis refuses us as configured (a wrong password): give up
+ * on_presence	fill in this daemon's record (presence.h), sent each second
+ * on_reload	moderatorctl reload asked for a reload; gen is the counter's
+ *		value, to be reported as the record's reload_gen when done
  */
 struct redis_io_events {
 	void	(*on_ready)(void *);
@@ -51,6 +55,8 @@ struct redis_io_events {
 		    void *);
 	void	(*on_lost)(const char *, void *);
 	void	(*on_fatal)(const char *, void *);
+	void	(*on_presence)(struct presence_record *, void *);
+	void	(*on_reload)(const char *, void *);
 };
 
 struct redis_io	*redis_io_new(struct event_base *,
