@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "address.h"
@@ -293,6 +294,27 @@ config_load(struct config *c, const char *path, struct diag *d)
 	}
 	yfile_free(&yf);
 	return d->n == before ? 0 : -1;
+}
+
+/*
+ * The default config file is optional: built-in defaults apply if it does
+ * not exist. A file named with -c (explicit) must exist. Errors go to
+ * stderr.
+ */
+int
+config_load_file(struct config *c, const char *path, int explicit)
+{
+	struct diag	d;
+	struct stat	sb;
+	int		rc;
+
+	if (!explicit && stat(path, &sb) != 0 && errno == ENOENT)
+		return 0;
+	diag_init(&d);
+	rc = config_load(c, path, &d);
+	diag_print(&d, stderr, "");
+	diag_free(&d);
+	return rc;
 }
 
 /*

@@ -15,13 +15,13 @@
 #include "entry.h"
 #include "modes.h"
 #include "ratelimit.h"
+#include "redis_sync.h"
 #include "rules_load.h"
 #include "xmalloc.h"
 
 #define SPAN_SHOWN	80
 
 static void	print_span(const char *, size_t);
-static redisContext *connect_redis(const struct config *);
 static void	print_limits(const struct config *, const struct ruleset *,
 		    struct matcher *, const struct entry *,
 		    const struct decision *, int);
@@ -41,61 +41,6 @@ print_span(const char *s, size_t len)
 			putchar(s[i]);
 	}
 	printf(len > SPAN_SHOWN ? "\"..." : "\"");
-}
-
-/* A plain connection for reading window counts; NULL after a message. */
-static redisContext *
-connect_redis(const struct config *c)
-{
-	struct redis_address	 a;
-	struct redis_login	 lg;
-	struct timeval		 tv = { 3, 0 };
-	redisContext		*rc = NULL;
-	redisReply		*r;
-	char			*cause;
-
-	if (address_parse(c->redis_address, &a, &cause) != 0) {
-		fprintf(stderr, "moderatord: redis address: %s\n", cause);
-		free(cause);
-		goto out;
-	}
-	rc = a.path ? redisConnectUnixWithTimeout(a.path, tv) :
-	    redisConnectWithTimeout(a.host, a.port, tv);
-	if (rc == NULL || rc->err) {
-		fprintf(stderr, "moderatord: cannot connect to Redis: %s\n",
-		    rc ? rc->errstr : "out of memory");
-		goto fail;
-	}
-	redisSetTimeout(rc, tv);
-	address_login(&a, c->redis_password, c->redis_db, &lg);
-	if (lg.password != NULL) {
-		r = lg.user ? redisCommand(rc, "AUTH %s %s", lg.user,
-		    lg.password) : redisCommand(rc, "AUTH %s", lg.password);
-		if (r == NULL || r->type == REDIS_REPLY_ERROR) {
-			fprintf(stderr, "moderatord: Redis refused AUTH\n");
-			freeReplyObject(r);
-			goto fail;
-		}
-		freeReplyObject(r);
-	}
-	if (lg.db != 0) {
-		r = redisCommand(rc, "SELECT %d", lg.db);
-		if (r == NULL || r->type == REDIS_REPLY_ERROR) {
-			fprintf(stderr, "moderatord: Redis refused SELECT %d\n",
-			    lg.db);
-			freeReplyObject(r);
-			goto fail;
-		}
-		freeReplyObject(r);
-	}
-	goto out;
-fail:
-	if (rc != NULL)
-		redisFree(rc);
-	rc = NULL;
-out:
-	address_free(&a);
-	return rc;
 }
 
 /*
@@ -119,7 +64,7 @@ print_limits(const struct config *c, const struct ruleset *rs,
 	char			*what;
 	size_t			 i, j;
 
-	if (query && (rc = connect_redis(c)) == NULL)
+	if (query && (rc = redis_sync_connect(c, "moderatord")) == NULL)
 		fprintf(stderr, "moderatord: window counts not shown\n");
 	gettimeofday(&now, NULL);
 	for (i = 0; i < rs->nrules; i++) {

@@ -1,13 +1,11 @@
 /* moderatord: command line, modes and exit codes. */
 
-#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "daemon.h"
@@ -32,7 +30,6 @@ static const struct option longopts[] = {
 
 static void	usage(FILE *);
 static void	set_string(char **, const char *);
-static int	load_config(struct config *, const char *, int);
 
 static void
 usage(FILE *f)
@@ -64,26 +61,6 @@ set_string(char **dst, const char *s)
 {
 	free(*dst);
 	*dst = xstrdup(s);
-}
-
-/*
- * The default config file is optional: built-in defaults apply if it does
- * not exist. A file named with -c must exist.
- */
-static int
-load_config(struct config *c, const char *path, int explicit)
-{
-	struct diag	d;
-	struct stat	sb;
-	int		rc;
-
-	if (!explicit && stat(path, &sb) != 0 && errno == ENOENT)
-		return 0;
-	diag_init(&d);
-	rc = config_load(c, path, &d);
-	diag_print(&d, stderr, "");
-	diag_free(&d);
-	return rc;
 }
 
 int
@@ -161,7 +138,7 @@ main(int argc, char **argv)
 
 	memset(&dm, 0, sizeof dm);
 	config_init(&dm.cfg);
-	if (load_config(&dm.cfg, conf, explicit) != 0) {
+	if (config_load_file(&dm.cfg, conf, explicit) != 0) {
 		fprintf(stderr, "moderatord: %s: configuration is not valid\n",
 		    conf);
 		config_free(&dm.cfg);

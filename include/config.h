@@ -51,6 +51,8 @@ void	config_init(struct config *);
 void	config_free(struct config *);
 /* Reads path over the defaults; 0, or -1 with the errors in diag. */
 int	config_load(struct config *, const char *, struct diag *);
+/* config_load of a file that may be absent unless explicit; errors on stderr. */
+int	config_load_file(struct config *, const char *, int);
 /* Fills redis_password from redis_password_file if one is set. */
 int	config_read_password(struct config *, char **);
 

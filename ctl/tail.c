@@ -1,0 +1,323 @@
+/*
+ * moderatorctl tail: decisions as they are written, read from the output
+ * stream with a blocking XREAD, each joined to its comment's author and
+ * thread from the input stream. Aligned and coloured on a terminal, one
+ * JSON object a line otherwise.
+ */
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "ctl.h"
+#include "json.h"
+
+#define TAIL_PAGE	256
+#define TAIL_BLOCK_MS	1000
+
+struct tail_opts {
+	const char	*decision;
+	const char	*rule;
+	const char	*author;
+	const char	*thread;
+	unsigned long	 count;		/* stop after so many; 0: never */
+	int		 json;
+};
+
+static void
+tail_usage(FILE *f)
+{
+	fprintf(f,
+"usage: moderatorctl tail [--decision approve|flag|reject] [--rule NAME]\n"
+"                         [--author A] [--thread T] [--since ID]\n"
+"                         [--count N] [--json]\n"
+"\n"
+"Follows the decision stream. On a terminal: one aligned, coloured line a\n"
+"decision; piped: one JSON object a line (--json forces it).\n"
+"  --since ID   start after this decision id (0: from the oldest kept);\n"
+"               default: only decisions written from now on\n"
+"  --rule NAME  decisions that name the rule (live or shadow)\n"
+"  --count N    stop after N decisions shown\n");
+}
+
+/* Is name one of the comma-separated list? */
+static int
+in_list(const char *list, const char *name)
+{
+	size_t	len = strlen(name);
+
+	while (list != NULL && *list != '\0') {
+		if (strncmp(list, name, len) == 0 &&
+		    (list[len] == ',' || list[len] == '\0'))
+			return 1;
+		list = strchr(list, ',');
+		if (list != NULL)
+			list++;
+	}
+	return 0;
+}
+
+/* Text from outside, fit to width, control bytes shown as '?'. */
+static void
+put_cell(const char *s, int width)
+{
+	int	i;
+
+	if (s == NULL)
+		s = "-";
+	for (i = 0; s[i] != '\0' && (width < 0 || i < width); i++)
+		putchar((unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i]);
+	for (; i < width; i++)
+		putchar(' ');
+}
+
+static void
+show_line(struct ctl *c, uint64_t ms, const char *decision,
+    const redisReply *d, const char *author, const char *thread)
+{
+	static const char *const colors[] = { "\033[32m", "\033[33m",
+	    "\033[1;31m" };
+	char		 when[16];
+	time_t		 t = (time_t)(ms / 1000);
+	struct tm	 tm;
+	enum action	 a = ACTION_APPROVE;
+	const char	*rules = ctl_field(d, "rules"), *shadow;
+
+	localtime_r(&t, &tm);
+	strftime(when, sizeof when, "%H:%M:%S", &tm);
+	(void)action_parse(decision, &a);
+	printf("%s  %s", when, c->color ? colors[a] : "");
+	put_cell(decision, 7);
+	printf("%s ", c->color ? "\033[0m" : "");
+	put_cell(ctl_field(d, "id"), 14);
+	putchar(' ');
+	put_cell(author, 12);
+	putchar(' ');
+	put_cell(thread, 10);
+	putchar(' ');
+	put_cell(rules != NULL && *rules ? rules : "-", 24);
+	putchar(' ');
+	put_cell(ctl_field(d, "reason"), -1);
+	shadow = ctl_field(d, "shadow");
+	if (shadow != NULL && *shadow != '\0') {
+		printf("%s  shadow: ", c->color ? "\033[2m" : "");
+		put_cell(shadow, -1);
+		printf("%s", c->color ? "\033[0m" : "");
+	}
+	putchar('\n');
+}
+
+static void
+show_json(const char *sid, uint64_t ms, const redisReply *d,
+    const char *author, const char *thread)
+{
+	static const char *const keys[] = { "id", "decision", "rules",
+	    "shadow", "reason", "entry", "ruleset" };
+	struct jbuf	 j;
+	char		 ts[40];
+	time_t		 t = (time_t)(ms / 1000);
+	struct tm	 tm;
+	size_t		 i;
+	const char	*v;
+
+	gmtime_r(&t, &tm);
+	strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(ts + strlen(ts), sizeof ts - strlen(ts), ".%03uZ",
+	    (unsigned)(ms % 1000));
+	jbuf_init(&j);
+	jbuf_open(&j);
+	jbuf_cstr(&j, "ts", ts);
+	jbuf_cstr(&j, "stream_id", sid);
+	for (i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		if ((v = ctl_field(d, keys[i])) != NULL)
+			jbuf_cstr(&j, keys[i], v);
+	if (author != NULL)
+		jbuf_cstr(&j, "author", author);
+	if (thread != NULL)
+		jbuf_cstr(&j, "thread", thread);
+	jbuf_close(&j);
+	printf("%s\n", j.p);
+	jbuf_free(&j);
+}
+
+/* The input entries of a page of decisions, one pipelined XRANGE each. */
+static redisReply **
+comments_of(struct ctl *c, const redisReply *page)
+{
+	redisReply	**in = calloc(page->elements + 1, sizeof *in);
+	struct ctl_entry e;
+	const char	*entry;
+	size_t		 i;
+
+	if (in == NULL)
+		abort();
+	for (i = 0; i < page->elements; i++) {
+		entry = ctl_entry(page->element[i], &e) == 0 ?
+		    ctl_field(e.fields, "entry") : NULL;
+		redisAppendCommand(c->rc, "XRANGE %s %s %s",
+		    c->cfg.input_stream, entry ? entry : "0-1",
+		    entry ? entry : "0-1");
+	}
+	for (i = 0; i < page->elements; i++) {
+		if (redisGetReply(c->rc, (void **)&in[i]) != REDIS_OK) {
+			fprintf(stderr, "moderatorctl: Redis: %s\n",
+			    c->rc->errstr);
+			exit(1);
+		}
+	}
+	return in;
+}
+
+static const char *
+comment_field(const redisReply *r, const char *name)
+{
+	struct ctl_entry	e;
+
+	if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements != 1 ||
+	    ctl_entry(r->element[0], &e) != 0)
+		return NULL;
+	return ctl_field(e.fields, name);
+}
+
+/* Shows what passes the filters; 1 once count decisions were shown. */
+static int
+show_page(struct ctl *c, const struct tail_opts *o, const redisReply *page,
+    unsigned long *shown)
+{
+	redisReply		**in = comments_of(c, page);
+	struct ctl_entry	 e;
+	const char		*decision, *author, *thread;
+	size_t			 i;
+	int			 done = 0;
+
+	for (i = 0; i < page->elements && !done; i++) {
+		if (ctl_entry(page->element[i], &e) != 0 ||
+		    (decision = ctl_field(e.fields, "decision")) == NULL)
+			continue;
+		author = comment_field(in[i], "author");
+		thread = comment_field(in[i], "thread");
+		if ((o->decision && strcmp(o->decision, decision) != 0) ||
+		    (o->rule && !in_list(ctl_field(e.fields, "rules"), o->rule) &&
+		    !in_list(ctl_field(e.fields, "shadow"), o->rule)) ||
+		    (o->author && (author == NULL ||
+		    strcmp(o->author, author) != 0)) ||
+		    (o->thread && (thread == NULL ||
+		    strcmp(o->thread, thread) != 0)))
+			continue;
+		if (o->json)
+			show_json(e.id, ctl_id_ms(e.id), e.fields, author, thread);
+		else
+			show_line(c, ctl_id_ms(e.id), decision, e.fields, author,
+			    thread);
+		if (o->count != 0 && ++*shown >= o->count)
+			done = 1;
+	}
+	fflush(stdout);
+	for (i = 0; i < page->elements; i++)
+		freeReplyObject(in[i]);
+	free(in);
+	return done;
+}
+
+int
+ctl_tail(struct ctl *c, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "decision",	required_argument,	NULL, 'd' },
+		{ "rule",	required_argument,	NULL, 'r' },
+		{ "author",	required_argument,	NULL, 'a' },
+		{ "thread",	required_argument,	NULL, 't' },
+		{ "since",	required_argument,	NULL, 's' },
+		{ "count",	required_argument,	NULL, 'n' },
+		{ "json",	no_argument,		NULL, 'j' },
+		{ "help",	no_argument,		NULL, 'h' },
+		{ NULL,		0,			NULL, 0 }
+	};
+	struct tail_opts	 o;
+	struct ctl_entry	 e;
+	redisReply		*r, *page;
+	char			 last[64] = "$", *end;
+	unsigned long		 shown = 0;
+	enum action		 a;
+	int			 ch;
+
+	memset(&o, 0, sizeof o);
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+			if (action_parse(optarg, &a) != 0) {
+				fprintf(stderr, "moderatorctl tail: --decision "
+				    "must be approve, flag or reject\n");
+				return 1;
+			}
+			o.decision = optarg;
+			break;
+		case 'r':
+			o.rule = optarg;
+			break;
+		case 'a':
+			o.author = optarg;
+			break;
+		case 't':
+			o.thread = optarg;
+			break;
+		case 's':
+			snprintf(last, sizeof last, "%s", optarg);
+			break;
+		case 'n':
+			o.count = strtoul(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0') {
+				fprintf(stderr, "moderatorctl tail: bad --count\n");
+				return 1;
+			}
+			break;
+		case 'j':
+			o.json = 1;
+			break;
+		case 'h':
+			tail_usage(stdout);
+			return 0;
+		default:
+			tail_usage(stderr);
+			return 1;
+		}
+	}
+	if (!c->tty)
+		o.json = 1;
+	/*
+	 * "From now on" is the id last written now: "$" in every XREAD would
+	 * lose what comes between two of them.
+	 */
+	if (strcmp(last, "$") == 0) {
+		r = ctl_command(c, "XREVRANGE %s + - COUNT 1",
+		    c->cfg.output_stream);
+		snprintf(last, sizeof last, "%s", r->type == REDIS_REPLY_ARRAY &&
+		    r->elements == 1 && ctl_entry(r->element[0], &e) == 0 ?
+		    e.id : "0-0");
+		freeReplyObject(r);
+	}
+	for (;;) {
+		r = ctl_command(c, "XREAD COUNT %d BLOCK %d STREAMS %s %s",
+		    TAIL_PAGE, TAIL_BLOCK_MS, c->cfg.output_stream, last);
+		if (r->type == REDIS_REPLY_ERROR) {
+			fprintf(stderr, "moderatorctl tail: %s\n", r->str);
+			freeReplyObject(r);
+			return 1;
+		}
+		/* [[stream, [entries]]], or nil when nothing came in time. */
+		if (r->type == REDIS_REPLY_ARRAY && r->elements == 1 &&
+		    r->element[0]->elements == 2) {
+			page = r->element[0]->element[1];
+			if (page->elements > 0 && ctl_entry(page->element[
+			    page->elements - 1], &e) == 0)
+				snprintf(last, sizeof last, "%s", e.id);
+			if (show_page(c, &o, page, &shown)) {
+				freeReplyObject(r);
+				return 0;
+			}
+		}
+		freeReplyObject(r);
+	}
+}
