@@ -8,13 +8,15 @@ baseline (a single rule that never matches) measured in the same run.
 
     bench/throughput.py [--comments 100000] [--runs 3] [--binary PATH]
                         [--corpus sample|real] [--compare OTHER_BINARY]
-                        [--normalize]
+                        [--normalize] [--metrics]
 
 --corpus real: comments of real length (median about 1 KiB) from 5,000
 authors, made by bench/corpus.py from public text; sample (the default):
 the sample thread cycled, short comments from 50 authors.
 --normalize: the shipped rules against the same rules with every
 normalize key (and the tests that need it) taken out.
+--metrics: the baseline and the shipped rules with rate limits, each
+with metrics off and on (GET /metrics scraped every second meanwhile).
 
 With --compare, both binaries run interleaved on the baseline rules (the
 Redis path) and on the shipped rules with rate limits (the decide
@@ -24,6 +26,9 @@ built from an older commit with git worktree).
 
 import argparse
 import os
+import socket
+import threading
+import urllib.request
 import shutil
 import statistics
 import subprocess
@@ -86,8 +91,29 @@ def start_redis(d):
     return srv, sock, r
 
 
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def scraper(port, stop):
+    """GET /metrics every second until stop is set, as Prometheus would
+    (more often than its usual 15 s)."""
+    while not stop.wait(1):
+        try:
+            urllib.request.urlopen("http://127.0.0.1:%d/metrics" % port,
+                                   timeout=5).read()
+        except OSError:
+            pass
+
+
 def one_run(binary, rules, conf, comments, tmp):
     d = tempfile.mkdtemp(dir=tmp)
+    port = None
+    if "{port}" in conf:
+        port = free_port()
+        conf = conf.replace("{port}", str(port))
     srv, sock, r = start_redis(d)
     try:
         for i in range(0, len(comments), 2000):
@@ -106,10 +132,15 @@ def one_run(binary, rules, conf, comments, tmp):
             if daemon.poll() is not None:
                 sys.exit("moderatord exited: see %s/log" % d)
             time.sleep(0.001)
+        stop = threading.Event()
+        if port is not None:
+            threading.Thread(target=scraper, args=(port, stop),
+                             daemon=True).start()
         t0 = time.monotonic()
         while r.xlen("comments:decisions") < len(comments):
             time.sleep(0.002)
         elapsed = time.monotonic() - t0
+        stop.set()
         daemon.terminate()
         daemon.wait()
         log.close()
@@ -129,6 +160,7 @@ def main():
     ap.add_argument("--compare", metavar="OTHER_BINARY")
     ap.add_argument("--corpus", choices=("sample", "real"), default="sample")
     ap.add_argument("--normalize", action="store_true")
+    ap.add_argument("--metrics", action="store_true")
     args = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="moderatord-bench.")
     try:
@@ -167,6 +199,13 @@ def main():
                         os.path.join(ROOT, "rules"), quiet),
                        ("shipped rules, normalize taken out", b, plain,
                         quiet)]
+        if args.metrics:
+            shipped = os.path.join(ROOT, "rules")
+            on = quiet + "metrics:\n  listen: \":{port}\"\n"
+            configs = [configs[0],
+                       ("baseline, metrics on", b, base_rules, on),
+                       ("shipped rules, metrics off", b, shipped, quiet),
+                       ("shipped rules, metrics on", b, shipped, on)]
         if args.corpus == "real":
             sys.path.insert(0, HERE)
             import corpus as real_corpus

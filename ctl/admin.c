@@ -4,6 +4,7 @@
  */
 
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,7 +34,6 @@ parse(int argc, char **argv, const char *usage, unsigned long *count,
 		{ NULL,		0,			NULL, 0 }
 	};
 	unsigned long	*to;
-	char		*end;
 	int		 ch;
 
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -46,12 +46,9 @@ parse(int argc, char **argv, const char *usage, unsigned long *count,
 			fputs(usage, stderr);
 			return 1;
 		}
-		*to = strtoul(optarg, &end, 10);
-		if (*optarg == '\0' || *end != '\0' || *to == 0) {
-			fprintf(stderr, "moderatorctl %s: bad number '%s'\n",
-			    argv[0], optarg);
+		if (ctl_number(argv[0], ch == 'n' ? "--count" : "--timeout",
+		    optarg, 1, ULONG_MAX, to) != 0)
 			return 1;
-		}
 	}
 	if (optind < argc) {
 		fprintf(stderr, "moderatorctl %s: unexpected argument '%s'\n",

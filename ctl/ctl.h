@@ -32,6 +32,13 @@ int	ctl_status(struct ctl *, int, char **);
 int	ctl_reload(struct ctl *, int, char **);
 int	ctl_export(struct ctl *, int, char **);
 
+/*
+ * main.c: a number argument of command cmd's option opt, min to max;
+ * 0, or -1 after a message.
+ */
+int	ctl_number(const char *, const char *, const char *, unsigned long,
+	    unsigned long, unsigned long *);
+
 /* redis.c: commands and replies; a lost connection ends the program. */
 redisReply	*ctl_command(struct ctl *, const char *, ...);
 redisReply	*ctl_argv(struct ctl *, int, const char **, const size_t *);

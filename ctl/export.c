@@ -63,7 +63,7 @@ ctl_export(struct ctl *c, int argc, char **argv)
 	redisReply	**pages = NULL, *r;
 	struct ctl_entry e;
 	unsigned long	 count = 1000, got = 0;
-	char		 to[80] = "+", *end;
+	char		 to[80] = "+";
 	size_t		 npages = 0, i;
 	long		 k;
 	int		 ch;
@@ -71,13 +71,9 @@ ctl_export(struct ctl *c, int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'n':
-			count = strtoul(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || count == 0 ||
-			    count > EXPORT_MAX) {
-				fprintf(stderr, "moderatorctl export: --count "
-				    "must be 1 to %lu\n", EXPORT_MAX);
+			if (ctl_number("export", "--count", optarg, 1,
+			    EXPORT_MAX, &count) != 0)
 				return 1;
-			}
 			break;
 		case 's':
 			stream = optarg;

@@ -1,5 +1,6 @@
 /* moderatorctl: command line, configuration and the Redis connection. */
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +52,23 @@ usage(FILE *f)
 "commands:\n");
 	for (i = 0; i < NCOMMANDS; i++)
 		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].what);
+}
+
+int
+ctl_number(const char *cmd, const char *opt, const char *arg,
+    unsigned long min, unsigned long max, unsigned long *out)
+{
+	char	*end;
+
+	errno = 0;
+	*out = strtoul(arg, &end, 10);
+	if (*arg == '\0' || *arg == '-' || *end != '\0' || errno != 0 ||
+	    *out < min || *out > max) {
+		fprintf(stderr, "moderatorctl %s: %s must be %lu to %lu, not "
+		    "'%s'\n", cmd, opt, min, max, arg);
+		return -1;
+	}
+	return 0;
 }
 
 int

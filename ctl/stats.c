@@ -128,19 +128,15 @@ ctl_stats(struct ctl *c, int argc, char **argv)
 "rejected most, and a chart per minute. Read from the decision stream.\n";
 	struct ctl_window	 w;
 	unsigned long		 minutes = 60;
-	char			 from[8], to[8], *end;
+	char			 from[8], to[8];
 	int			 ch;
 
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'm':
-			minutes = strtoul(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || minutes == 0 ||
-			    minutes > STATS_MAX_MIN) {
-				fprintf(stderr, "moderatorctl stats: --minutes "
-				    "must be 1 to %d\n", STATS_MAX_MIN);
+			if (ctl_number("stats", "--minutes", optarg, 1,
+			    STATS_MAX_MIN, &minutes) != 0)
 				return 1;
-			}
 			break;
 		case 'h':
 			fputs(usage, stdout);

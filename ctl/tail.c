@@ -6,6 +6,7 @@
  */
 
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -238,7 +239,7 @@ ctl_tail(struct ctl *c, int argc, char **argv)
 	struct tail_opts	 o;
 	struct ctl_entry	 e;
 	redisReply		*r, *page;
-	char			 last[64] = "$", *end;
+	char			 last[64] = "$";
 	unsigned long		 shown = 0;
 	enum action		 a;
 	int			 ch;
@@ -267,11 +268,9 @@ ctl_tail(struct ctl *c, int argc, char **argv)
 			snprintf(last, sizeof last, "%s", optarg);
 			break;
 		case 'n':
-			o.count = strtoul(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0') {
-				fprintf(stderr, "moderatorctl tail: bad --count\n");
+			if (ctl_number("tail", "--count", optarg, 1, ULONG_MAX,
+			    &o.count) != 0)
 				return 1;
-			}
 			break;
 		case 'j':
 			o.json = 1;

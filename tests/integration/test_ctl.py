@@ -273,7 +273,7 @@ class CtlTest(harness.TestCase):
         self.assertNotIn("s3cret", p.stderr.decode())
         rc, out, err = self.ctl("export", "--count", "0")
         self.assertEqual(rc, 1)
-        self.assertIn("--count must be", err)
+        self.assertIn("--count must be 1 to", err)
 
 
 if __name__ == "__main__":
