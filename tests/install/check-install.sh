@@ -34,6 +34,8 @@ grep -q '^ExecStart=/usr/bin/moderatord$' "$unit" ||
     fail "the unit does not run /usr/bin/moderatord"
 grep -q '^Documentation=file:///usr/share/doc/moderatord/RULES.md$' "$unit" ||
     fail "the unit's Documentation= does not follow the prefix"
+sh "$(dirname "$0")/check-unit.sh" "$unit" >/dev/null ||
+    fail "the installed unit does not pass check-unit.sh"
 [ "$(stat -c %a "$dest/etc/moderatord/redis-password")" = 600 ] ||
     fail "redis-password is not mode 600"
 

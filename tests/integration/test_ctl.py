@@ -231,8 +231,13 @@ class CtlTest(harness.TestCase):
         d = self.daemon(consumer="host-a")
         self.assertTrue(harness.wait_decided(self.r, 1, daemon=d))
         self.assertTrue(d.wait_log("was delivered more than 5 times"))
+        e = self.daemon(consumer="host-b")
+        self.assertTrue(e.wait_log("connected"))
         rc, out, err = self.ctl("pending")
         self.assertIn("dead letters (comments:dead): 1", out)
+        self.assertIn("lag 0, pending 0", out)
+        self.assertRegex(out, r"host-a\s+0\s")
+        self.assertRegex(out, r"host-b\s+0\s")
 
         rc, out, err = self.ctl("requeue")
         self.assertEqual(rc, 0, err)
@@ -248,6 +253,7 @@ class CtlTest(harness.TestCase):
         rc, out, err = self.ctl("requeue")
         self.assertIn("requeued 0 entries", out)
         self.assertEqual(d.stop(), 0)
+        self.assertEqual(e.stop(), 0)
 
     def test_errors_and_help(self):
         for cmd in ("tail", "stats", "top", "pending", "requeue", "status",
