@@ -90,7 +90,8 @@ ctl_status(struct ctl *c, int argc, char **argv)
 "usage: moderatorctl status\n"
 "\n"
 "Every running instance (a heartbeat in the last 15 s): consumer, host,\n"
-"pid, version, rules loaded, the last reload and its result, decisions.\n";
+"pid, version, rules loaded and their hash (the ruleset field of each\n"
+"decision), decisions, the last reload and its result.\n";
 	struct ctl_instance	*v;
 	const redisReply	*rec;
 	char			 at[16];
@@ -107,15 +108,16 @@ ctl_status(struct ctl *c, int argc, char **argv)
 		free(v);
 		return 0;
 	}
-	printf("%-20s %-16s %7s %-8s %6s %10s %5s  %s\n", "CONSUMER", "HOST",
-	    "PID", "VERSION", "RULES", "DECIDED", "BEAT", "LAST RELOAD");
+	printf("%-20s %-16s %7s %-8s %6s %-12s %10s %5s  %s\n", "CONSUMER",
+	    "HOST", "PID", "VERSION", "RULES", "RULESET", "DECIDED", "BEAT",
+	    "LAST RELOAD");
 	for (i = 0; i < n; i++) {
 		rec = v[i].record;
 		clock_time(ctl_field(rec, "reload_at"), at, sizeof at);
-		printf("%-20s %-16s %7s %-8s %6s %10llu %4llus  %s %s\n",
+		printf("%-20s %-16s %7s %-8s %6s %-12s %10llu %4llus  %s %s\n",
 		    v[i].consumer, field_or(rec, "host", "?"),
 		    field_or(rec, "pid", "?"), field_or(rec, "version", "?"),
-		    field_or(rec, "rules", "?"),
+		    field_or(rec, "rules", "?"), field_or(rec, "ruleset", "?"),
 		    strtoull(field_or(rec, "approved", "0"), NULL, 10) +
 		    strtoull(field_or(rec, "flagged", "0"), NULL, 10) +
 		    strtoull(field_or(rec, "rejected", "0"), NULL, 10),

@@ -5,6 +5,7 @@
  */
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -123,6 +124,7 @@ batch_decide(struct matcher *m, const struct ruleset *rs,
 	struct decision		 d;
 	size_t			 i;
 
+	snprintf(b->ruleset, sizeof b->ruleset, "%s", rs->hash);
 	for (i = 0; i < b->n; i++) {
 		it = &b->items[i];
 		if (it->poison) {

@@ -1,9 +1,12 @@
 /* moderatord -t: load config and rules, run every rule example, summarise. */
 
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "address.h"
+#include "clock.h"
 #include "modes.h"
 #include "normalize.h"
 #include "prefilter.h"
@@ -11,6 +14,7 @@
 
 static void	print_files(const struct ruleset *);
 static void	print_prefilter(const struct ruleset *);
+static void	print_windows(const struct ruleset *, int64_t);
 
 /*
  * A line per file: its rules, and which normalize stages they use (on
@@ -40,6 +44,40 @@ print_files(const struct ruleset *rs)
 			free(names);
 		}
 		putchar('\n');
+	}
+}
+
+/*
+ * Each time-boxed rule's window, and where it stands at now: an expired
+ * rule is flagged, as a moderator may have meant to extend it.
+ */
+static void
+print_windows(const struct ruleset *rs, int64_t now)
+{
+	const struct rule	*r;
+	char			 from[CLOCK_ISO8601_MAX + 8];
+	char			 until[CLOCK_ISO8601_MAX + 8];
+	size_t			 i;
+
+	for (i = 0; i < rs->nrules; i++) {
+		r = &rs->rules[i];
+		if (r->valid_from == INT64_MIN && r->valid_until == INT64_MAX)
+			continue;
+		*from = *until = '\0';
+		if (r->valid_from != INT64_MIN) {
+			strcpy(from, " from ");
+			clock_format_iso8601(r->valid_from, from + 6,
+			    sizeof from - 6);
+		}
+		if (r->valid_until != INT64_MAX) {
+			strcpy(until, " until ");
+			clock_format_iso8601(r->valid_until, until + 7,
+			    sizeof until - 7);
+		}
+		printf("%s:%zu: rule %s in force%s%s: %s\n", r->file, r->line,
+		    r->name, from, until, now >= r->valid_until ? "EXPIRED "
+		    "(loaded and tested, never applied)" : now < r->valid_from ?
+		    "not yet in force" : "in force now");
 	}
 }
 
@@ -119,7 +157,9 @@ check_main(const struct config *c)
 		    "%zu examples, %zu failed\n", rs->nrules, rs->nfiles,
 		    n[ACTION_REJECT], n[ACTION_FLAG], n[ACTION_APPROVE], shadow,
 		    final, limits, examples, d.n);
+		print_windows(rs, (int64_t)clock_realtime_ms());
 		print_prefilter(rs);
+		printf("ruleset %s\n", rs->hash);
 		ruleset_free(rs);
 	}
 	diag_print(&d, stderr, "");

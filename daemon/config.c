@@ -55,7 +55,7 @@ static const struct ckey ckeys[] = {
 	{ "redis", "max_deliveries", C_U32, O(max_deliveries), 1, 1000 },
 	{ "redis", "dead_letter_stream", C_STR, O(dead_letter_stream), 1, 0 },
 	{ "rules", "directory", C_STR, O(rules_dir), 1, 0 },
-	{ "rules", "default_action", C_ACTION, O(default_action), 0, 0 },
+	{ "rules", "default_action", C_ACTION, O(rules.default_action), 0, 0 },
 	{ "rules", "jit", C_BOOL, O(rules.jit), 0, 0 },
 	{ "rules", "prefilter", C_BOOL, O(rules.prefilter), 0, 0 },
 	{ "rules", "match_limit", C_U32, O(rules.match_limit), 1, UINT32_MAX },
@@ -104,7 +104,6 @@ config_init(struct config *c)
 	c->max_deliveries = 5;
 	c->dead_letter_stream = xstrdup("comments:dead");
 	c->rules_dir = xstrdup(MODERATORD_RULES_DEFAULT);
-	c->default_action = ACTION_APPROVE;
 	ruleset_options_default(&c->rules);
 	entry_limits_default(&c->limits);
 	c->log.level = xstrdup("info");

@@ -45,6 +45,7 @@ static void	on_written(const struct batch *, const enum item_fate *,
 static void	on_lost(const char *, void *);
 static void	on_fatal(const char *, void *);
 static void	on_presence(struct presence_record *, void *);
+static void	arm_windows(struct daemon *);
 static void	on_reload(const char *, void *);
 
 static const struct redis_io_events redis_events = {
@@ -189,9 +190,10 @@ on_reloaded(struct ruleset *rs, const struct diag *d, double build_ms,
 		dm->metrics.reloads_ok++;
 		dm->metrics.last_reload_ok = 1;
 		log_info(&dm->log, "rules reloaded: %zu rules in %zu files, "
-		    "built in %.0f ms off the loop, swapped in %.1f ms",
-		    rs->nrules, rs->nfiles, build_ms,
+		    "ruleset %s, built in %.0f ms off the loop, swapped in "
+		    "%.1f ms", rs->nrules, rs->nfiles, rs->hash, build_ms,
 		    (double)(clock_monotonic_us() - t0) / 1e3);
+		arm_windows(dm);
 	}
 	if (dm->ready)
 		notify_ready();
@@ -258,7 +260,7 @@ on_batch(struct batch *b, void *arg)
 	const struct batch_item	*it;
 	size_t			 i;
 
-	batch_decide(dm->matcher, dm->rules, dm->cfg.default_action, b);
+	batch_decide(dm->matcher, dm->rules, dm->cfg.rules.default_action, b);
 	metrics_observe(&dm->metrics.batch, (double)b->n);
 	for (i = 0; i < b->n; i++) {
 		it = &b->items[i];
@@ -308,7 +310,8 @@ on_written(const struct batch *b, const enum item_fate *fate, void *arg)
 			metrics_hits(&dm->metrics, it->shadow, 1);
 			metrics_observe(&dm->metrics.latency,
 			    (double)(now - b->read_us) / 1e6);
-			modlog_decision(&dm->log, it, now - b->read_us);
+			modlog_decision(&dm->log, it, b->ruleset,
+			    now - b->read_us);
 			break;
 		}
 	}
@@ -341,6 +344,55 @@ on_fatal(const char *why, void *arg)
 	log_errorx(&dm->log, "%s", why);
 	dm->exit_code = 1;
 	dm->quit = 1;
+}
+
+/*
+ * Time-boxed rules come into force and go out of it on their own (each
+ * decision looks at the time); this says so in the log, once at each
+ * change, and waits for the next one.
+ */
+static void
+arm_windows(struct daemon *dm)
+{
+	struct timeval	 tv;
+	int64_t		 now = (int64_t)clock_realtime_ms(), next, wait;
+
+	dm->windows_seen = now;
+	if ((next = ruleset_next_change(dm->rules, now)) == INT64_MAX) {
+		evtimer_del(dm->windows);
+		return;
+	}
+	/* An hour at most: the wall clock may be set meanwhile. */
+	wait = next - now < 3600000 ? next - now : 3600000;
+	tv.tv_sec = (time_t)(wait / 1000);
+	tv.tv_usec = (suseconds_t)(wait % 1000) * 1000;
+	evtimer_add(dm->windows, &tv);
+}
+
+static void
+windows_cb(evutil_socket_t fd, short events, void *arg)
+{
+	struct daemon		*dm = arg;
+	const struct rule	*r;
+	int64_t			 now = (int64_t)clock_realtime_ms();
+	char			 at[CLOCK_ISO8601_MAX];
+	size_t			 i;
+
+	for (i = 0; i < dm->rules->nrules; i++) {
+		r = &dm->rules->rules[i];
+		if (r->valid_from > dm->windows_seen && r->valid_from <= now) {
+			clock_format_iso8601(r->valid_from, at, sizeof at);
+			log_info(&dm->log, "rule %s (%s:%zu) is in force from "
+			    "now: valid_from %s", r->name, r->file, r->line, at);
+		}
+		if (r->valid_until > dm->windows_seen && r->valid_until <= now) {
+			clock_format_iso8601(r->valid_until, at, sizeof at);
+			log_info(&dm->log, "rule %s (%s:%zu) is no longer in "
+			    "force: valid_until %s", r->name, r->file, r->line,
+			    at);
+		}
+	}
+	arm_windows(dm);
 }
 
 /* GET /metrics: the counters, and what holds now. */
@@ -433,6 +485,7 @@ on_presence(struct presence_record *r, void *arg)
 	r->started_ms = (uint64_t)(dm->start_time * 1000);
 	r->rules = dm->rules->nrules;
 	r->files = dm->rules->nfiles;
+	r->ruleset = dm->rules->hash;
 	r->reload_gen = dm->reload_gen;
 	r->reload_result = dm->reload_result;
 	r->reload_ms = dm->reload_ms;
@@ -510,6 +563,8 @@ daemon_run(struct daemon *dm)
 		dm->exit_code = 1;
 		goto out;
 	}
+	dm->windows = evtimer_new(dm->base, windows_cb, dm);
+	arm_windows(dm);
 	sigemptyset(&mask);
 	for (i = 0; i < DAEMON_SIGNALS; i++) {
 		dm->sig[i] = evsignal_new(dm->base, signals[i], signal_cb, dm);
@@ -518,9 +573,10 @@ daemon_run(struct daemon *dm)
 	}
 	/* main() blocked them until now: see there. */
 	sigprocmask(SIG_UNBLOCK, &mask, NULL);
-	log_info(&dm->log, "moderatord %s starting: %zu rules in %zu files, "
-	    "consumer %s; PCRE2 JIT %s", MODERATORD_VERSION, dm->rules->nrules,
-	    dm->rules->nfiles, c->consumer, dm->jit ? "on" : c->rules.jit ?
+	log_info(&dm->log, "moderatord %s starting: %zu rules in %zu files "
+	    "(ruleset %s), consumer %s; PCRE2 JIT %s", MODERATORD_VERSION,
+	    dm->rules->nrules, dm->rules->nfiles, dm->rules->hash, c->consumer,
+	    dm->jit ? "on" : c->rules.jit ?
 	    "off (not available here: matching is slower)" :
 	    "off (rules: jit: false)");
 
@@ -567,6 +623,8 @@ daemon_run(struct daemon *dm)
 	    (unsigned long long)dm->metrics.reloads_failed);
 
 out:
+	if (dm->windows != NULL)
+		event_free(dm->windows);
 	if (dm->watchdog != NULL)
 		event_free(dm->watchdog);
 	http_free(dm->http);

@@ -15,14 +15,14 @@
 -- ARGV: 1 layout version, 2 number of rate-limit rules L, 3 number of
 --   entries E, 4 number of entries with checks C, 5 number of checks K,
 --   6 group, 7 consumer, 8 output maxlen, 9 key expiry slack (ms),
---   10 max deliveries;
+--   10 max deliveries, 11 the hash of the rule set that decided;
 --   then per rate-limit rule (7): name, action, precedence, shadow (0/1),
 --   max, per (ms), reason;
 --   then per entry (7): stream id, comment id, decision, rules, shadow,
 --   reason, number of checks n; and if n > 0 (2 + n): the precedence of
 --   the decision, final (0/1), and n rule numbers (1-based, into the
 --   rate-limit rules above).
--- So #ARGV = 10 + 7 L + 7 E + 2 C + K and #KEYS = 3 + K; anything else
+-- So #ARGV = 11 + 7 L + 7 E + 2 C + K and #KEYS = 3 + K; anything else
 -- is an error reply, before anything is written.
 --
 -- Precedence numbers come from C (action_precedence): the greater wins.
@@ -37,7 +37,7 @@
 -- redelivery can have added first. Only the newest max + 1 members are
 -- kept: enough to answer exactly, so a key holds O(max) whatever the load.
 
-local LAYOUT = 2
+local LAYOUT = 3
 
 if ARGV[1] ~= tostring(LAYOUT) then
   return redis.error_reply('moderatord decide script: argument layout ' ..
@@ -53,7 +53,7 @@ end
 if not (nlimits and nentries and nchecked and nchecks) then
   return bad_layout('counts are not numbers')
 end
-if #ARGV ~= 10 + 7 * nlimits + 7 * nentries + 2 * nchecked + nchecks or
+if #ARGV ~= 11 + 7 * nlimits + 7 * nentries + 2 * nchecked + nchecks or
     #KEYS ~= 3 + nchecks then
   return bad_layout(#ARGV .. ' arguments and ' .. #KEYS .. ' keys for ' ..
     nlimits .. ' limits, ' .. nentries .. ' entries, ' .. nchecks ..
@@ -62,7 +62,7 @@ end
 -- Walk the entries once before writing anything: each entry's own count
 -- must add up too, or a write would read a shifted layout.
 do
-  local a, seen = 11 + 7 * nlimits, 0
+  local a, seen = 12 + 7 * nlimits, 0
   for _ = 1, nentries do
     local n = tonumber(ARGV[a + 6])
     if not n then return bad_layout('entry at argument ' .. a) end
@@ -76,8 +76,9 @@ end
 
 local group, consumer, maxlen = ARGV[6], ARGV[7], ARGV[8]
 local slack, maxdel = tonumber(ARGV[9]), tonumber(ARGV[10])
+local ruleset = ARGV[11]
 local limits = {}
-local a = 11
+local a = 12
 for d = 1, nlimits do
   limits[d] = { name = ARGV[a], action = ARGV[a + 1],
     prec = tonumber(ARGV[a + 2]), shadow = ARGV[a + 3] == '1',
@@ -205,7 +206,7 @@ for _ = 1, nentries do
     end
     redis.call('XADD', KEYS[2], 'MAXLEN', '~', maxlen, '*', 'id', id,
       'decision', decision, 'rules', rules, 'shadow', shadow,
-      'reason', reason, 'entry', sid)
+      'reason', reason, 'entry', sid, 'ruleset', ruleset)
     redis.call('XACK', KEYS[1], group, sid)
     if changed then
       out[#out + 1] = { decision, rules, shadow, reason }

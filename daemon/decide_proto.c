@@ -133,6 +133,7 @@ decide_proto_encode(struct decide_argv *a, const struct decide_params *p,
 	arg_u64(a, p->output_maxlen);
 	arg_u64(a, p->rl_slack_ms);
 	arg_u64(a, p->max_deliveries);
+	arg_str(a, b->ruleset);
 	for (i = 0; i < b->nlimits; i++) {
 		l = &b->limits[i];
 		arg_str(a, l->name);

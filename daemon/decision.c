@@ -143,6 +143,8 @@ decision_make(struct matcher *m, const struct ruleset *rs,
 				    always[j] < cand[k]) ? always[j++] :
 				    cand[k++];
 			r = &rs->rules[i];
+			if (rs->timed > 0 && !rule_in_force(r, m->now))
+				continue;
 			/* 0: live final rules; 1: rate limits; 2: the rest. */
 			if (pass != (r->limit != NULL ? 1 : r->final && !r->shadow ?
 			    0 : 2))

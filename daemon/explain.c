@@ -163,7 +163,7 @@ explain_main(const struct config *c, int argc, char **argv, int query)
 		n++;
 	}
 	entry_init(&e, sid, kv, n, &c->limits);
-	decision_make(m, rs, &e, c->default_action, &dec);
+	decision_make(m, rs, &e, c->rules.default_action, &dec);
 
 	printf("decision: %s\n", action_name(dec.action));
 	printf("reason: %s\n", dec.reason);

@@ -8,6 +8,7 @@
 #include <hs.h>
 #include <pcre2.h>
 
+#include "clock.h"
 #include "condition.h"
 #include "matcher.h"
 #include "normalize.h"
@@ -86,6 +87,9 @@ matcher_begin(struct matcher *m, const struct ruleset *rs,
 	m->comment++;
 	m->entry = e;
 	m->rs = rs;
+	/* Only time-boxed rules need the time: no clock read otherwise. */
+	if (rs != NULL && rs->timed > 0)
+		m->now = m->at != 0 ? m->at : (int64_t)clock_realtime_ms();
 	prefilter_begin(&m->pf, rs);
 	/*
 	 * Word-list scratch sized once a ruleset: hs_alloc_scratch checks

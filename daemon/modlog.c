@@ -25,7 +25,7 @@ field_or_empty(struct jbuf *j, const char *name, const struct entry *e)
 /* Logs item it's decision; latency_us runs from read to durable write. */
 void
 modlog_decision(struct logger *lg, const struct batch_item *it,
-    uint64_t latency_us)
+    const char *ruleset, uint64_t latency_us)
 {
 	const struct entry	*e = &it->entry;
 	struct jbuf		 j;
@@ -48,6 +48,7 @@ modlog_decision(struct logger *lg, const struct batch_item *it,
 	field_or_empty(&j, "author", e);
 	field_or_empty(&j, "thread", e);
 	jbuf_cstr(&j, "entry", e->stream_id);
+	jbuf_cstr(&j, "ruleset", ruleset);
 	jbuf_int(&j, "latency_us", (int64_t)latency_us);
 	if (it->errors)
 		jbuf_int(&j, "rule_errors", (int64_t)it->errors);

@@ -48,6 +48,7 @@ presence_fields(const struct presence_record *r, uint64_t now_ms,
 	NUM("heartbeat", "%llu", (unsigned long long)now_ms);
 	NUM("rules", "%zu", r->rules);
 	NUM("files", "%zu", r->files);
+	STR("ruleset", r->ruleset);
 	STR("reload_gen", r->reload_gen);
 	STR("reload_result", r->reload_result);
 	NUM("reload_at", "%llu", (unsigned long long)r->reload_ms);

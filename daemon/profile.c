@@ -80,7 +80,7 @@ profile_main(const struct config *c)
 		}
 		entry_init(&e, (struct bytes){ "profile", 7 }, j.kv, j.n,
 		    &c->limits);
-		decision_make(m, rs, &e, c->default_action, &dec);
+		decision_make(m, rs, &e, c->rules.default_action, &dec);
 		for (i = 0; i < dec.nhits; i++)
 			rows[dec.hits[i].rule->index].hits++;
 		/* A rate limit's hits: the comments that count toward it. */

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <nettle/sha2.h>
+
 #include "normalize.h"
 #include "rules_list.h"
 #include "xmalloc.h"
@@ -116,10 +118,14 @@ rules_list_words(struct diag *d, struct yfile *yf, yaml_node_t *n,
 	return compile(d, yf, n, &e);
 }
 
-/* words_file: PATH, relative to the directory of rulefile. */
+/*
+ * words_file: PATH, relative to the directory of rulefile. Its entries
+ * go into hash (the ruleset's), so that an edit of the list changes it.
+ */
 struct wordlist *
 rules_list_file(struct diag *d, struct yfile *yf, yaml_node_t *n,
-    const char *rulefile, unsigned stages, struct normalizer *nz)
+    struct sha256_ctx *hash, const char *rulefile, unsigned stages,
+    struct normalizer *nz)
 {
 	struct entries	 e;
 	struct stat	 sb;
@@ -170,6 +176,8 @@ rules_list_file(struct diag *d, struct yfile *yf, yaml_node_t *n,
 			;
 		if (q == p)
 			continue;
+		sha256_update(hash, (size_t)(q - p), (const uint8_t *)p);
+		sha256_update(hash, 1, (const uint8_t *)"\n");
 		if (e.n == RULES_LIST_MAX) {
 			diag_add(d, path, lineno, 0, "more than 1,000,000 "
 			    "entries");

@@ -6,9 +6,11 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <nettle/sha2.h>
 #include <pcre2.h>
 
 #include "clock.h"
@@ -27,11 +29,13 @@
 
 static const char *const rule_keys[] = { "name", "match", "words", "field",
     "except", "when", "rate_limit", "action", "reason", "final", "mode",
-    "caseless", "normalize", "tests", "words_file", NULL };
+    "caseless", "normalize", "tests", "words_file", "valid_from",
+    "valid_until", NULL };
 static const char *const test_keys[] = { "match", "no_match", NULL };
 
 struct loader {
 	struct ruleset			*rs;
+	struct sha256_ctx		 hash;	/* what the ruleset is made of */
 	struct normalizer		*nz;	/* for words under normalize */
 	size_t				 cap;
 	const struct rules_options	*opts;
@@ -46,8 +50,11 @@ static int	 load_examples(struct loader *, struct rule *, yaml_node_t *);
 static int	 check_name(struct loader *, yaml_node_t *);
 static int	 load_normalize(struct loader *, yaml_node_t *, unsigned *);
 static void	 load_rule(struct loader *, yaml_node_t *);
+static int	 load_window(struct loader *, struct rule *, yaml_node_t *);
 static void	 load_file(struct loader *, const char *, const char *,
 		    size_t);
+static void	 ruleset_hash_finish(struct ruleset *, struct sha256_ctx *,
+		    const struct rules_options *);
 
 static int
 load_except(struct loader *l, struct rule *r, yaml_node_t *n, int caseless)
@@ -208,6 +215,39 @@ check_name(struct loader *l, yaml_node_t *n)
 	return 0;
 }
 
+/* valid_from and valid_until: ISO 8601 times, from before until. */
+static int
+load_window(struct loader *l, struct rule *r, yaml_node_t *n)
+{
+	static const char *const keys[2] = { "valid_from", "valid_until" };
+	int64_t		*at[2] = { &r->valid_from, &r->valid_until };
+	yaml_node_t	*v[2];
+	size_t		 i;
+
+	r->valid_from = INT64_MIN;
+	r->valid_until = INT64_MAX;
+	for (i = 0; i < 2; i++) {
+		if ((v[i] = yfile_find(l->yf, n, keys[i])) == NULL)
+			continue;
+		if (yfile_want_scalar(l->d, l->yf, v[i], keys[i]) != 0)
+			return -1;
+		if (clock_parse_iso8601(yfile_scalar(v[i]), at[i]) != 0) {
+			yfile_error(l->d, l->yf, v[i], "%s must be a time such "
+			    "as 2026-11-03T06:00:00Z (ISO 8601, with Z or an "
+			    "offset), not '%s'", keys[i], yfile_scalar(v[i]));
+			return -1;
+		}
+	}
+	if (v[0] != NULL && v[1] != NULL && r->valid_from >= r->valid_until) {
+		yfile_error(l->d, l->yf, v[1], "valid_until must come after "
+		    "valid_from");
+		return -1;
+	}
+	if (v[0] != NULL || v[1] != NULL)
+		l->rs->timed++;
+	return 0;
+}
+
 static void
 load_rule(struct loader *l, yaml_node_t *n)
 {
@@ -272,7 +312,7 @@ load_rule(struct loader *l, yaml_node_t *n)
 		if (l->nz == NULL)
 			l->nz = normalizer_new();
 		r.list = file != NULL ? rules_list_file(l->d, l->yf, file,
-		    l->file, liststages, l->nz) : rules_list_words(l->d, l->yf,
+		    &l->hash, l->file, liststages, l->nz) : rules_list_words(l->d, l->yf,
 		    words, liststages, l->nz);
 		if (r.list == NULL)
 			bad = 1;
@@ -337,6 +377,8 @@ load_rule(struct loader *l, yaml_node_t *n)
 			bad = 1;
 		}
 	}
+	if (load_window(l, &r, n) != 0)
+		bad = 1;
 	if (r.final && limit != NULL) {
 		yfile_error(l->d, l->yf, yfile_find(l->yf, n, "final"), "a "
 		    "rate_limit rule cannot be final");
@@ -389,6 +431,7 @@ load_file(struct loader *l, const char *path, const char *buf, size_t len)
 	yaml_node_t		*root;
 	yaml_node_item_t	*it;
 	struct ruleset		*rs = l->rs;
+	const char		*base;
 
 	rs->files = xreallocarray(rs->files, rs->nfiles + 1, sizeof *rs->files);
 	rs->file_rules = xreallocarray(rs->file_rules, rs->nfiles + 1,
@@ -403,6 +446,11 @@ load_file(struct loader *l, const char *path, const char *buf, size_t len)
 		return;
 	}
 	l->yf = &yf;
+	/* The file's name (not its directory) and its bytes. */
+	base = strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 : path;
+	sha256_update(&l->hash, strlen(base) + 1, (const uint8_t *)base);
+	sha256_update(&l->hash, yf.len, (const uint8_t *)yf.src);
+	sha256_update(&l->hash, 1, (const uint8_t *)"");
 	root = yfile_root(&yf);
 	if (root != NULL && root->type != YAML_SEQUENCE_NODE)
 		yfile_error(l->d, &yf, root, "a rule file must be a list of "
@@ -414,6 +462,29 @@ load_file(struct loader *l, const char *path, const char *buf, size_t len)
 	}
 	l->yf = NULL;
 	yfile_free(&yf);
+}
+
+/*
+ * The ruleset's hash: its files' names and bytes, its word files'
+ * entries, and the options that change decisions (the default action,
+ * PCRE2's limits), never paths or times, so every instance that loads
+ * the same files says the same. 12 hex digits.
+ */
+static void
+ruleset_hash_finish(struct ruleset *rs, struct sha256_ctx *h,
+    const struct rules_options *o)
+{
+	uint8_t		 digest[SHA256_DIGEST_SIZE];
+	char		 opts[64];
+	size_t		 i;
+
+	snprintf(opts, sizeof opts, "default_action=%d match_limit=%u "
+	    "depth_limit=%u", (int)o->default_action, o->match_limit,
+	    o->depth_limit);
+	sha256_update(h, strlen(opts), (const uint8_t *)opts);
+	sha256_digest(h, sizeof digest, digest);
+	for (i = 0; i < (sizeof rs->hash - 1) / 2 && i < sizeof digest; i++)
+		snprintf(rs->hash + 2 * i, 3, "%02x", digest[i]);
 }
 
 static int
@@ -438,8 +509,10 @@ load(char **paths, size_t n, const char *buf, size_t len,
 	l.rs = xcalloc(1, sizeof *l.rs);
 	l.opts = opts;
 	l.d = d;
+	sha256_init(&l.hash);
 	for (i = 0; i < n; i++)
 		load_file(&l, paths[i], buf, len);
+	ruleset_hash_finish(l.rs, &l.hash, opts);
 	normalizer_free(l.nz);
 	if (d->n != before) {
 		ruleset_free(l.rs);

@@ -18,6 +18,7 @@
 void
 ruleset_options_default(struct rules_options *o)
 {
+	o->default_action = ACTION_APPROVE;
 	o->jit = 1;
 	o->prefilter = 1;
 	o->match_limit = RULES_DEFAULT_MATCH_LIMIT;
@@ -87,4 +88,25 @@ ruleset_view(struct ruleset *rs, const char *field, unsigned stages)
 	rs->views[rs->nviews].field = xstrdup(field);
 	rs->views[rs->nviews].stages = stages;
 	return rs->nviews++;
+}
+
+/*
+ * The first moment after now at which a rule of rs comes into force or
+ * goes out of it, or INT64_MAX if none will.
+ */
+int64_t
+ruleset_next_change(const struct ruleset *rs, int64_t now)
+{
+	const struct rule	*r;
+	int64_t			 next = INT64_MAX;
+	size_t			 i;
+
+	for (i = 0; rs->timed > 0 && i < rs->nrules; i++) {
+		r = &rs->rules[i];
+		if (r->valid_from > now && r->valid_from < next)
+			next = r->valid_from;
+		if (r->valid_until > now && r->valid_until < next)
+			next = r->valid_until;
+	}
+	return next;
 }

@@ -64,6 +64,7 @@ struct batch {
 	uint64_t	 read_us;	/* monotonic time the reply arrived */
 	struct batch_limit *limits;
 	size_t		 nlimits;
+	char		 ruleset[16];	/* the hash of the ruleset that decided */
 	int		 eval;		/* sent with EVAL after a NOSCRIPT */
 	int		 claimed;	/* from XAUTOCLAIM, not XREADGROUP */
 };

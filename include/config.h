@@ -36,7 +36,6 @@ struct config {
 
 	/* rules: */
 	char		*rules_dir;
-	enum action	 default_action;
 	struct rules_options rules;
 	struct entry_limits limits;
 

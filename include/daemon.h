@@ -32,6 +32,8 @@ struct daemon {
 	struct metrics	  metrics;
 	struct http	 *http;		/* GET /metrics, or NULL */
 	struct event	 *watchdog;	/* WATCHDOG=1, or NULL */
+	struct event	 *windows;	/* a time-boxed rule's change is due */
+	int64_t		  windows_seen;	/* changes up to here are logged */
 	int		  connected;	/* to Redis, and reading */
 	char		  lost[128];	/* why Redis was lost, for /healthz */
 	int		  jit;		/* PCRE2's JIT works here */

@@ -45,6 +45,8 @@ struct matcher {
 	const struct ruleset		*lists_for;	/* ... all of its lists */
 	uint64_t			 lists_born;	/* ... and its born */
 	struct textview			 example;	/* an example's view */
+	int64_t				 at;	/* decide as at (ms), or 0: now */
+	int64_t				 now;	/* the comment's time, ms */
 };
 
 enum match_result {

@@ -7,6 +7,7 @@
 #include "log.h"
 
 /* The moderation log: a JSON line per decision, written once it is durable. */
-void	modlog_decision(struct logger *, const struct batch_item *, uint64_t);
+void	modlog_decision(struct logger *, const struct batch_item *,
+	    const char *, uint64_t);
 
 #endif

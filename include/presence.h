@@ -30,6 +30,7 @@ struct presence_record {
 	uint64_t	 started_ms;
 	size_t		 rules;
 	size_t		 files;
+	const char	*ruleset;	/* the hash of the rules in force */
 	const char	*reload_gen;	/* the counter's value last acted on */
 	const char	*reload_result;	/* "ok", "failed: ...", "" */
 	uint64_t	 reload_ms;	/* when, or 0 */

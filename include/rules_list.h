@@ -15,7 +15,9 @@ struct normalizer;
 
 struct wordlist	*rules_list_words(struct diag *, struct yfile *, yaml_node_t *,
 		    unsigned, struct normalizer *);
+struct sha256_ctx;
 struct wordlist	*rules_list_file(struct diag *, struct yfile *, yaml_node_t *,
+		    struct sha256_ctx *,
 		    const char *, unsigned, struct normalizer *);
 
 #endif

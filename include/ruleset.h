@@ -14,6 +14,7 @@ struct wordlist;
 
 /* How rules are compiled and run: JIT and PCRE2's limits. */
 struct rules_options {
+	enum action	default_action;	/* when no rule decides */
 	int		jit;
 	int		prefilter;	/* one multi-pattern scan picks the rules */
 	uint32_t	match_limit;
@@ -68,6 +69,9 @@ struct rule {
 	char		*reason;	/* never NULL: defaults to the name */
 	int		 final;
 	int		 shadow;
+	/* In force from valid_from (ms since the epoch) until valid_until. */
+	int64_t		 valid_from;	/* INT64_MIN: always was */
+	int64_t		 valid_until;	/* INT64_MAX: never ends */
 	struct rule_example *examples;
 	size_t		 nexamples;
 };
@@ -103,11 +107,21 @@ struct ruleset {
 	 * so that Vectorscan scratch sized for one is never used for another.
 	 */
 	uint64_t	 born;
+	size_t		 timed;		/* rules with valid_from or valid_until */
+	char		 hash[13];	/* of files, lists and options: hex */
 };
+
+/* Is r in force at ms (ms since the epoch)? */
+static inline int
+rule_in_force(const struct rule *r, int64_t ms)
+{
+	return ms >= r->valid_from && ms < r->valid_until;
+}
 
 void	ruleset_options_default(struct rules_options *);
 void	ruleset_rule_clear(struct rule *);
 void	ruleset_free(struct ruleset *);
 size_t	ruleset_view(struct ruleset *, const char *, unsigned);
+int64_t	ruleset_next_change(const struct ruleset *, int64_t);
 
 #endif

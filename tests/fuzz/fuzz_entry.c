@@ -112,7 +112,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	lg.decisions_stdout = LOG_DECISIONS_ALL;
 	lg.text = 1;
 	lg.text_max = 100;
-	modlog_decision(&lg, &b->items[0], 1);
+	modlog_decision(&lg, &b->items[0], b->ruleset, 1);
 	fclose(lg.out);
 	batch_free(b);
 	return 0;

@@ -8,7 +8,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 from harness import IN, OUT, GROUP  # noqa: E402
 
-FIELDS = {"id", "decision", "rules", "shadow", "reason", "entry"}
+FIELDS = {"id", "decision", "rules", "shadow", "reason", "entry", "ruleset"}
 
 BENIGN = [
     "I think the council got this one right, for once.",

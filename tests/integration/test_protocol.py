@@ -21,6 +21,7 @@ LAYOUT = int([l for l in SCRIPT.splitlines()
 def call(r, sid, version=LAYOUT, nentries=1, extra=()):
     """The script on one entry without checks, by the documented layout."""
     argv = [version, 0, nentries, 0, 0, GROUP, "me", 1000, 600000, 5,
+            "0123456789ab",
             sid, "c1", "reject", "spam", "", "pharma", 0] + list(extra)
     return r.eval(SCRIPT, 3, IN, OUT, "comments:dead", *argv)
 
@@ -47,14 +48,15 @@ class ProtocolTest(harness.TestCase):
         # An entry's own count that does not add up: refused as well.
         with self.assertRaises(harness.redis.ResponseError) as cm:
             self.r.eval(SCRIPT, 3, IN, OUT, "comments:dead", LAYOUT, 0, 1,
-                        0, 0, GROUP, "me", 1000, 600000, 5, sid, "c1",
-                        "reject", "spam", "", "pharma", "x")
+                        0, 0, GROUP, "me", 1000, 600000, 5, "0123456789ab",
+                        sid, "c1", "reject", "spam", "", "pharma", "x")
         self.assertIn("entry at argument", str(cm.exception))
         # The same call with the documented layout is written.
         self.assertEqual(call(self.r, sid), [1])
         out = harness.decisions(self.r)
-        self.assertEqual([(o["id"], o["decision"], o["reason"]) for o in out],
-                         [("c1", "reject", "pharma")])
+        self.assertEqual([(o["id"], o["decision"], o["reason"],
+                           o["ruleset"]) for o in out],
+                         [("c1", "reject", "pharma", "0123456789ab")])
         self.assertEqual(harness.pending(self.r), 0)
 
     def test_drifted_daemon_is_refused(self):

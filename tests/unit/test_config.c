@@ -34,7 +34,7 @@ test_defaults(void **state)
 	assert_string_equal(c.group, "moderators");
 	assert_null(c.consumer);
 	assert_int_equal(c.batch_size, 256);
-	assert_int_equal(c.default_action, ACTION_APPROVE);
+	assert_int_equal(c.rules.default_action, ACTION_APPROVE);
 	assert_true(c.rules.jit);
 	assert_int_equal(c.limits.max_text, 65536);
 	assert_int_equal(c.log.decisions_stdout, LOG_DECISIONS_FLAGGED);
@@ -64,7 +64,7 @@ test_keys(void **state)
 	assert_int_equal(c.output_maxlen, 5000);
 	assert_int_equal(c.redis_db, 3);
 	assert_string_equal(c.rules_dir, "/x");
-	assert_int_equal(c.default_action, ACTION_FLAG);
+	assert_int_equal(c.rules.default_action, ACTION_FLAG);
 	assert_false(c.rules.jit);
 	assert_int_equal(c.rules.match_limit, 5000);
 	assert_int_equal(c.limits.max_text, 100);

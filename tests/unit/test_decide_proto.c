@@ -85,6 +85,7 @@ test_no_checks(void **state)
 	static const char *const want[] = {
 		"EVALSHA", "abc", "3", "in", "out", "dead",
 		"7", "0", "2", "0", "0", "grp", "me", "1000", "600000", "5",
+		"feedbeef1234",
 		"1-0", "c1", "approve", "", "", "", "0",
 		"1-1", "c2", "reject", "spam", "", "pharma", "0",
 	};
@@ -93,6 +94,7 @@ test_no_checks(void **state)
 
 	add_item(b, "1-0", "c1", ACTION_APPROVE, "", "", SIZE_MAX, 0);
 	add_item(b, "1-1", "c2", ACTION_REJECT, "spam", "pharma", 3, 0);
+	strcpy(b->ruleset, "feedbeef1234");
 	decide_argv_init(&a);
 	decide_proto_encode(&a, &params, "EVALSHA", "abc", b);
 	assert_args(&a, want, sizeof want / sizeof want[0]);
@@ -112,7 +114,7 @@ test_checks(void **state)
 	static const char *const want[] = {
 		"EVAL", "return 1", "6", "in", "out", "dead",
 		"rl:flood:3:bob", "rl:copy:#:ab", "rl:flood:3:eve",
-		"7", "2", "3", "2", "3", "grp", "me", "1000", "600000", "5",
+		"7", "2", "3", "2", "3", "grp", "me", "1000", "600000", "5", "",
 		"flood", "flag", "8589934587", "0", "5", "60000", "flood",
 		"copy", "reject", "12884901881", "1", "5", "60000", "copy",
 		"1-0", "c1", "approve", "", "", "", "2", "0", "0", "1", "2",
@@ -133,7 +135,7 @@ test_checks(void **state)
 		add_check(it, 0, "a-rather-long-key-that-fills-the-buffer");
 	}
 	decide_proto_encode(&a, &params, "EVALSHA", "abc", b);
-	assert_int_equal(a.n, 6 + 40 + 10 + 7 + 40 * 10);
+	assert_int_equal(a.n, 6 + 40 + 11 + 7 + 40 * 10);
 	batch_free(b);
 
 	b = batch_new(3);
