@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "testutil.h"
+#include "clock.h"
 #include "decision.h"
 
 struct fixture {
@@ -253,6 +254,111 @@ test_prefilter_runs_only_candidates(void **state)
 	ruleset_free(rs);
 }
 
+/* ISO 8601 times: the forms rules use, and what is refused. */
+static void
+test_times(void **state)
+{
+	int64_t	ms;
+	char	buf[CLOCK_ISO8601_MAX];
+
+	assert_int_equal(clock_parse_iso8601("2026-11-03T06:00:00Z", &ms), 0);
+	assert_true(ms == 1793685600000LL);
+	clock_format_iso8601(ms, buf, sizeof buf);
+	assert_string_equal(buf, "2026-11-03T06:00:00Z");
+	assert_int_equal(clock_parse_iso8601("2026-11-03T08:00:00+02:00",
+	    &ms), 0);
+	assert_true(ms == 1793685600000LL);
+	assert_int_equal(clock_parse_iso8601("2026-11-03T01:30-0430", &ms), 0);
+	assert_true(ms == 1793685600000LL);
+	assert_int_equal(clock_parse_iso8601("2026-11-03", &ms), 0);
+	assert_true(ms == 1793664000000LL);
+	assert_int_equal(clock_parse_iso8601("2026-11-03T06:00:00.25Z", &ms),
+	    0);
+	assert_true(ms == 1793685600250LL);
+	clock_format_iso8601(ms, buf, sizeof buf);
+	assert_string_equal(buf, "2026-11-03T06:00:00.250Z");
+	assert_int_equal(clock_parse_iso8601("2026-11-03T06:00:00", &ms), -1);
+	assert_int_equal(clock_parse_iso8601("2026-13-03T06:00:00Z", &ms), -1);
+	assert_int_equal(clock_parse_iso8601("2026-11-03T06:00:00Zjunk", &ms),
+	    -1);
+	assert_int_equal(clock_parse_iso8601("tomorrow", &ms), -1);
+	assert_int_equal(clock_parse_iso8601("", &ms), -1);
+}
+
+/* A time-boxed rule decides only inside its window, as at m->at. */
+static void
+test_window(void **state)
+{
+	struct rules_options	 o;
+	struct ruleset		*rs = test_load_ok(
+	    "- name: surge\n  match: 'polls'\n  action: reject\n"
+	    "  valid_from: 2026-11-03T06:00:00Z\n"
+	    "  valid_until: 2026-11-04T06:00:00Z\n");
+	struct matcher		*m;
+	struct entry_limits	 lim;
+	struct entry		 e;
+	struct decision		 d;
+	struct bytes		 kv[4] = { { "id", 2 }, { "c1", 2 },
+	    { "text", 4 }, { "the polls", 9 } };
+	static const int64_t	 at[] = { 1793685599999LL, 1793685600000LL,
+	    1793771999999LL, 1793772000000LL };
+	static const enum action want[] = { ACTION_APPROVE, ACTION_REJECT,
+	    ACTION_REJECT, ACTION_APPROVE };
+	size_t			 i;
+
+	assert_int_equal(rs->timed, 1);
+	assert_true(ruleset_next_change(rs, at[0]) == at[1]);
+	assert_true(ruleset_next_change(rs, at[1]) == at[3]);
+	assert_true(ruleset_next_change(rs, at[3]) == INT64_MAX);
+	ruleset_options_default(&o);
+	m = matcher_new(&o);
+	entry_limits_default(&lim);
+	for (i = 0; i < 4; i++) {
+		m->at = at[i];
+		entry_init(&e, (struct bytes){ "1-0", 3 }, kv, 2, &lim);
+		decision_make(m, rs, &e, ACTION_APPROVE, &d);
+		if (d.action != want[i])
+			fail_msg("at %lld: %s", (long long)at[i],
+			    action_name(d.action));
+		decision_free(&d);
+		entry_free(&e);
+	}
+	matcher_free(m);
+	ruleset_free(rs);
+}
+
+/* The ruleset's hash: the same for the same files, another for an edit. */
+static void
+test_hash(void **state)
+{
+	struct ruleset	*a = test_load_ok("- name: x\n  match: 'a'\n"
+	    "  action: flag\n");
+	struct ruleset	*b = test_load_ok("- name: x\n  match: 'a'\n"
+	    "  action: flag\n");
+	struct ruleset	*c = test_load_ok("- name: x\n  match: 'b'\n"
+	    "  action: flag\n");
+	struct rules_options	 o;
+	struct diag		 d;
+	struct ruleset		*e;
+
+	assert_int_equal(strlen(a->hash), 12);
+	assert_string_equal(a->hash, b->hash);
+	assert_string_not_equal(a->hash, c->hash);
+	/* The default action changes decisions: it changes the hash. */
+	ruleset_options_default(&o);
+	o.default_action = ACTION_FLAG;
+	diag_init(&d);
+	e = test_load_with("- name: x\n  match: 'a'\n  action: flag\n", &o,
+	    &d);
+	assert_non_null(e);
+	assert_string_not_equal(a->hash, e->hash);
+	diag_free(&d);
+	ruleset_free(a);
+	ruleset_free(b);
+	ruleset_free(c);
+	ruleset_free(e);
+}
+
 int
 main(void)
 {
@@ -266,6 +372,9 @@ main(void)
 		cmocka_unit_test(test_malformed_and_too_long),
 		cmocka_unit_test(test_rule_error_flags),
 		cmocka_unit_test(test_prefilter_runs_only_candidates),
+		cmocka_unit_test(test_times),
+		cmocka_unit_test(test_window),
+		cmocka_unit_test(test_hash),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
