@@ -110,15 +110,15 @@ print_prefilter(const struct ruleset *rs)
  * them). NULL if the rules do not load.
  */
 struct ruleset *
-check_load_rules(const struct config *c)
+check_load_rules(const struct config *c, const char *dir)
 {
 	struct diag	 d;
 	struct ruleset	*rs;
 	size_t		 examples, failed;
 
 	diag_init(&d);
-	rs = rules_load_checked(c->rules_dir, &c->rules, &d, &examples,
-	    &failed);
+	rs = rules_load_checked(dir != NULL ? dir : c->rules_dir, &c->rules,
+	    &d, &examples, &failed);
 	diag_print(&d, stderr, rs != NULL ? "warning: " : "");
 	diag_free(&d);
 	return rs;

@@ -112,7 +112,8 @@ print_limits(const struct config *c, const struct ruleset *rs,
 }
 
 int
-explain_main(const struct config *c, int argc, char **argv, int query)
+explain_main(const struct config *c, int argc, char **argv, int query,
+    int64_t at)
 {
 	struct ruleset		*rs;
 	struct matcher		*m;
@@ -126,9 +127,10 @@ explain_main(const struct config *c, int argc, char **argv, int query)
 	size_t			 len, cap, i, n = 0;
 	int			 have_id = 0;
 
-	if ((rs = check_load_rules(c)) == NULL)
+	if ((rs = check_load_rules(c, NULL)) == NULL)
 		return 1;
 	m = matcher_new(&c->rules);
+	m->at = at;
 
 	/* Read one byte past the limit, so that too long is seen as such. */
 	cap = c->limits.max_text + 2;

@@ -8,12 +8,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "daemon.h"
 #include "modes.h"
 #include "xmalloc.h"
 
-enum mode { MODE_RUN, MODE_CHECK, MODE_EXPLAIN, MODE_PROFILE };
-enum { OPT_REDIS = 256, OPT_CONSUMER, OPT_EXPLAIN, OPT_PROFILE };
+enum mode { MODE_RUN, MODE_CHECK, MODE_EXPLAIN, MODE_PROFILE, MODE_REPLAY };
+enum { OPT_REDIS = 256, OPT_CONSUMER, OPT_EXPLAIN, OPT_PROFILE, OPT_REPLAY,
+    OPT_JSON, OPT_FAIL_ON_CHANGE, OPT_FROM_STREAM, OPT_COUNT, OPT_AT };
 
 static const struct option longopts[] = {
 	{ "config",	required_argument,	NULL, 'c' },
@@ -23,6 +25,12 @@ static const struct option longopts[] = {
 	{ "check",	no_argument,		NULL, 't' },
 	{ "explain",	no_argument,		NULL, OPT_EXPLAIN },
 	{ "profile",	no_argument,		NULL, OPT_PROFILE },
+	{ "replay",	required_argument,	NULL, OPT_REPLAY },
+	{ "json",	no_argument,		NULL, OPT_JSON },
+	{ "fail-on-change", no_argument,	NULL, OPT_FAIL_ON_CHANGE },
+	{ "from-stream", required_argument,	NULL, OPT_FROM_STREAM },
+	{ "count",	required_argument,	NULL, OPT_COUNT },
+	{ "at",		required_argument,	NULL, OPT_AT },
 	{ "version",	no_argument,		NULL, 'V' },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ NULL,		0,			NULL, 0 }
@@ -40,6 +48,10 @@ usage(FILE *f)
 "       moderatord --explain [-c CONFIG] [-r RULES_DIR] [--redis URL]\n"
 "                  [field=value ...] < text\n"
 "       moderatord --profile [-c CONFIG] [-r RULES_DIR] < comments.jsonl\n"
+"       moderatord --replay OLD_RULES_DIR [-r NEW_RULES_DIR] [--json]\n"
+"                  [--fail-on-change] [--at TIME] < comments.jsonl\n"
+"       moderatord --replay OLD_RULES_DIR [-r NEW_RULES_DIR] --redis URL\n"
+"                  --from-stream KEY [--count N] [--json] [--fail-on-change]\n"
 "       moderatord --version | --help\n"
 "\n"
 "  -c, --config FILE   config file (default " MODERATORD_CONF_DEFAULT ")\n"
@@ -52,6 +64,14 @@ usage(FILE *f)
 "                      with --redis, also the rate-limit windows' counts\n"
 "      --profile       decide JSON lines of comments from stdin and show\n"
 "                      each rule's hits and time, costliest first\n"
+"      --replay DIR    decide a capture with the rules of DIR (old) and\n"
+"                      of -r (new); report what changes: exit 0, or 2\n"
+"                      with --fail-on-change when a decision changes\n"
+"      --from-stream KEY  replay the last --count N (default 1000)\n"
+"                      entries of a stream, not consumed\n"
+"      --json          the replay report as one JSON object\n"
+"      --at TIME       --explain or --replay as at TIME (ISO 8601), for\n"
+"                      rules with valid_from or valid_until\n"
 "  -V, --version       print the version\n"
 "  -h, --help          print this help\n");
 }
@@ -70,9 +90,11 @@ main(int argc, char **argv)
 	enum mode	 mode = MODE_RUN;
 	const char	*conf = MODERATORD_CONF_DEFAULT, *rules = NULL;
 	const char	*redis = NULL, *consumer = NULL;
-	char		 host[HOST_NAME_MAX + 1];
+	char		 host[HOST_NAME_MAX + 1], *end;
 	sigset_t	 sigs, old;
 	int		 ch, explicit = 0, rc;
+	struct replay_opts ro;
+	const char	*at = NULL;
 
 	/*
 	 * Until the daemon's signal events exist, a stop or reload signal
@@ -86,6 +108,8 @@ main(int argc, char **argv)
 	sigaddset(&sigs, SIGUSR1);
 	sigprocmask(SIG_BLOCK, &sigs, &old);
 
+	memset(&ro, 0, sizeof ro);
+	ro.count = 1000;
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "+c:r:tVh", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -111,6 +135,37 @@ main(int argc, char **argv)
 		case OPT_PROFILE:
 			mode = MODE_PROFILE;
 			break;
+		case OPT_REPLAY:
+			mode = MODE_REPLAY;
+			ro.old_dir = optarg;
+			break;
+		case OPT_JSON:
+			ro.json = 1;
+			break;
+		case OPT_FAIL_ON_CHANGE:
+			ro.fail_on_change = 1;
+			break;
+		case OPT_FROM_STREAM:
+			ro.stream = optarg;
+			break;
+		case OPT_COUNT:
+			ro.count = strtoul(optarg, &end, 10);
+			if (*optarg < '1' || *optarg > '9' || *end != '\0' ||
+			    ro.count > 10000000) {
+				fprintf(stderr, "moderatord: --count must be 1 to "
+				    "10000000\n");
+				return 1;
+			}
+			break;
+		case OPT_AT:
+			at = optarg;
+			if (clock_parse_iso8601(at, &ro.at) != 0) {
+				fprintf(stderr, "moderatord: --at: not an ISO 8601 "
+				    "time with a zone, such as "
+				    "2026-11-03T06:00:00Z: '%s'\n", at);
+				return 1;
+			}
+			break;
 		case 'V':
 			printf("moderatord %s\n", MODERATORD_VERSION);
 			return 0;
@@ -133,6 +188,20 @@ main(int argc, char **argv)
 	if (argc != 0 && mode != MODE_EXPLAIN) {
 		fprintf(stderr, "moderatord: unexpected argument '%s'\n", argv[0]);
 		usage(stderr);
+		return 1;
+	}
+	if ((ro.json || ro.fail_on_change || ro.stream) && mode != MODE_REPLAY) {
+		fprintf(stderr, "moderatord: --json, --fail-on-change and "
+		    "--from-stream go with --replay\n");
+		return 1;
+	}
+	if (at != NULL && mode != MODE_REPLAY && mode != MODE_EXPLAIN) {
+		fprintf(stderr, "moderatord: --at goes with --explain or "
+		    "--replay\n");
+		return 1;
+	}
+	if (mode == MODE_REPLAY && ro.stream != NULL && redis == NULL) {
+		fprintf(stderr, "moderatord: --from-stream needs --redis\n");
 		return 1;
 	}
 
@@ -164,10 +233,13 @@ main(int argc, char **argv)
 		rc = check_main(&dm.cfg);
 		break;
 	case MODE_EXPLAIN:
-		rc = explain_main(&dm.cfg, argc, argv, redis != NULL);
+		rc = explain_main(&dm.cfg, argc, argv, redis != NULL, ro.at);
 		break;
 	case MODE_PROFILE:
 		rc = profile_main(&dm.cfg);
+		break;
+	case MODE_REPLAY:
+		rc = replay_main(&dm.cfg, &ro);
 		break;
 	default:
 		rc = daemon_run(&dm);

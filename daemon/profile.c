@@ -57,7 +57,7 @@ profile_main(const struct config *c)
 	ssize_t			 len;
 	double			 t0, total = 0, wall;
 
-	if ((rs = check_load_rules(c)) == NULL)
+	if ((rs = check_load_rules(c, NULL)) == NULL)
 		return 1;
 	m = matcher_new(&c->rules);
 	rows = xcalloc(rs->nrules ? rs->nrules : 1, sizeof *rows);
