@@ -595,7 +595,7 @@ static void
 report_text(struct replay *rp)
 {
 	struct tallies	 tr = sorted(&rp->transitions), ru;
-	size_t		 i;
+	size_t		 i, shown;
 
 	printf("old rules %s, new rules %s\n", rp->old.rs->hash,
 	    rp->new.rs->hash);
@@ -615,13 +615,16 @@ report_text(struct replay *rp)
 	}
 	ru = sorted(&rp->rules);
 	printf("\nrules that gain or lose comments:\n");
-	for (i = 0; i < ru.n; i++) {
+	for (i = shown = 0; i < ru.n; i++) {
 		if (!ru.v[i]->gained && !ru.v[i]->lost)
 			continue;
+		shown++;
 		printf("  %-32s +%lu -%lu\n", ru.v[i]->name, ru.v[i]->gained,
 		    ru.v[i]->lost);
 		print_examples(ru.v[i]);
 	}
+	if (shown == 0)
+		printf("  (none)\n");
 	printf("\nrules that never fired in either set:\n");
 	never_fired(rp, NULL);
 	free(tr.v);
