@@ -1,37 +1,18 @@
-/* Counting names (rules, authors) with a tsearch tree. */
+/* Counting names (rules, authors). */
 
-#include <search.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "counter.h"
 #include "xmalloc.h"
 
-static int
-cmp_count(const void *a, const void *b)
-{
-	return strcmp(((const struct ctl_count *)a)->name,
-	    ((const struct ctl_count *)b)->name);
-}
-
 void
 count_add(struct counter *k, const char *name, size_t len)
 {
-	struct ctl_count	 key, *e;
-	void			*found;
+	char	*key = xstrndup(name, len);
 
-	key.name = xstrndup(name, len);
-	if ((found = tfind(&key, &k->root, cmp_count)) != NULL) {
-		(*(struct ctl_count **)found)->n++;
-		free(key.name);
-		return;
-	}
-	e = xmalloc(sizeof *e);
-	e->name = key.name;
-	e->n = 1;
-	if (tsearch(e, &k->root, cmp_count) == NULL)
-		abort();
-	k->n++;
+	(*(uint64_t *)namemap_get(&k->names, key, sizeof(uint64_t)))++;
+	free(key);
 }
 
 /* Each comma-separated name of list. */
@@ -56,18 +37,12 @@ struct flatten {
 };
 
 static void
-flatten_one(const void *node, VISIT which, void *arg)
+flatten_one(const char *name, void *value, void *arg)
 {
 	struct flatten	*f = arg;
 
-	if (which == postorder || which == leaf)
-		f->v[f->n++] = **(struct ctl_count *const *)node;
-}
-
-static void
-free_node(void *p)
-{
-	free(p);	/* the struct; its name moved to the array */
+	f->v[f->n].name = xstrdup(name);
+	f->v[f->n++].n = *(uint64_t *)value;
 }
 
 /* The counter as an array, most first; the counter is emptied. */
@@ -76,11 +51,10 @@ count_array(struct counter *k, size_t *n)
 {
 	struct flatten	f;
 
-	f.v = xreallocarray(NULL, k->n + 1, sizeof *f.v);
+	f.v = xreallocarray(NULL, k->names.n + 1, sizeof *f.v);
 	f.n = 0;
-	twalk_r(k->root, flatten_one, &f);
-	tdestroy(k->root, free_node);
-	k->root = NULL;
+	namemap_each(&k->names, flatten_one, &f);
+	namemap_free(&k->names, NULL);
 	ctl_counts_sort(f.v, f.n);
 	*n = f.n;
 	return f.v;

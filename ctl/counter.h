@@ -1,23 +1,19 @@
 #ifndef CTL_COUNTER_H
 #define CTL_COUNTER_H
 
-/*
- * Kept apart from ctl.h: <search.h> declares a struct entry of its own,
- * which the daemon's entry.h would clash with.
- */
-
 #include <stddef.h>
 #include <stdint.h>
+
+#include "namemap.h"
 
 struct ctl_count {
 	char		*name;
 	uint64_t	 n;
 };
 
-/* How often each name was seen; start as { NULL, 0 }. */
+/* How often each name was seen; start zeroed. */
 struct counter {
-	void		*root;
-	size_t		 n;
+	struct namemap	 names;		/* uint64_t by name */
 };
 
 void	count_add(struct counter *, const char *, size_t);

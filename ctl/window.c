@@ -72,8 +72,7 @@ int
 ctl_window_read(struct ctl *c, uint64_t minutes, int authors,
     struct ctl_window *w)
 {
-	struct counter	 rules = { NULL, 0 }, shadow = { NULL, 0 };
-	struct counter	 who = { NULL, 0 };
+	struct counter	 rules, shadow, who;
 	redisReply	*r;
 	struct ctl_entry e;
 	const char	*decision, *entry, *bad[PAGE];
@@ -83,6 +82,9 @@ ctl_window_read(struct ctl *c, uint64_t minutes, int authors,
 	enum action	 a;
 
 	memset(w, 0, sizeof *w);
+	memset(&rules, 0, sizeof rules);
+	memset(&shadow, 0, sizeof shadow);
+	memset(&who, 0, sizeof who);
 	w->to_ms = ctl_now_ms(c);
 	w->from_ms = w->to_ms - minutes * 60000;
 	w->minutes = minutes;
@@ -98,6 +100,9 @@ ctl_window_read(struct ctl *c, uint64_t minutes, int authors,
 			    c->cfg.output_stream, r->type == REDIS_REPLY_ERROR ?
 			    r->str : "unexpected reply");
 			freeReplyObject(r);
+			namemap_free(&rules.names, NULL);
+			namemap_free(&shadow.names, NULL);
+			namemap_free(&who.names, NULL);
 			ctl_window_free(w);
 			return -1;
 		}

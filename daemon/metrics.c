@@ -1,23 +1,22 @@
 /*
  * The daemon's counters and their Prometheus text exposition. Per-rule
- * figures live in a tree keyed by rule name (tsearch): hits are counted
+ * figures live in a map by rule name (namemap.h): hits are counted
  * from the names in written decisions; match time and errors are read
  * from the rules in force, plus what retired rulesets had under the same
  * names.
  */
 
-#include <search.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "metrics.h"
+#include "namemap.h"
 #include "ruleset.h"
 #include "xmalloc.h"
 
 #define RULE_NAME_BUF	128
 
 struct metrics_rule {
-	char		*name;
 	uint64_t	 live;
 	uint64_t	 shadow;
 	uint64_t	 retired_ns;
@@ -31,48 +30,6 @@ static const double latency_bounds[] = { 0.0001, 0.00025, 0.0005, 0.001,
     0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10 };
 static const double batch_bounds[] = { 1, 2, 4, 8, 16, 32, 64, 128, 256,
     512, 1024, 2048, 4096, 10000 };
-
-static int
-cmp_rule(const void *a, const void *b)
-{
-	return strcmp(((const struct metrics_rule *)a)->name,
-	    ((const struct metrics_rule *)b)->name);
-}
-
-static void
-free_rule(void *p)
-{
-	struct metrics_rule	*e = p;
-
-	free(e->name);
-	free(e);
-}
-
-static struct metrics_rule *
-find_rule(const struct metrics *m, const char *name)
-{
-	struct metrics_rule	 key;
-	void			*found;
-
-	key.name = (char *)name;
-	found = tfind(&key, &m->rules, cmp_rule);
-	return found != NULL ? *(struct metrics_rule **)found : NULL;
-}
-
-static struct metrics_rule *
-add_rule(struct metrics *m, const char *name)
-{
-	struct metrics_rule	*e;
-
-	if ((e = find_rule(m, name)) != NULL)
-		return e;
-	e = xcalloc(1, sizeof *e);
-	e->name = xstrdup(name);
-	if (tsearch(e, &m->rules, cmp_rule) == NULL)
-		abort();	/* out of memory, as xmalloc */
-	m->nrules++;
-	return e;
-}
 
 void
 metrics_init(struct metrics *m)
@@ -88,27 +45,24 @@ metrics_init(struct metrics *m)
 void
 metrics_free(struct metrics *m)
 {
-	tdestroy(m->rules, free_rule);
-	m->rules = NULL;
-	m->nrules = 0;
+	namemap_free(&m->rules, NULL);
 }
 
 /* Collects the rules of an older generation, to be dropped. */
 struct stale {
-	struct metrics_rule	**v;
-	size_t			  n;
-	unsigned		  generation;
+	const char	**v;
+	size_t		  n;
+	unsigned	  generation;
 };
 
 static void
-collect_stale(const void *node, VISIT which, void *arg)
+collect_stale(const char *name, void *value, void *arg)
 {
-	struct metrics_rule	*e = *(struct metrics_rule *const *)node;
+	struct metrics_rule	*e = value;
 	struct stale		*s = arg;
 
-	if ((which == postorder || which == leaf) &&
-	    e->generation != s->generation)
-		s->v[s->n++] = e;
+	if (e->generation != s->generation)
+		s->v[s->n++] = name;
 }
 
 void
@@ -121,7 +75,8 @@ metrics_rules(struct metrics *m, const struct ruleset *old,
 
 	if (old != NULL) {
 		for (i = 0; i < old->nrules; i++) {
-			if ((e = find_rule(m, old->rules[i].name)) == NULL)
+			if ((e = namemap_find(&m->rules, old->rules[i].name)) ==
+			    NULL)
 				continue;
 			e->retired_ns += old->rules[i].stats->ns;
 			e->retired_errors += old->rules[i].stats->errors;
@@ -130,20 +85,18 @@ metrics_rules(struct metrics *m, const struct ruleset *old,
 	}
 	m->generation++;
 	for (i = 0; i < new->nrules; i++) {
-		e = add_rule(m, new->rules[i].name);
+		e = namemap_get(&m->rules, new->rules[i].name, sizeof *e);
 		e->stats = new->rules[i].stats;
 		e->generation = m->generation;
 	}
 	/* A rule that is gone takes its series with it: memory stays bounded. */
-	s.v = xreallocarray(NULL, m->nrules + 1, sizeof *s.v);
+	s.v = xreallocarray(NULL, m->rules.n + 1, sizeof *s.v);
 	s.n = 0;
 	s.generation = m->generation;
-	twalk_r(m->rules, collect_stale, &s);
-	for (i = 0; i < s.n; i++) {
-		tdelete(s.v[i], &m->rules, cmp_rule);
-		free_rule(s.v[i]);
-		m->nrules--;
-	}
+	namemap_each(&m->rules, collect_stale, &s);
+	/* A name is freed by its own removal, once it is no longer used. */
+	for (i = 0; i < s.n; i++)
+		namemap_remove(&m->rules, s.v[i], NULL);
 	free(s.v);
 }
 
@@ -160,7 +113,7 @@ metrics_hits(struct metrics *m, const char *list, int shadow)
 			memcpy(name, list, len);
 			name[len] = '\0';
 			/* Not found: decided by rules a reload has since removed. */
-			if ((e = find_rule(m, name)) != NULL) {
+			if ((e = namemap_find(&m->rules, name)) != NULL) {
 				if (shadow)
 					e->shadow++;
 				else
@@ -220,33 +173,30 @@ struct rule_walk {
 
 /* Rule names are letters, digits, '-', '_' and '.': no label escaping. */
 static void
-render_rule(const void *node, VISIT which, void *arg)
+render_rule(const char *name, void *value, void *arg)
 {
-	const struct metrics_rule	*e;
+	const struct metrics_rule	*e = value;
 	struct rule_walk		*w = arg;
 	uint64_t			 v;
 
-	if (which != postorder && which != leaf)
-		return;
-	e = *(struct metrics_rule *const *)node;
 	switch (w->family) {
 	case RF_HITS:
 		fprintf(w->f, "moderatord_rule_hits_total{rule=\"%s\","
-		    "mode=\"live\"} %llu\n", e->name,
+		    "mode=\"live\"} %llu\n", name,
 		    (unsigned long long)e->live);
 		fprintf(w->f, "moderatord_rule_hits_total{rule=\"%s\","
-		    "mode=\"shadow\"} %llu\n", e->name,
+		    "mode=\"shadow\"} %llu\n", name,
 		    (unsigned long long)e->shadow);
 		break;
 	case RF_ERRORS:
 		v = e->retired_errors + (e->stats ? e->stats->errors : 0);
 		fprintf(w->f, "moderatord_rule_errors_total{rule=\"%s\"} %llu\n",
-		    e->name, (unsigned long long)v);
+		    name, (unsigned long long)v);
 		break;
 	case RF_SECONDS:
 		v = e->retired_ns + (e->stats ? e->stats->ns : 0);
 		fprintf(w->f, "moderatord_rule_seconds_total{rule=\"%s\"} "
-		    "%.9f\n", e->name, (double)v / 1e9);
+		    "%.9f\n", name, (double)v / 1e9);
 		break;
 	}
 }
@@ -256,7 +206,7 @@ render_rules(const struct metrics *m, FILE *f, enum rule_family family)
 {
 	struct rule_walk	w = { f, family };
 
-	twalk_r(m->rules, render_rule, &w);
+	namemap_each(&m->rules, render_rule, &w);
 }
 
 void

@@ -48,6 +48,24 @@ namemap_get(struct namemap *m, const char *key, size_t vsize)
 	return n->value;
 }
 
+void
+namemap_remove(struct namemap *m, const char *key, void (*clear)(void *))
+{
+	struct node	 k, *n;
+	void		*found;
+
+	k.key = (char *)key;
+	if ((found = tfind(&k, &m->root, cmp_node)) == NULL)
+		return;
+	n = *(struct node **)found;
+	tdelete(&k, &m->root, cmp_node);
+	if (clear != NULL)
+		clear(n->value);
+	free(n->key);
+	free(n);
+	m->n--;
+}
+
 struct each {
 	void	(*cb)(const char *, void *, void *);
 	void	 *arg;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "action.h"
+#include "namemap.h"
 
 struct ruleset;
 
@@ -34,8 +35,7 @@ struct metrics {
 	uint64_t	 reconnects;
 	struct histogram latency;	/* seconds from read to written */
 	struct histogram batch;		/* entries a batch */
-	void		*rules;		/* tsearch tree of struct metrics_rule */
-	size_t		 nrules;
+	struct namemap	 rules;		/* struct metrics_rule by rule name */
 	unsigned	 generation;
 };
 

@@ -16,6 +16,8 @@ struct namemap {
 /* The value of key, made (vsize bytes, zeroed) if it is not there yet. */
 void	*namemap_get(struct namemap *, const char *, size_t);
 void	*namemap_find(const struct namemap *, const char *);
+/* Removes key and its value (after clear(value), if given). */
+void	 namemap_remove(struct namemap *, const char *, void (*)(void *));
 /* cb(key, value, arg) for each, in key order. */
 void	 namemap_each(const struct namemap *,
 	    void (*)(const char *, void *, void *), void *);
