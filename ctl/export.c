@@ -12,9 +12,9 @@
 
 #include "ctl.h"
 #include "json.h"
+#include "redis_sync.h"
 #include "xmalloc.h"
 
-#define EXPORT_PAGE	1000
 #define EXPORT_MAX	10000000ul
 
 static const char usage[] =
@@ -26,7 +26,7 @@ static const char usage[] =
 "  moderatorctl export --count 100000 > day.jsonl\n";
 
 static void
-print_entry(const struct ctl_entry *e)
+print_entry(const char *id, const redisReply *fields, void *arg)
 {
 	struct jbuf	 j;
 	char		*key;
@@ -34,14 +34,14 @@ print_entry(const struct ctl_entry *e)
 
 	jbuf_init(&j);
 	jbuf_open(&j);
-	jbuf_int(&j, "ts", (int64_t)ctl_id_ms(e->id));
-	for (i = 0; i + 1 < e->fields->elements; i += 2) {
+	jbuf_int(&j, "ts", (int64_t)ctl_id_ms(id));
+	for (i = 0; i + 1 < fields->elements; i += 2) {
 		/* A field named ts would clash: the entry's own time wins. */
-		key = xstrndup(e->fields->element[i]->str,
-		    e->fields->element[i]->len);
+		key = xstrndup(fields->element[i]->str,
+		    fields->element[i]->len);
 		if (strcmp(key, "ts") != 0)
-			jbuf_str(&j, key, e->fields->element[i + 1]->str,
-			    e->fields->element[i + 1]->len);
+			jbuf_str(&j, key, fields->element[i + 1]->str,
+			    fields->element[i + 1]->len);
 		free(key);
 	}
 	jbuf_close(&j);
@@ -60,12 +60,7 @@ ctl_export(struct ctl *c, int argc, char **argv)
 		{ NULL,		0,			NULL, 0 }
 	};
 	const char	*stream = c->cfg.input_stream;
-	redisReply	**pages = NULL, *r;
-	struct ctl_entry e;
-	unsigned long	 count = 1000, got = 0;
-	char		 to[80] = "+";
-	size_t		 npages = 0, i;
-	long		 k;
+	unsigned long	 count = 1000;
 	int		 ch;
 
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -86,36 +81,9 @@ ctl_export(struct ctl *c, int argc, char **argv)
 			return 1;
 		}
 	}
-	/* Newest first, a page at a time; printed oldest first. */
-	while (got < count) {
-		r = ctl_command(c, "XREVRANGE %s %s - COUNT %lu", stream, to,
-		    count - got < EXPORT_PAGE ? count - got : EXPORT_PAGE);
-		if (r->type != REDIS_REPLY_ARRAY) {
-			fprintf(stderr, "moderatorctl export: %s: %s\n", stream,
-			    r->type == REDIS_REPLY_ERROR ? r->str :
-			    "unexpected reply");
-			freeReplyObject(r);
-			break;
-		}
-		if (r->elements == 0) {
-			freeReplyObject(r);
-			break;
-		}
-		got += r->elements;
-		pages = xreallocarray(pages, npages + 1, sizeof *pages);
-		pages[npages++] = r;
-		if (ctl_entry(r->element[r->elements - 1], &e) != 0)
-			break;
-		snprintf(to, sizeof to, "(%s", e.id);
-	}
-	for (i = npages; i-- > 0;) {
-		r = pages[i];
-		for (k = (long)r->elements - 1; k >= 0; k--)
-			if (ctl_entry(r->element[k], &e) == 0)
-				print_entry(&e);
-		freeReplyObject(r);
-	}
-	free(pages);
+	if (redis_sync_last_entries(c->rc, "moderatorctl export", stream,
+	    count, print_entry, NULL) != 0)
+		return 1;
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		perror("moderatorctl export: stdout");
 		return 1;

@@ -9,7 +9,10 @@
 #include <hiredis/hiredis.h>
 
 #include "address.h"
+#include "xmalloc.h"
 #include "redis_sync.h"
+
+#define LAST_ENTRIES_PAGE	1000
 
 redisContext *
 redis_sync_connect(const struct config *c, const char *prog)
@@ -65,4 +68,62 @@ fail:
 out:
 	address_free(&a);
 	return rc;
+}
+
+/*
+ * The last count entries of stream key, oldest first: cb(id, fields,
+ * arg) for each, fields a flat array of names and values. Read with
+ * XREVRANGE a page at a time (nothing consumed, no group), newest first,
+ * and handed on oldest first. 0, or -1 after a message.
+ */
+int
+redis_sync_last_entries(struct redisContext *rc, const char *prog,
+    const char *key, unsigned long count,
+    void (*cb)(const char *, const struct redisReply *, void *), void *arg)
+{
+	redisReply	**pages = NULL, *r, *x;
+	char		 to[80] = "+";
+	unsigned long	 got = 0;
+	size_t		 np = 0, i;
+	long		 k;
+	int		 rc_ = 0;
+
+	while (got < count) {
+		r = redisCommand(rc, "XREVRANGE %s %s - COUNT %lu", key, to,
+		    count - got < LAST_ENTRIES_PAGE ? count - got :
+		    LAST_ENTRIES_PAGE);
+		if (r == NULL || r->type != REDIS_REPLY_ARRAY) {
+			fprintf(stderr, "%s: XREVRANGE %s: %s\n", prog, key,
+			    r == NULL ? rc->errstr : r->type ==
+			    REDIS_REPLY_ERROR ? r->str : "unexpected reply");
+			freeReplyObject(r);
+			rc_ = -1;
+			break;
+		}
+		if (r->elements == 0) {
+			freeReplyObject(r);
+			break;
+		}
+		got += r->elements;
+		pages = xreallocarray(pages, np + 1, sizeof *pages);
+		pages[np++] = r;
+		x = r->element[r->elements - 1];
+		if (x->type != REDIS_REPLY_ARRAY || x->elements != 2 ||
+		    x->element[0]->type != REDIS_REPLY_STRING)
+			break;
+		snprintf(to, sizeof to, "(%s", x->element[0]->str);
+	}
+	for (i = np; i-- > 0;) {
+		r = pages[i];
+		for (k = (long)r->elements - 1; rc_ == 0 && k >= 0; k--) {
+			x = r->element[k];
+			if (x->type == REDIS_REPLY_ARRAY && x->elements == 2 &&
+			    x->element[0]->type == REDIS_REPLY_STRING &&
+			    x->element[1]->type == REDIS_REPLY_ARRAY)
+				cb(x->element[0]->str, x->element[1], arg);
+		}
+		freeReplyObject(r);
+	}
+	free(pages);
+	return rc_;
 }

@@ -30,8 +30,6 @@
 #define EXAMPLES	3	/* a transition's or a rule's */
 #define SNIPPET		60	/* bytes of text around a match */
 #define BAD_SHOWN	10
-#define STREAM_PAGE	1000
-#define STREAM_MAX	10000000ul
 
 /* A rate-limit window: the newest max + 1 event times of one key. */
 struct window {
@@ -81,6 +79,7 @@ struct replay {
 	struct namemap		 rules;		/* struct tally by rule name */
 	int64_t			 last_ts;
 	int			 progress;
+	struct bytes		*kv;		/* a stream entry's fields */
 };
 
 /*
@@ -384,74 +383,37 @@ replay_lines(struct replay *rp)
 	jsonl_free(&j);
 }
 
+/* One stream entry: its id's time is its event time. */
+static void
+replay_entry(const char *id, const redisReply *fields, void *arg)
+{
+	struct replay	*rp = arg;
+	struct entry	 e;
+	size_t		 f;
+
+	rp->kv = xreallocarray(rp->kv, fields->elements + 1, sizeof *rp->kv);
+	for (f = 0; f < fields->elements; f++)
+		rp->kv[f] = (struct bytes){ fields->element[f]->str,
+		    fields->element[f]->len };
+	entry_init(&e, (struct bytes){ id, strlen(id) }, rp->kv,
+	    fields->elements / 2, &rp->cfg->limits);
+	replay_one(rp, &e, (int64_t)strtoll(id, NULL, 10));
+	entry_free(&e);
+}
+
 /* The last count entries of stream key, oldest first; 0, or -1. */
 static int
 replay_stream(struct replay *rp, const char *key, unsigned long count)
 {
 	redisContext	*rc;
-	redisReply	**pages = NULL, *r, *x;
-	struct bytes	*kv = NULL;
-	struct entry	 e;
-	char		 to[80] = "+";
-	unsigned long	 got = 0;
-	size_t		 np = 0, i, f;
-	long		 k;
+	int		 rc_;
 
 	if ((rc = redis_sync_connect(rp->cfg, "moderatord")) == NULL)
 		return -1;
-	while (got < count) {
-		r = redisCommand(rc, "XREVRANGE %s %s - COUNT %lu", key, to,
-		    count - got < STREAM_PAGE ? count - got : STREAM_PAGE);
-		if (r == NULL || r->type != REDIS_REPLY_ARRAY) {
-			fprintf(stderr, "moderatord: XREVRANGE %s: %s\n", key,
-			    r == NULL ? rc->errstr : r->type ==
-			    REDIS_REPLY_ERROR ? r->str : "unexpected reply");
-			freeReplyObject(r);
-			for (i = 0; i < np; i++)
-				freeReplyObject(pages[i]);
-			free(pages);
-			redisFree(rc);
-			return -1;
-		}
-		if (r->elements == 0) {
-			freeReplyObject(r);
-			break;
-		}
-		got += r->elements;
-		pages = xreallocarray(pages, np + 1, sizeof *pages);
-		pages[np++] = r;
-		x = r->element[r->elements - 1];
-		if (x->type != REDIS_REPLY_ARRAY || x->elements < 1)
-			break;
-		snprintf(to, sizeof to, "(%s", x->element[0]->str);
-	}
-	for (i = np; i-- > 0;) {
-		r = pages[i];
-		for (k = (long)r->elements - 1; k >= 0; k--) {
-			x = r->element[k];
-			if (x->type != REDIS_REPLY_ARRAY || x->elements != 2 ||
-			    x->element[1]->type != REDIS_REPLY_ARRAY) {
-				rp->malformed++;
-				continue;
-			}
-			kv = xreallocarray(kv, x->element[1]->elements + 1,
-			    sizeof *kv);
-			for (f = 0; f < x->element[1]->elements; f++)
-				kv[f] = (struct bytes){ x->element[1]->element[f]->str,
-				    x->element[1]->element[f]->len };
-			entry_init(&e, (struct bytes){ x->element[0]->str,
-			    x->element[0]->len }, kv, x->element[1]->elements / 2,
-			    &rp->cfg->limits);
-			replay_one(rp, &e, (int64_t)strtoll(x->element[0]->str,
-			    NULL, 10));
-			entry_free(&e);
-		}
-		freeReplyObject(r);
-	}
-	free(kv);
-	free(pages);
+	rc_ = redis_sync_last_entries(rc, "moderatord", key, count,
+	    replay_entry, rp);
 	redisFree(rc);
-	return 0;
+	return rc_;
 }
 
 /* The tallies of a tree, most first (then by name). */
@@ -694,5 +656,6 @@ replay_main(const struct config *c, const struct replay_opts *o)
 	namemap_free(&rp.rules, tally_clear);
 	side_free(&rp.old);
 	side_free(&rp.new);
+	free(rp.kv);
 	return rc;
 }

@@ -4,11 +4,19 @@
 #include "config.h"
 
 struct redisContext;
+struct redisReply;
 
 /*
  * Connects to the config's Redis (3 s timeouts), AUTH and SELECT as it
  * says; NULL after a message on stderr that starts with prog.
  */
 struct redisContext *redis_sync_connect(const struct config *, const char *);
+/*
+ * The last count entries of a stream, oldest first, read without being
+ * consumed: cb(id, fields, arg) each. 0, or -1 after a message.
+ */
+int	redis_sync_last_entries(struct redisContext *, const char *,
+	    const char *, unsigned long,
+	    void (*)(const char *, const struct redisReply *, void *), void *);
 
 #endif
