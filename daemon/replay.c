@@ -204,6 +204,7 @@ add_example(struct tally *t, const struct entry *e, const struct outcome *o)
 	const struct field	*id = e->id, *text = e->text;
 	size_t			 from, to;
 	struct example		*x;
+	char			*cut;
 
 	if (t->nex == EXAMPLES)
 		return;
@@ -218,7 +219,16 @@ add_example(struct tally *t, const struct entry *e, const struct outcome *o)
 	to = from + SNIPPET < text->value_len ? from + SNIPPET : text->value_len;
 	if (o->span && o->end > to)
 		to = o->end;
-	x->snippet = clean(text->value + from, to - from);
+	/* Whole characters, and "..." where the text goes on. */
+	while (from > 0 && ((unsigned char)text->value[from] & 0xc0) == 0x80)
+		from--;
+	while (to < text->value_len &&
+	    ((unsigned char)text->value[to] & 0xc0) == 0x80)
+		to++;
+	cut = clean(text->value + from, to - from);
+	xasprintf(&x->snippet, "%s%s%s", from > 0 ? "..." : "", cut,
+	    to < text->value_len ? "..." : "");
+	free(cut);
 	x->match = o->span ? clean(text->value + o->start, o->end - o->start) :
 	    xstrdup("");
 }
