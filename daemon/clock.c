@@ -26,10 +26,9 @@ clock_realtime_ms(void)
 }
 
 /*
- * An ISO 8601 time: YYYY-MM-DDTHH:MM[:SS[.fff]] then Z or an offset
- * (+HH:MM, +HHMM), or a plain date YYYY-MM-DD (midnight UTC). A time
- * without a zone is refused: rules are shared across hosts and zones.
- * 0 and *ms, or -1.
+ * An ISO 8601 time: YYYY-MM-DDTHH:MM[:SS[.fff]] with Z, an offset
+ * (+HH:MM, +HHMM) or no zone (UTC, as rules are written in UTC), or a
+ * plain date YYYY-MM-DD (midnight UTC). 0 and *ms, or -1.
  */
 int
 clock_parse_iso8601(const char *s, int64_t *ms)
@@ -80,8 +79,7 @@ clock_parse_iso8601(const char *s, int64_t *ms)
 				return -1;
 			h -= sign * oh;
 			mi -= sign * om;
-		} else
-			return -1;
+		}
 	}
 	if (*p != '\0' || mo < 1 || mo > 12 || d < 1 || d > 31 ||
 	    h < -24 || h > 47 || sec > 60)

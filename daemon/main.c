@@ -161,7 +161,7 @@ main(int argc, char **argv)
 			at = optarg;
 			if (clock_parse_iso8601(at, &ro.at) != 0) {
 				fprintf(stderr, "moderatord: --at: not an ISO 8601 "
-				    "time with a zone, such as "
+				    "time (UTC unless it has an offset), such as "
 				    "2026-11-03T06:00:00Z: '%s'\n", at);
 				return 1;
 			}

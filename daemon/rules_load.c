@@ -233,8 +233,8 @@ load_window(struct loader *l, struct rule *r, yaml_node_t *n)
 			return -1;
 		if (clock_parse_iso8601(yfile_scalar(v[i]), at[i]) != 0) {
 			yfile_error(l->d, l->yf, v[i], "%s must be a time such "
-			    "as 2026-11-03T06:00:00Z (ISO 8601, with Z or an "
-			    "offset), not '%s'", keys[i], yfile_scalar(v[i]));
+			    "as 2026-11-03T06:00:00Z (ISO 8601, UTC unless it "
+			    "has an offset), not '%s'", keys[i], yfile_scalar(v[i]));
 			return -1;
 		}
 	}

@@ -8,7 +8,7 @@
 uint64_t	clock_monotonic_us(void);
 /* Milliseconds since the epoch. */
 uint64_t	clock_realtime_ms(void);
-/* ISO 8601 with a zone (or a plain date, UTC) to ms; 0, or -1. */
+/* ISO 8601 (UTC unless it has a zone) to ms; 0, or -1. */
 int		clock_parse_iso8601(const char *, int64_t *);
 void		clock_format_iso8601(int64_t, char *, size_t);
 #define CLOCK_ISO8601_MAX	32

@@ -277,7 +277,11 @@ test_times(void **state)
 	assert_true(ms == 1793685600250LL);
 	clock_format_iso8601(ms, buf, sizeof buf);
 	assert_string_equal(buf, "2026-11-03T06:00:00.250Z");
-	assert_int_equal(clock_parse_iso8601("2026-11-03T06:00:00", &ms), -1);
+	assert_int_equal(clock_parse_iso8601("2026-11-03T06:00:00", &ms), 0);
+	assert_true(ms == 1793685600000LL);		/* UTC */
+	assert_int_equal(clock_parse_iso8601("2026-11-03 06:00", &ms), 0);
+	assert_true(ms == 1793685600000LL);
+	assert_int_equal(clock_parse_iso8601("2026-11-03T06:00:00+2", &ms), -1);
 	assert_int_equal(clock_parse_iso8601("2026-13-03T06:00:00Z", &ms), -1);
 	assert_int_equal(clock_parse_iso8601("2026-11-03T06:00:00Zjunk", &ms),
 	    -1);
