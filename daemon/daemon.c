@@ -112,13 +112,19 @@ log_rule_time(struct daemon *dm, const struct ruleset *rs)
 }
 
 /*
- * The outcome of a reload (why NULL: it worked) for this daemon's record;
- * a reload moderatorctl asked for is answered once no other follows it.
+ * The outcome of a reload (why NULL: it worked), for the metrics and this
+ * daemon's record; a reload moderatorctl asked for is answered once no
+ * other follows it.
  */
 static void
 record_reload(struct daemon *dm, const char *why)
 {
 	dm->reload_ms = clock_realtime_ms();
+	dm->metrics.last_reload_ok = why == NULL;
+	if (why == NULL)
+		dm->metrics.reloads_ok++;
+	else
+		dm->metrics.reloads_failed++;
 	if (!dm->reload_again && *dm->reload_asked != '\0') {
 		memcpy(dm->reload_gen, dm->reload_asked, sizeof dm->reload_gen);
 		*dm->reload_asked = '\0';
@@ -148,8 +154,6 @@ reload(struct daemon *dm)
 		notify_reloading();
 	if (reloader_start(dm->reloader, dm->cfg.rules_dir,
 	    &dm->cfg.rules) != 0) {
-		dm->metrics.reloads_failed++;
-		dm->metrics.last_reload_ok = 0;
 		log_errorx(&dm->log, "reload failed: cannot start a thread; the "
 		    "old rules stay in force");
 		record_reload(dm, "cannot start a thread");
@@ -172,8 +176,6 @@ on_reloaded(struct ruleset *rs, const struct diag *d, double build_ms,
 	record_reload(dm, rs == NULL ? (d->n > 0 ? d->lines[0] :
 	    "see the log") : NULL);
 	if (rs == NULL) {
-		dm->metrics.reloads_failed++;
-		dm->metrics.last_reload_ok = 0;
 		log_errorx(&dm->log, "reload failed: the old rules stay in "
 		    "force (%zu rules)", dm->rules->nrules);
 	} else {
@@ -187,8 +189,6 @@ on_reloaded(struct ruleset *rs, const struct diag *d, double build_ms,
 		 * a daemon reloaded now and then holds the peak of every build.
 		 */
 		malloc_trim(0);
-		dm->metrics.reloads_ok++;
-		dm->metrics.last_reload_ok = 1;
 		log_info(&dm->log, "rules reloaded: %zu rules in %zu files, "
 		    "ruleset %s, built in %.0f ms off the loop, swapped in "
 		    "%.1f ms", rs->nrules, rs->nfiles, rs->hash, build_ms,

@@ -171,7 +171,7 @@ decide(struct replay *rp, struct side *s, const struct entry *e, int64_t t,
 	decision_free(&d);
 }
 
-/* Valid UTF-8 of s (invalid bytes as U+FFFD), at most max bytes in. */
+/* s as valid UTF-8: invalid bytes as U+FFFD, control characters as spaces. */
 static char *
 clean(const char *s, size_t len)
 {
