@@ -232,7 +232,11 @@ class CtlTest(harness.TestCase):
         self.assertTrue(harness.wait_decided(self.r, 1, daemon=d))
         self.assertTrue(d.wait_log("was delivered more than 5 times"))
         e = self.daemon(consumer="host-b")
-        self.assertTrue(e.wait_log("connected"))
+        # A consumer exists once its first read reached Redis.
+        deadline = time.time() + 60
+        while time.time() < deadline and b"host-b" not in [
+                c["name"] for c in self.r.xinfo_consumers(IN, GROUP)]:
+            time.sleep(0.1)
         rc, out, err = self.ctl("pending")
         self.assertIn("dead letters (comments:dead): 1", out)
         self.assertIn("lag 0, pending 0", out)
