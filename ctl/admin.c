@@ -104,7 +104,7 @@ ctl_status(struct ctl *c, int argc, char **argv)
 	now = ctl_now_ms(c);
 	if ((n = ctl_instances(c, &v)) == 0) {
 		printf("no running instance of group %s (no heartbeat in the "
-		    "last %d s)\n", c->cfg.group, PRESENCE_TTL_MS / 1000);
+		    "last %u s)\n", c->cfg.group, PRESENCE_TTL_MS / 1000);
 		free(v);
 		return 0;
 	}

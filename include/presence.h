@@ -17,8 +17,8 @@
  *
  * A record older than PRESENCE_TTL_MS is a dead instance.
  */
-#define PRESENCE_EVERY_MS	1000
-#define PRESENCE_TTL_MS		15000
+#define PRESENCE_EVERY_MS	1000u
+#define PRESENCE_TTL_MS		15000u
 
 enum presence_key { PRESENCE_INSTANCES, PRESENCE_INSTANCE, PRESENCE_RELOAD };
 
