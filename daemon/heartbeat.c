@@ -95,8 +95,13 @@ beat_cb(redisAsyncContext *ac, void *r, void *priv)
 	if (reply == NULL || !rio_usable(rio))
 		return;
 	rio_replied(rio);
-	if (reply->type == REDIS_REPLY_ERROR)
-		log_warnx(rio->log, "the heartbeat failed: %s", reply->str);
+	/* Said once (an ACL that forbids the keys would say it every second). */
+	if (reply->type == REDIS_REPLY_ERROR && !rio->beat_failed) {
+		rio->beat_failed = 1;
+		log_warnx(rio->log, "the heartbeat failed: %s; moderatorctl "
+		    "status and reload will not see this instance",
+		    reply->str);
+	}
 }
 
 /*

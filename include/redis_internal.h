@@ -51,6 +51,7 @@ struct redis_io {
 	int64_t			 group_pending;	/* -1: not known */
 	uint64_t		 last_beat_us;	/* the presence record sent */
 	int			 beating;	/* ... and not answered yet */
+	int			 beat_failed;	/* a failure was logged */
 	char			*reload_seen;	/* the reload counter, or NULL */
 	int			 setup;		/* setup replies awaited */
 	int			 reading;	/* an XREADGROUP is in flight */
