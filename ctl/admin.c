@@ -118,12 +118,8 @@ ctl_status(struct ctl *c, int argc, char **argv)
 		    v[i].consumer, field_or(rec, "host", "?"),
 		    field_or(rec, "pid", "?"), field_or(rec, "version", "?"),
 		    field_or(rec, "rules", "?"), field_or(rec, "ruleset", "?"),
-		    strtoull(field_or(rec, "approved", "0"), NULL, 10) +
-		    strtoull(field_or(rec, "flagged", "0"), NULL, 10) +
-		    strtoull(field_or(rec, "rejected", "0"), NULL, 10),
-		    (now - strtoull(field_or(rec, "heartbeat", "0"), NULL,
-		    10)) / 1000, at, field_or(rec, "reload_result",
-		    "(none since start)"));
+		    v[i].decided, (now - v[i].heartbeat) / 1000, at,
+		    field_or(rec, "reload_result", "(none since start)"));
 	}
 	ctl_instances_free(v, n);
 	return 0;

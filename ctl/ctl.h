@@ -82,6 +82,8 @@ uint64_t ctl_percentile(uint64_t *, size_t, double);
 struct ctl_instance {
 	char		*consumer;
 	redisReply	*record;	/* HGETALL: flat field/value pairs */
+	unsigned long long decided;	/* approved + flagged + rejected */
+	unsigned long long heartbeat;	/* ms since the epoch */
 };
 size_t	ctl_instances(struct ctl *, struct ctl_instance **);
 void	ctl_instances_free(struct ctl_instance *, size_t);

@@ -6,7 +6,16 @@
 
 #include "ctl.h"
 #include "presence.h"
+#include "xinfo.h"
 #include "xmalloc.h"
+
+static unsigned long long
+number(const redisReply *rec, const char *name)
+{
+	const char	*v = ctl_field(rec, name);
+
+	return v != NULL ? strtoull(v, NULL, 10) : 0;
+}
 
 /* Live instances (a heartbeat within the record's expiry), by consumer. */
 size_t
@@ -42,6 +51,9 @@ ctl_instances(struct ctl *c, struct ctl_instance **out)
 		}
 		(*out)[n].consumer = xstrdup(r->element[i]->str);
 		(*out)[n].record = rec;
+		(*out)[n].decided = number(rec, "approved") +
+		    number(rec, "flagged") + number(rec, "rejected");
+		(*out)[n].heartbeat = number(rec, "heartbeat");
 		n++;
 	}
 	freeReplyObject(r);
@@ -64,28 +76,12 @@ ctl_instances_free(struct ctl_instance *v, size_t n)
 void
 ctl_group(struct ctl *c, long long *lag, long long *pending)
 {
-	redisReply	*r, *g, *k, *v;
-	size_t		 i, j;
+	redisReply	*r;
+	int64_t		 l, p;
 
-	*lag = *pending = -1;
 	r = ctl_command(c, "XINFO GROUPS %s", c->cfg.input_stream);
-	for (i = 0; r->type == REDIS_REPLY_ARRAY && i < r->elements; i++) {
-		g = r->element[i];
-		if (g->type != REDIS_REPLY_ARRAY ||
-		    ctl_field(g, "name") == NULL ||
-		    strcmp(ctl_field(g, "name"), c->cfg.group) != 0)
-			continue;
-		for (j = 0; j + 1 < g->elements; j += 2) {
-			k = g->element[j];
-			v = g->element[j + 1];
-			if (k->type != REDIS_REPLY_STRING ||
-			    v->type != REDIS_REPLY_INTEGER)
-				continue;
-			if (strcmp(k->str, "lag") == 0)
-				*lag = v->integer;
-			else if (strcmp(k->str, "pending") == 0)
-				*pending = v->integer;
-		}
-	}
+	xinfo_group(r, c->cfg.group, &l, &p);
 	freeReplyObject(r);
+	*lag = l;
+	*pending = p;
 }

@@ -218,12 +218,8 @@ top_frame(struct ctl *c)
 		printf("%-20s %-16s %7s %6s %10llu %4llus\n", v[i].consumer,
 		    ctl_field(v[i].record, "host") ?: "?",
 		    ctl_field(v[i].record, "pid") ?: "?",
-		    ctl_field(v[i].record, "rules") ?: "?",
-		    strtoull(ctl_field(v[i].record, "approved") ?: "0", NULL,
-		    10) + strtoull(ctl_field(v[i].record, "flagged") ?: "0",
-		    NULL, 10) + strtoull(ctl_field(v[i].record, "rejected") ?:
-		    "0", NULL, 10), (now - strtoull(ctl_field(v[i].record,
-		    "heartbeat") ?: "0", NULL, 10)) / 1000);
+		    ctl_field(v[i].record, "rules") ?: "?", v[i].decided,
+		    (now - v[i].heartbeat) / 1000);
 	if (n == 0)
 		printf("(no running instance)\n");
 	ctl_instances_free(v, n);

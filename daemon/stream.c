@@ -25,6 +25,7 @@
 #include "decide_proto.h"
 #include "redis_internal.h"
 #include "script.h"
+#include "xinfo.h"
 #include "xmalloc.h"
 
 #define WRITE_RETRY_MS	1000
@@ -491,44 +492,16 @@ stream_group_info(struct redis_io *rio)
 	(void)queue(rio, info_cb, NULL, 3, argv, NULL, "XINFO GROUPS");
 }
 
-/* One group of the reply: name, pending, lag (nil when Redis cannot say). */
+/* Our group's lag and pending count (each -1 when Redis cannot say). */
 static void
 info_cb(redisAsyncContext *ac, void *r, void *priv)
 {
 	struct redis_io	*rio = ac->data;
-	redisReply	*reply = r, *g, *k, *v;
-	size_t		 i, j;
-	int		 ours;
+	redisReply	*reply = r;
 
 	if (reply == NULL || !rio_usable(rio))
 		return;
 	rio_replied(rio);
-	rio->group_lag = rio->group_pending = -1;
-	if (reply->type != REDIS_REPLY_ARRAY)
-		return;		/* no stream yet, say: nothing to report */
-	for (i = 0; i < reply->elements; i++) {
-		g = reply->element[i];
-		if (g->type != REDIS_REPLY_ARRAY)
-			continue;
-		ours = 0;
-		for (j = 0; j + 1 < g->elements; j += 2) {
-			k = g->element[j];
-			v = g->element[j + 1];
-			if (is_string(k) && strcmp(k->str, "name") == 0)
-				ours = is_string(v) && strcmp(v->str,
-				    rio->cfg.stream.group) == 0;
-		}
-		if (!ours)
-			continue;
-		for (j = 0; j + 1 < g->elements; j += 2) {
-			k = g->element[j];
-			v = g->element[j + 1];
-			if (!is_string(k) || v->type != REDIS_REPLY_INTEGER)
-				continue;
-			if (strcmp(k->str, "pending") == 0)
-				rio->group_pending = v->integer;
-			else if (strcmp(k->str, "lag") == 0)
-				rio->group_lag = v->integer;
-		}
-	}
+	xinfo_group(reply, rio->cfg.stream.group, &rio->group_lag,
+	    &rio->group_pending);
 }
