@@ -76,7 +76,21 @@ class RateLimitTest(harness.TestCase):
 
     def test_two_daemons_one_limit(self):
         # 1,000 comments by one author within 10 s of event time, max 5 per
-        # 60 s, decided by two daemons at once: exactly 5 approved.
+        # 60 s, decided by two daemons at once: exactly 5 approved. Both
+        # are reading before the comments come (under valgrind one would
+        # otherwise decide everything before the other starts).
+        rules = self.rules(max_=5)
+        conf = "redis:\n  batch_size: 50\n"
+        a = self.daemon(consumer="a", rules=rules, conf=conf)
+        b = self.daemon(consumer="b", rules=rules, conf=conf)
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            try:
+                if len(self.r.xinfo_consumers(IN, harness.GROUP)) == 2:
+                    break
+            except harness.redis.ResponseError:
+                pass        # no stream or group yet
+            time.sleep(0.1)
         p = self.r.pipeline(transaction=False)
         for i in range(1000):
             p.xadd(IN, {"id": "f%d" % i, "author": "flooder",
@@ -85,10 +99,6 @@ class RateLimitTest(harness.TestCase):
             p.xadd(IN, {"id": "q%d" % i, "author": "quiet",
                         "text": "calm %d" % i}, id="%d-0" % (2 * 10**6 + i))
         p.execute()
-        rules = self.rules(max_=5)
-        conf = "redis:\n  batch_size: 50\n"
-        a = self.daemon(consumer="a", rules=rules, conf=conf)
-        b = self.daemon(consumer="b", rules=rules, conf=conf)
         self.assertTrue(harness.wait_decided(self.r, 1003, daemon=a))
         self.assertEqual(a.stop(), 0)
         self.assertEqual(b.stop(), 0)
