@@ -96,8 +96,10 @@ print_prefilter(const struct ruleset *rs)
 		    "with a pattern run on every comment\n", patterns);
 		return;
 	}
-	if (pf->error != NULL)
+	if (pf->error != NULL) {
 		printf("prefilter: %s\n", pf->error);
+		return;
+	}
 	printf("prefilter: %zu rules prefiltered (%zu literals), %zu run on "
 	    "every comment (their patterns may match any text); built in "
 	    "%.0f ms\n", pf->prefiltered, pf->literals, pf->always,

@@ -24,6 +24,7 @@
 #include "modlog.h"
 #include "notify.h"
 #include "pattern.h"
+#include "prefilter.h"
 #include "presence.h"
 #include "redis_io.h"
 #include "reload.h"
@@ -36,6 +37,7 @@ static void	reload(struct daemon *);
 static void	on_reloaded(struct ruleset *, const struct diag *, double,
 		    void *);
 static struct ruleset *load_rules(struct daemon *);
+static void	warn_prefilter(struct daemon *, const struct ruleset *);
 static void	log_rule_time(struct daemon *, const struct ruleset *);
 static int	loop_done(struct daemon *);
 static void	on_ready(void *);
@@ -76,7 +78,17 @@ load_rules(struct daemon *dm)
 	for (i = 0; i < d.n; i++)
 		log_errorx(&dm->log, "%s", d.lines[i]);
 	diag_free(&d);
+	if (rs != NULL)
+		warn_prefilter(dm, rs);
 	return rs;
+}
+
+/* A prefilter that could not be built costs speed, never a match: say so. */
+static void
+warn_prefilter(struct daemon *dm, const struct ruleset *rs)
+{
+	if (rs->prefilter != NULL && rs->prefilter->error != NULL)
+		log_warnx(&dm->log, "prefilter %s", rs->prefilter->error);
 }
 
 /*
@@ -193,6 +205,7 @@ on_reloaded(struct ruleset *rs, const struct diag *d, double build_ms,
 		    "ruleset %s, built in %.0f ms off the loop, swapped in "
 		    "%.1f ms", rs->nrules, rs->nfiles, rs->hash, build_ms,
 		    (double)(clock_monotonic_us() - t0) / 1e3);
+		warn_prefilter(dm, rs);
 		arm_windows(dm);
 	}
 	if (dm->ready)

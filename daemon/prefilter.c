@@ -307,11 +307,11 @@ always(struct prefilter *pf, const struct ruleset *rs)
 
 /*
  * The prefilter of rs; its rules are marked prefiltered. Never NULL: a
- * prefilter that cannot be built (a CPU Vectorscan does not run on) says
- * why in its error, and every rule runs.
+ * prefilter that cannot be trusted (unusable says why libhs cannot be,
+ * or NULL) says why in its error, and every rule runs.
  */
 struct prefilter *
-prefilter_new(struct ruleset *rs)
+prefilter_new(struct ruleset *rs, const char *unusable)
 {
 	struct prefilter	*pf;
 	size_t			 v, i;
@@ -321,9 +321,9 @@ prefilter_new(struct ruleset *rs)
 	pf->need = xcalloc(rs->nrules ? rs->nrules : 1, sizeof *pf->need);
 	pf->nviews = rs->nviews;
 	pf->views = xcalloc(rs->nviews ? rs->nviews : 1, sizeof *pf->views);
-	if (hs_valid_platform() != HS_SUCCESS) {
-		pf->error = xstrdup("Vectorscan does not run on this CPU (it "
-		    "needs SSE4.2): every rule runs on every comment");
+	if (unusable != NULL) {
+		xasprintf(&pf->error, "off: %s; every rule runs on every "
+		    "comment", unusable);
 		for (i = 0; i < rs->nrules; i++)
 			pf->always += rs->rules[i].match != NULL;
 		always(pf, rs);

@@ -15,6 +15,7 @@
 
 #include "clock.h"
 #include "condition.h"
+#include "hscheck.h"
 #include "matcher.h"
 #include "normalize.h"
 #include "pattern.h"
@@ -42,6 +43,8 @@ struct loader {
 	struct diag			*d;
 	struct yfile			*yf;
 	const char			*file;
+	int				 hs_checked;
+	char				*hs_why; /* libhs is not to be trusted */
 };
 
 static int	 cmp_names(const void *, const void *);
@@ -51,6 +54,7 @@ static int	 check_name(struct loader *, yaml_node_t *);
 static int	 load_normalize(struct loader *, yaml_node_t *, unsigned *);
 static void	 load_rule(struct loader *, yaml_node_t *);
 static int	 load_window(struct loader *, struct rule *, yaml_node_t *);
+static const char *libhs_unusable(struct loader *);
 static void	 load_file(struct loader *, const char *, const char *,
 		    size_t);
 static void	 ruleset_hash_finish(struct ruleset *, struct sha256_ctx *,
@@ -248,6 +252,21 @@ load_window(struct loader *l, struct rule *r, yaml_node_t *n)
 	return 0;
 }
 
+/*
+ * Why the libhs this process runs on must not be trusted with literal
+ * scans, or NULL: checked once a load, when first needed.
+ */
+static const char *
+libhs_unusable(struct loader *l)
+{
+	if (!l->hs_checked) {
+		l->hs_checked = 1;
+		if (hscheck_literals(&l->hs_why) == 0)
+			l->hs_why = NULL;
+	}
+	return l->hs_why;
+}
+
 static void
 load_rule(struct loader *l, yaml_node_t *n)
 {
@@ -311,10 +330,16 @@ load_rule(struct loader *l, yaml_node_t *n)
 	    words->data.sequence.items.start > RULES_LIST_REGEX_MAX)) {
 		if (l->nz == NULL)
 			l->nz = normalizer_new();
-		r.list = file != NULL ? rules_list_file(l->d, l->yf, file,
-		    &l->hash, l->file, liststages, l->nz) : rules_list_words(l->d, l->yf,
-		    words, liststages, l->nz);
-		if (r.list == NULL)
+		if (libhs_unusable(l) != NULL) {
+			/* Its scan is the only judge of a list: refuse it. */
+			yfile_error(l->d, l->yf, file != NULL ? file : words,
+			    "a word list cannot be matched here: %s",
+			    libhs_unusable(l));
+			bad = 1;
+		} else if ((r.list = file != NULL ? rules_list_file(l->d,
+		    l->yf, file, &l->hash, l->file, liststages, l->nz) :
+		    rules_list_words(l->d, l->yf, words, liststages, l->nz)) ==
+		    NULL)
 			bad = 1;
 	} else if (words != NULL && (r.match = pattern_words(l->d, l->yf,
 	    words, caseless, l->opts->jit, l->nz, r.stages, &r.pattern)) ==
@@ -516,10 +541,12 @@ load(char **paths, size_t n, const char *buf, size_t len,
 	normalizer_free(l.nz);
 	if (d->n != before) {
 		ruleset_free(l.rs);
+		free(l.hs_why);
 		return NULL;
 	}
 	if (opts->prefilter)
-		l.rs->prefilter = prefilter_new(l.rs);
+		l.rs->prefilter = prefilter_new(l.rs, libhs_unusable(&l));
+	free(l.hs_why);
 	l.rs->born = clock_monotonic_us();
 	return l.rs;
 }

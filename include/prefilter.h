@@ -62,7 +62,7 @@ struct prefilter_scan {
 	size_t			 letterscap;
 };
 
-struct prefilter *prefilter_new(struct ruleset *);
+struct prefilter *prefilter_new(struct ruleset *, const char *);
 void		 prefilter_free(struct prefilter *);
 void		 prefilter_scan_init(struct prefilter_scan *);
 void		 prefilter_scan_free(struct prefilter_scan *);
