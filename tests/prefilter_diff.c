@@ -6,12 +6,21 @@
  * its spans (in the original and in the view), and the rate-limit keys.
  *
  *     prefilter_diff RULES_DIR [--tsv CORPUS.tsv] [--thread THREAD.tsv]
- *                    [--blns BLNS.base64.txt] [--limit N] ...
+ *                    [--blns BLNS.base64.txt] [--random N] [--seed S]
+ *                    [--limit N] [--no-jit] [--moderatord PATH] ...
  *
  * CORPUS.tsv: id, author, author_age_days, thread, text (bench/corpus.py
  * --tsv); THREAD.tsv: id, author, author_age_days, text[, expected] (the
- * sample threads).
- * Exits 0 if every comment agrees, 1 (after listing up to 20) if not.
+ * sample threads); --random: N comments made of the words the rules look
+ * for (random_comments.c), from seed S (default: the time, printed).
+ *
+ * The prefilter side reads each comment's text at another alignment
+ * (libhs once dropped literal matches depending on the text's address),
+ * and a prefilter that is off counts as a failure: there is nothing to
+ * compare then. A difference names the comment, each rule that differs
+ * with its file:line and view, the view's text, and a one-line
+ * reproducer with moderatord --explain. Exits 0 if every comment agrees,
+ * 1 (after listing up to 20) if not, 2 on a usage or input error.
  */
 
 #include <stdarg.h>
@@ -19,29 +28,55 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <nettle/base64.h>
 
 #include "decision.h"
+#include "normalize.h"
+#include "prefilter.h"
+#include "random_comments.h"
 #include "rules_load.h"
 
-#define SHOWN	20
+#define SHOWN		20
+#define ALIGNMENTS	64
 
 struct side {
 	struct ruleset	*rs;
 	struct matcher	*m;
 };
 
-static size_t	compared, differed;
+struct run {
+	struct side	 on;
+	struct side	 off;
+	const char	*dir;
+	const char	*moderatord;
+	char		*shifted;	/* the text at another alignment */
+	size_t		 shiftedcap;
+	size_t		 compared;
+	size_t		 differed;
+	size_t		 matched;	/* comments some rule matched */
+};
+
+static void	load(struct side *, const char *, int, int);
+static int	same(const struct decision *, const struct decision *);
+static int	has_hit(const struct decision *, size_t);
+static void	print_quoted(FILE *, const char *, size_t, const char *);
+static void	report(struct run *, const struct entry *,
+		    const struct decision *, const struct decision *,
+		    const char *);
+static void	compare(struct run *, const struct bytes *, size_t,
+		    const char *);
 
 static void
-load(struct side *s, const char *dir, int prefilter)
+load(struct side *s, const char *dir, int prefilter, int jit)
 {
 	struct rules_options	o;
 	struct diag		d;
 
 	ruleset_options_default(&o);
 	o.prefilter = prefilter;
+	o.jit = jit;
 	diag_init(&d);
 	if ((s->rs = rules_load_dir(dir, &o, &d)) == NULL) {
 		diag_print(&d, stderr, "");
@@ -76,37 +111,160 @@ same(const struct decision *a, const struct decision *b)
 	return 1;
 }
 
-/* Decides the comment of kv (n pairs) both ways; reports a difference. */
-static void
-compare(struct side *on, struct side *off, const struct bytes *kv, size_t n,
-    const char *where)
+/* The hit of rule index r in d, as an index into d->hits, or -1. */
+static int
+has_hit(const struct decision *d, size_t r)
 {
-	struct entry_limits	lim;
-	struct entry		e;
-	struct decision		a, b;
+	size_t	i;
+
+	for (i = 0; i < d->nhits; i++)
+		if (d->hits[i].rule->index == r)
+			return (int)i;
+	return -1;
+}
+
+/*
+ * s as a printf(1) format in single quotes, tail (escapes of its own)
+ * after it: what a shell passes through unchanged, every other byte as
+ * an octal escape.
+ */
+static void
+print_quoted(FILE *fp, const char *s, size_t len, const char *tail)
+{
+	size_t		i;
+	unsigned char	c;
+
+	fputc('\'', fp);
+	for (i = 0; i < len; i++) {
+		c = (unsigned char)s[i];
+		if (c == '\'')
+			fputs("'\\''", fp);
+		else if (c == '%')
+			fputs("%%", fp);
+		else if (c == '\\')
+			fputs("\\\\", fp);
+		else if (c < 0x20 || c >= 0x7f)
+			fprintf(fp, "\\%03o", c);
+		else
+			fputc(c, fp);
+	}
+	fprintf(fp, "%s'", tail);
+}
+
+/* Says how a (with the prefilter) and b (without) differ on comment e. */
+static void
+report(struct run *run, const struct entry *e, const struct decision *a,
+    const struct decision *b, const char *where)
+{
+	const struct ruleset_view	*v;
+	const struct textview		*tv;
+	const struct rule		*r;
+	const struct field		*f;
+	size_t				 i, s;
+	int				 ha, hb;
+
+	fprintf(stderr, "%s: DIFFERS: with the prefilter %s [%s] \"%s\", "
+	    "without %s [%s] \"%s\"\n  comment: ", where,
+	    action_name(a->action), a->rules, a->reason,
+	    action_name(b->action), b->rules, b->reason);
+	print_quoted(stderr, e->text->value, e->text->value_len, "");
+	fputc('\n', stderr);
+	for (i = 0; i < run->off.rs->nrules; i++) {
+		ha = has_hit(a, i);
+		hb = has_hit(b, i);
+		if (ha < 0 && hb < 0)
+			continue;
+		if (ha >= 0 && hb >= 0 && a->hits[ha].start ==
+		    b->hits[hb].start && a->hits[ha].end == b->hits[hb].end &&
+		    a->hits[ha].error == b->hits[hb].error)
+			continue;
+		r = &run->off.rs->rules[i];
+		v = &run->off.rs->views[r->view];
+		fprintf(stderr, "  rule %s (%s:%zu): %s with the prefilter, %s "
+		    "without; its view: field %s", r->name, r->file, r->line,
+		    ha >= 0 ? "matched" : "not matched",
+		    hb >= 0 ? "matched" : "not matched", v->field);
+		for (s = 1; s <= NORM_ALL; s <<= 1)
+			if (v->stages & s)
+				fprintf(stderr, "%s%s", s == (v->stages &
+				    -v->stages) ? " normalize: " : ",",
+				    normalize_stage_name((unsigned)s));
+		fprintf(stderr, "%s\n", run->on.rs->rules[i].prefiltered ?
+		    ", prefiltered" : ", runs always");
+		if ((tv = matcher_view(run->off.m, r->view, v->field, v->stages,
+		    e)) != NULL && v->stages != 0) {
+			fputs("    the view's text: ", stderr);
+			print_quoted(stderr, tv->p, tv->len, "");
+			fputc('\n', stderr);
+		}
+	}
+	fputs("  reproduce: printf ", stderr);
+	print_quoted(stderr, e->text->value, e->text->value_len, "\\n");
+	fprintf(stderr, " | %s --explain -r %s", run->moderatord, run->dir);
+	for (i = 0; i < e->nfields; i++) {
+		f = &e->fields[i];
+		if (&e->fields[i] == e->text || strcmp(f->name, "id") == 0)
+			continue;
+		fprintf(stderr, " %s='", f->name);
+		for (s = 0; s < f->value_len; s++)
+			fputs(f->value[s] == '\'' ? "'\\''" : (char[]){
+			    f->value[s], '\0' }, stderr);
+		fputc('\'', stderr);
+	}
+	fputs("   (and the same with -c FILE holding 'rules: {prefilter: "
+	    "false}')\n", stderr);
+}
+
+/*
+ * Decides the comment of kv (n pairs) both ways; reports a difference.
+ * The prefilter side reads the text at one of 64 alignments.
+ */
+static void
+compare(struct run *run, const struct bytes *kv, size_t n, const char *where)
+{
+	struct entry_limits	 lim;
+	struct entry		 e;
+	struct decision		 a, b;
+	struct field		*text = NULL;
+	char			*kept = NULL;
+	size_t			 off = run->compared % ALIGNMENTS, i;
 
 	entry_limits_default(&lim);
 	entry_init(&e, (struct bytes){ "1-0", 3 }, kv, n, &lim);
-	decision_make(on->m, on->rs, &e, ACTION_APPROVE, &a);
-	decision_make(off->m, off->rs, &e, ACTION_APPROVE, &b);
-	compared++;
-	if (!same(&a, &b) && differed++ < SHOWN)
-		fprintf(stderr, "%s: with the prefilter %s [%s] \"%s\", "
-		    "without %s [%s] \"%s\"\n", where, action_name(a.action),
-		    a.rules, a.reason, action_name(b.action), b.rules,
-		    b.reason);
+	for (i = 0; i < e.nfields; i++)
+		if (&e.fields[i] == e.text)
+			text = &e.fields[i];
+	if (text != NULL) {
+		if (text->value_len + ALIGNMENTS + 1 > run->shiftedcap) {
+			free(run->shifted);
+			run->shiftedcap = (text->value_len + ALIGNMENTS + 1) * 2;
+			if (posix_memalign((void **)&run->shifted, ALIGNMENTS,
+			    run->shiftedcap) != 0)
+				abort();
+		}
+		memcpy(run->shifted + off, text->value, text->value_len + 1);
+		kept = text->value;
+		text->value = run->shifted + off;
+	}
+	decision_make(run->on.m, run->on.rs, &e, ACTION_APPROVE, &a);
+	if (text != NULL)
+		text->value = kept;
+	decision_make(run->off.m, run->off.rs, &e, ACTION_APPROVE, &b);
+	run->compared++;
+	run->matched += b.nhits > 0;
+	if (!same(&a, &b) && run->differed++ < SHOWN)
+		report(run, &e, &a, &b, where);
 	decision_free(&a);
 	decision_free(&b);
 	entry_free(&e);
 }
 
 static void
-tsv(struct side *on, struct side *off, const char *path, size_t textcol,
-    size_t limit)
+tsv(struct run *run, const char *path, size_t textcol, size_t limit)
 {
 	struct bytes	 kv[10];
-	char		*line = NULL, *f[5], *p, where[64];
-	size_t		 cap = 0, i, n, count = 0;
+	char		*line = NULL, *f[5], *p, where[4200];
+	size_t		 cap = 0, i, n, count = 0, lineno = 0;
 	ssize_t		 len;
 	FILE		*fp;
 
@@ -115,6 +273,7 @@ tsv(struct side *on, struct side *off, const char *path, size_t textcol,
 		exit(2);
 	}
 	while ((len = getline(&line, &cap, fp)) > 0 && count < limit) {
+		lineno++;
 		if (line[0] == '#')
 			continue;
 		if (line[len - 1] == '\n')
@@ -132,8 +291,9 @@ tsv(struct side *on, struct side *off, const char *path, size_t textcol,
 		kv[i++] = (struct bytes){ f[2], strlen(f[2]) };
 		kv[i++] = (struct bytes){ "text", 4 };
 		kv[i++] = (struct bytes){ f[textcol], strlen(f[textcol]) };
-		snprintf(where, sizeof where, "%s:%zu", path, ++count);
-		compare(on, off, kv, i / 2, where);
+		snprintf(where, sizeof where, "%s:%zu", path, lineno);
+		count++;
+		compare(run, kv, i / 2, where);
 	}
 	free(line);
 	fclose(fp);
@@ -141,13 +301,13 @@ tsv(struct side *on, struct side *off, const char *path, size_t textcol,
 
 /* Every BLNS string as a text, alone and after a pharma word. */
 static void
-blns(struct side *on, struct side *off, const char *path)
+blns(struct run *run, const char *path)
 {
 	struct base64_decode_ctx	 ctx;
 	struct bytes			 kv[4];
-	char				 line[65536], where[64];
+	char				 line[65536], where[4200];
 	uint8_t				 out[65536 + 16];
-	size_t				 n, len, count = 0;
+	size_t				 n, len, lineno = 0;
 	FILE				*fp;
 
 	if ((fp = fopen(path, "r")) == NULL) {
@@ -155,6 +315,7 @@ blns(struct side *on, struct side *off, const char *path)
 		exit(2);
 	}
 	while (fgets(line, sizeof line, fp) != NULL) {
+		lineno++;
 		len = strcspn(line, "\r\n");
 		if (len == 0 || line[0] == '#')
 			continue;
@@ -168,45 +329,101 @@ blns(struct side *on, struct side *off, const char *path)
 		kv[1] = (struct bytes){ "c", 1 };
 		kv[2] = (struct bytes){ "text", 4 };
 		kv[3] = (struct bytes){ (char *)out + 16, n };
-		snprintf(where, sizeof where, "%s:%zu", path, ++count);
-		compare(on, off, kv, 2, where);
+		snprintf(where, sizeof where, "%s:%zu", path, lineno);
+		compare(run, kv, 2, where);
 		kv[3] = (struct bytes){ (char *)out, n + 16 };
-		compare(on, off, kv, 2, where);
+		compare(run, kv, 2, where);
 	}
 	fclose(fp);
+}
+
+/* n comments made of the rules' words, from seed. */
+static void
+random_text(struct run *run, size_t n, uint64_t seed)
+{
+	struct random_comments	 rc;
+	struct bytes		 kv[8];
+	const char		*text;
+	char			 where[64], age[24];
+	size_t			 i, len;
+
+	random_comments_init(&rc, run->off.rs, seed);
+	for (i = 0; i < n; i++) {
+		text = random_comments_next(&rc, &len);
+		snprintf(age, sizeof age, "%u", (unsigned)
+		    (random_comments_u64(&rc) % 400));
+		kv[0] = (struct bytes){ "id", 2 };
+		kv[1] = (struct bytes){ "r", 1 };
+		kv[2] = (struct bytes){ "author", 6 };
+		kv[3] = (struct bytes){ "someone", 7 };
+		kv[4] = (struct bytes){ "author_age_days", 15 };
+		kv[5] = (struct bytes){ age, strlen(age) };
+		kv[6] = (struct bytes){ "text", 4 };
+		kv[7] = (struct bytes){ text, len };
+		snprintf(where, sizeof where, "random comment %zu of seed "
+		    "%llu", i + 1, (unsigned long long)seed);
+		compare(run, kv, 4, where);
+	}
+	random_comments_free(&rc);
 }
 
 int
 main(int argc, char **argv)
 {
-	struct side	on, off;
-	size_t		limit = (size_t)-1;
-	int		i;
+	struct run	 run;
+	uint64_t	 seed = (uint64_t)time(NULL);
+	size_t		 limit = (size_t)-1;
+	int		 i, jit = 1;
 
 	if (argc < 2) {
 		fprintf(stderr, "usage: prefilter_diff RULES_DIR [--tsv FILE] "
-		    "[--blns FILE] [--limit N] ...\n");
+		    "[--thread FILE] [--blns FILE] [--random N] [--seed S] "
+		    "[--limit N] [--no-jit] [--moderatord PATH] ...\n");
 		return 2;
 	}
-	load(&on, argv[1], 1);
-	load(&off, argv[1], 0);
-	for (i = 2; i + 1 < argc; i += 2) {
+	memset(&run, 0, sizeof run);
+	run.dir = argv[1];
+	run.moderatord = "moderatord";
+	/* Options that shape the run first, then the inputs in order. */
+	for (i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--no-jit") == 0)
+			jit = 0;
+		else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc)
+			seed = strtoull(argv[++i], NULL, 10);
+		else if (strcmp(argv[i], "--moderatord") == 0 && i + 1 < argc)
+			run.moderatord = argv[++i];
+	}
+	load(&run.on, run.dir, 1, jit);
+	load(&run.off, run.dir, 0, jit);
+	if (run.on.rs->prefilter->error != NULL) {
+		fprintf(stderr, "%s: the prefilter is %s: nothing to compare\n",
+		    run.dir, run.on.rs->prefilter->error);
+		return 1;
+	}
+	for (i = 2; i + 1 < argc; i++) {
 		if (strcmp(argv[i], "--tsv") == 0)
-			tsv(&on, &off, argv[i + 1], 4, limit);
+			tsv(&run, argv[++i], 4, limit);
 		else if (strcmp(argv[i], "--thread") == 0)
-			tsv(&on, &off, argv[i + 1], 3, limit);
+			tsv(&run, argv[++i], 3, limit);
 		else if (strcmp(argv[i], "--blns") == 0)
-			blns(&on, &off, argv[i + 1]);
+			blns(&run, argv[++i]);
+		else if (strcmp(argv[i], "--random") == 0)
+			random_text(&run, strtoul(argv[++i], NULL, 10), seed);
 		else if (strcmp(argv[i], "--limit") == 0)
-			limit = strtoul(argv[i + 1], NULL, 10);
+			limit = strtoul(argv[++i], NULL, 10);
+		else if (strcmp(argv[i], "--seed") == 0 ||
+		    strcmp(argv[i], "--moderatord") == 0)
+			i++;
 	}
 	printf("%s: %zu rules (%zu prefiltered, %zu always run); %zu "
-	    "comments decided both ways, %zu differ\n", argv[1],
-	    on.rs->nrules, on.rs->prefilter->prefiltered,
-	    on.rs->prefilter->always, compared, differed);
-	matcher_free(on.m);
-	matcher_free(off.m);
-	ruleset_free(on.rs);
-	ruleset_free(off.rs);
-	return compared == 0 || differed != 0;
+	    "comments decided both ways (seed %llu), %zu matched by some "
+	    "rule, %zu differ\n", run.dir, run.on.rs->nrules,
+	    run.on.rs->prefilter->prefiltered, run.on.rs->prefilter->always,
+	    run.compared, (unsigned long long)seed, run.matched, run.differed);
+	matcher_free(run.on.m);
+	matcher_free(run.off.m);
+	ruleset_free(run.on.rs);
+	ruleset_free(run.off.rs);
+	free(run.shifted);
+	return run.compared == 0 || run.differed != 0;
 }
