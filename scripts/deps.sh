@@ -52,10 +52,17 @@ data() {
 		    >/dev/null
 	fi
 	deb="$top/build/debdata"
+	debs="spamassassin fortunes fortunes-ru prometheus"
+	vs=true
+	if [ "$(dpkg --print-architecture)" = amd64 ]; then
+		# Vectorscan beside the Hyperscan the build links, for the
+		# test that the daemon stops trusting it (tests/libhs_check.sh).
+		debs="$debs libvectorscan5"
+		vs="test -f $deb/usr/lib/x86_64-linux-gnu/libhs.so.5.4.9"
+	fi
 	[ -f "$deb/usr/share/spamassassin/20_drugs.cf" ] &&
 	    [ -d "$deb/usr/share/games/fortunes/ru" ] &&
-	    [ -x "$deb/usr/bin/promtool" ] && return 0
-	debs="spamassassin fortunes fortunes-ru prometheus"
+	    [ -x "$deb/usr/bin/promtool" ] && $vs && return 0
 	mkdir -p "$deb/pkg"
 	# shellcheck disable=SC2086
 	(cd "$deb/pkg" && apt-get download $debs >/dev/null 2>&1) || {

@@ -16,6 +16,7 @@
 
 #include "testutil.h"
 #include "decision.h"
+#include "hscheck.h"
 
 /*
  * Every character that PCRE2 (UTF, UCP, caseless, as rules are compiled)
@@ -125,12 +126,65 @@ test_prefilter_caseless_sets(void **state)
 	ruleset_free(without);
 }
 
+/*
+ * Issue 14's reproducers, with the prefilter as without it, and each at
+ * 64 alignments: the library this is built with passes its known-answer
+ * check, so the prefilter is on.
+ */
+static void
+test_prefilter_issue14(void **state)
+{
+	static const char *yaml =
+	    "- name: fm\n  match: 'free.*money'\n  action: flag\n"
+	    "- name: mo\n  match: 'money'\n  action: flag\n"
+	    "- name: y\n  match: 'y'\n  action: flag\n";
+	static const struct { const char *text, *rules; } cases[] = {
+		{ "free years done fine job with the local coverage, "
+		    "especially the council stories, so money", "fm,mo,y" },
+		{ "free years done fine job with the local coverage, so money",
+		    "fm,mo,y" },
+		{ "nfree x l illx the canz qstor illzzq thestorcoverage"
+		    "coverage stor on basoin zlocal x zz moneyab abe",
+		    "fm,mo,y" },
+		{ "money, but not the other word", "mo,y" },
+	};
+	struct rules_options	 o;
+	struct ruleset		*with = test_load_ok(yaml);
+	struct ruleset		*without = test_load_ok_prefilter(yaml, 0);
+	struct matcher		*m;
+	char			*why, *a, *b, buf[256 + 64];
+	size_t			 i, off;
+
+	assert_int_equal(hscheck_literals(&why), 0);
+	assert_null(why);
+	assert_null(with->prefilter->error);
+	assert_int_equal(with->prefilter->prefiltered, 3);
+	ruleset_options_default(&o);
+	m = matcher_new(&o);
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		for (off = 0; off < 64; off += 5) {
+			memcpy(buf + off, cases[i].text,
+			    strlen(cases[i].text) + 1);
+			a = decide_rules(m, with, buf + off);
+			b = decide_rules(m, without, buf + off);
+			assert_string_equal(b, cases[i].rules);
+			assert_string_equal(a, b);
+			free(a);
+			free(b);
+		}
+	}
+	matcher_free(m);
+	ruleset_free(with);
+	ruleset_free(without);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ascii_caseless_letters),
 		cmocka_unit_test(test_prefilter_caseless_sets),
+		cmocka_unit_test(test_prefilter_issue14),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
