@@ -31,22 +31,24 @@ passed=0
 failed=0
 
 # stage NAME COMMAND...: runs COMMAND, its output also into NAME.log.
+# (sh has no local variables: each function's own are prefixed.)
 stage() {
-	name=$1
+	st_name=$1
 	shift
-	echo "=== $name"
-	t0=$(date +%s)
-	{ "$@"; echo $? >"$logs/$name.rc"; } 2>&1 | tee "$logs/$name.log"
-	rc=$(cat "$logs/$name.rc")
-	secs=$(($(date +%s) - t0))
-	if [ "$rc" -eq 0 ]; then
+	echo "=== $st_name"
+	st_t0=$(date +%s)
+	{ "$@"; echo $? >"$logs/$st_name.rc"; } 2>&1 | tee "$logs/$st_name.log"
+	st_rc=$(cat "$logs/$st_name.rc")
+	st_secs=$(($(date +%s) - st_t0))
+	if [ "$st_rc" -eq 0 ]; then
 		passed=$((passed + 1))
-		printf '%-22s passed  %5d s\n' "$name" "$secs" >>"$logs/summary"
+		printf '%-22s passed  %5d s\n' "$st_name" "$st_secs" \
+		    >>"$logs/summary"
 		return 0
 	fi
 	failed=$((failed + 1))
-	printf '%-22s FAILED  %5d s   (exit %d; log %s)\n' "$name" "$secs" \
-	    "$rc" "$logs/$name.log" >>"$logs/summary"
+	printf '%-22s FAILED  %5d s   (exit %d; log %s)\n' "$st_name" \
+	    "$st_secs" "$st_rc" "$logs/$st_name.log" >>"$logs/summary"
 	return 1
 }
 
@@ -68,10 +70,10 @@ not_run() {
 }
 
 build() {
-	dir=build/ci-$1
+	b_dir=build/ci-$1
 	shift
-	cmake -S . -B "$dir" -DMODERATORD_WERROR=ON "$@" >/dev/null &&
-	    cmake --build "$dir" -j "$jobs"
+	cmake -S . -B "$b_dir" -DMODERATORD_WERROR=ON "$@" >/dev/null &&
+	    cmake --build "$b_dir" -j "$jobs"
 }
 
 tests() {
@@ -80,13 +82,14 @@ tests() {
 }
 
 suite() {
-	name=$1
+	su_name=$1
 	shift
-	if stage "$name-build" build "$name" "$@"; then
-		eval "${name}_built=1"
-		stage "$name-tests" tests "$name" || failures "$name-tests"
+	if stage "$su_name-build" build "$su_name" "$@"; then
+		eval "${su_name}_built=1"
+		stage "$su_name-tests" tests "$su_name" ||
+		    failures "$su_name-tests"
 	else
-		not_run "$name-tests" "its build failed"
+		not_run "$su_name-tests" "its build failed"
 	fi
 }
 
@@ -99,13 +102,13 @@ suite sanitize -DCMAKE_BUILD_TYPE=Debug -DMODERATORD_ASAN=ON \
 # tests but the fault and signal ones, which kill and restart daemons and
 # Redis for minutes under valgrind and ran under ASan above.
 valgrind_tests() {
-	r=0
+	vg_rc=0
 	ctest --test-dir build/ci-release --output-on-failure -j "$jobs" \
-	    -L valgrind || r=1
+	    -L valgrind || vg_rc=1
 	MODERATORD_VALGRIND=1 ctest --test-dir build/ci-release -L integration \
 	    -E 'integration_(faults|signals)|prefilter_diff_generated' \
-	    --output-on-failure || r=1
-	return $r
+	    --output-on-failure || vg_rc=1
+	return $vg_rc
 }
 if [ "${release_built:-0}" -eq 1 ]; then
 	stage valgrind valgrind_tests || failures valgrind
@@ -122,13 +125,13 @@ fuzz_build() {
 }
 fuzz() {
 	# A scratch corpus: the seeds in tests/fuzz/corpus stay as committed.
-	scratch=$(mktemp -d)
+	fz_scratch=$(mktemp -d)
 	build/ci-fuzz/fuzz_$1 -max_total_time="$FUZZ_SECONDS" -max_len=8192 \
 	    -print_final_stats=1 -artifact_prefix="$top/build/ci-fuzz/" \
-	    "$scratch" "tests/fuzz/corpus/$1" >"build/ci-fuzz/fuzz_$1.log" 2>&1
-	r=$?
-	rm -rf "$scratch"
-	if [ $r -ne 0 ]; then
+	    "$fz_scratch" "tests/fuzz/corpus/$1" >"build/ci-fuzz/fuzz_$1.log" 2>&1
+	fz_rc=$?
+	rm -rf "$fz_scratch"
+	if [ $fz_rc -ne 0 ]; then
 		tail -40 "build/ci-fuzz/fuzz_$1.log"
 		echo "fuzz_$1 found a crash: the input is in $top/build/ci-fuzz/"
 		return 1
