@@ -87,6 +87,7 @@ matcher_begin(struct matcher *m, const struct ruleset *rs,
 	m->comment++;
 	m->entry = e;
 	m->rs = rs;
+	normalizer_lexicon(m->norm, rs != NULL ? rs->lexicon : NULL);
 	/* Only time-boxed rules need the time: no clock read otherwise. */
 	if (rs != NULL && rs->timed > 0)
 		m->now = m->at != 0 ? m->at : (int64_t)clock_realtime_ms();
@@ -443,6 +444,7 @@ matcher_examples(struct matcher *m, const struct ruleset *rs,
 	size_t			 i, j, failed = 0;
 
 	*total = 0;
+	normalizer_lexicon(m->norm, rs->lexicon);
 	for (i = 0; i < rs->nrules; i++) {
 		r = &rs->rules[i];
 		for (j = 0; j < r->nexamples; j++) {
@@ -464,5 +466,6 @@ matcher_examples(struct matcher *m, const struct ruleset *rs,
 			failed++;
 		}
 	}
+	normalizer_lexicon(m->norm, NULL);	/* rs's, borrowed */
 	return failed;
 }

@@ -47,6 +47,7 @@ struct normalizer {
 	uint32_t		 b[SCRATCH];
 	uint8_t			 ascii_class[128];
 	struct cache_entry	 cache[CACHE_SIZE];
+	const struct lexicon	*lexicon;	/* borrowed: spacing's words */
 };
 
 static const char *const stage_names[] = { "nfkc", "casefold", "invisible",
@@ -75,6 +76,16 @@ normalizer_new(void)
 	for (c = 0; c < 128; c++)
 		nz->ascii_class[c] = norm_classify(c);
 	return nz;
+}
+
+/*
+ * The words spaced-out runs are split into (NULL: none, a run is one
+ * word), borrowed until the next call: a ruleset's.
+ */
+void
+normalizer_lexicon(struct normalizer *nz, const struct lexicon *lx)
+{
+	nz->lexicon = lx;
 }
 
 void
@@ -393,7 +404,7 @@ normalize_view(struct normalizer *nz, const char *str, size_t len,
 		i = segend;
 	}
 	nu->seen |= seen;
-	norm_words(nu, mask);
+	norm_words(nu, mask, nz->lexicon);
 	write_view(nu, mask, v);
 }
 

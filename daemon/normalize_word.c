@@ -7,37 +7,73 @@
  * of letters, marks, digits and leet symbols; other scripts' look-alikes
  * of Latin letters fold only in a word that has Latin letters too
  * (Russian or Greek stays as it is), Latin's own (the script g, the
- * dotless i) wherever they are; leet folds only in a word with letters
- * and only where a reader would see letters (see leet_folds); spacing
- * needs three words of one letter.
+ * dotless i) wherever they are; for a rule written in Cyrillic or Greek
+ * (NORM_TO_CYRILLIC, NORM_TO_GREEK) the other way round, Latin
+ * look-alikes in a word that has that script's letters. Leet folds only
+ * in a word with letters, by the map of the word's script, and not
+ * where a reader sees a number (see fold_leet); spacing needs three
+ * words of one letter, and splits the joined run at the words the rules
+ * look for (lexicon.c).
  */
 
 #include <stdlib.h>
 #include <string.h>
 
 #include <unictype.h>
+#include <unistr.h>
 
 #include "confusables.h"
+#include "lexicon.h"
 #include "normalize.h"
 #include "normalize_internal.h"
 
 #define WORD	(NORM_C_LETTER | NORM_C_MARK | NORM_C_DIGIT | NORM_C_LEET)
+#define SPLIT_MAX	64	/* letters of a spaced-out run to split */
+#define SPLIT_WORD	24	/* letters of one word in it */
 
-/* The leet map: documented in rules/README.md. */
+/* The leet maps: documented in rules/README.md. */
 static const char leet_from[] = "01345789@$!|";
 static const char leet_to[] = "oieastbgasil";
+static const char cyr_leet_from[] = "03@46";
+static const uint32_t cyr_leet_to[] = { 0x043e, 0x0437, 0x0430, 0x0447,
+    0x0431 };	/* о з а ч б */
+
+/*
+ * Latin letters that stand for another script's letters, as writers use
+ * them in a Cyrillic or Greek word (after case folding: b for В, h for
+ * Н, m for М, t for Т; n for italic п, r for italic г, u for и).
+ */
+static const char to_cyr_from[] = "abcehikmnoprtuxy";
+static const uint32_t to_cyr_to[] = { 0x0430, 0x0432, 0x0441, 0x0435,
+    0x043d, 0x0456, 0x043a, 0x043c, 0x043f, 0x043e, 0x0440, 0x0433,
+    0x0442, 0x0438, 0x0445, 0x0443 };	/* а в с е н і к м п о р г т и х у */
+static const char to_grk_from[] = "abeiknoptuvxyz";
+static const uint32_t to_grk_to[] = { 0x03b1, 0x03b2, 0x03b5, 0x03b9,
+    0x03ba, 0x03b7, 0x03bf, 0x03c1, 0x03c4, 0x03c5, 0x03bd, 0x03c7,
+    0x03b3, 0x03b6 };	/* α β ε ι κ η ο ρ τ υ ν χ γ ζ */
+
+/* Scripts of a word's letters, as bits. */
+#define SCRIPT_LATIN	NORM_SCRIPT_LATIN
+#define SCRIPT_CYRILLIC	NORM_SCRIPT_CYRILLIC
+#define SCRIPT_GREEK	NORM_SCRIPT_GREEK
 
 static int	cmp_confusable(const void *, const void *);
 static char	leet_letter(uint32_t);
-static int	leet_folds(const struct norm_units *, size_t, size_t, size_t,
-		    size_t, size_t);
+static uint32_t	leet_in(uint32_t, int);
+static int	script_of(uint32_t, uint8_t);
+static uint32_t	native(uint32_t, unsigned);
+static int	number_goes_on(const struct norm_units *, size_t);
+static int	fold_leet(struct norm_units *, size_t, size_t, size_t, size_t,
+		    int);
 static int	fold_words(struct norm_units *, unsigned);
 static void	fold_repeats(struct norm_units *);
 static int	joins_word(const struct norm_units *, size_t);
 static void	move(struct norm_units *, size_t, size_t);
 static int	separates(const struct norm_units *, size_t);
 static size_t	word_end(const struct norm_units *, size_t);
-static void	join_spaced(struct norm_units *);
+static int	split_run(const uint32_t *, size_t, const struct lexicon *,
+		    uint8_t *);
+static void	join_spaced(struct norm_units *, const struct lexicon *);
 
 static int
 cmp_confusable(const void *key, const void *elem)
@@ -69,13 +105,57 @@ leet_letter(uint32_t cp)
 	return leet_to[p - leet_from];
 }
 
+/* What leet character cp stands for in a word of scripts: 0 for none. */
+static uint32_t
+leet_in(uint32_t cp, int scripts)
+{
+	const char	*p;
+
+	if (cp == 0 || cp >= 0x80)
+		return 0;
+	if (scripts == SCRIPT_CYRILLIC)
+		return (p = strchr(cyr_leet_from, (int)cp)) != NULL ?
+		    cyr_leet_to[p - cyr_leet_from] : 0;
+	return (uint32_t)(unsigned char)leet_letter(cp);
+}
+
+/* The script bit of a letter (its class cls), or 0. */
+static int
+script_of(uint32_t cp, uint8_t cls)
+{
+	if (cls & NORM_C_LATIN)
+		return SCRIPT_LATIN;
+	if ((cp >= 0x0400 && cp <= 0x052f) || (cp >= 0x1c80 && cp <= 0x1c8f) ||
+	    (cp >= 0x2de0 && cp <= 0x2dff) || (cp >= 0xa640 && cp <= 0xa69f))
+		return SCRIPT_CYRILLIC;
+	if ((cp >= 0x0370 && cp <= 0x03ff) || (cp >= 0x1f00 && cp <= 0x1fff))
+		return SCRIPT_GREEK;
+	return 0;
+}
+
+/* The Cyrillic or Greek letter (mask says which) Latin cp stands for. */
+static uint32_t
+native(uint32_t cp, unsigned mask)
+{
+	const char	*p;
+
+	if (cp == 0 || cp >= 0x80)
+		return 0;
+	if (mask & NORM_TO_CYRILLIC)
+		return (p = strchr(to_cyr_from, (int)cp)) != NULL ?
+		    to_cyr_to[p - to_cyr_from] : 0;
+	return (p = strchr(to_grk_from, (int)cp)) != NULL ?
+	    to_grk_to[p - to_grk_from] : 0;
+}
+
 /* The class of a character: see normalize_internal.h. */
 uint8_t
 norm_classify(uint32_t cp)
 {
 	uint8_t	cls = 0;
 
-	if (cp < 0x80 && leet_letter(cp) != 0)
+	if (cp < 0x80 && (leet_letter(cp) != 0 ||
+	    strchr(cyr_leet_from, (int)cp) != NULL) && cp != 0)
 		cls |= NORM_C_LEET;
 	if (uc_is_general_category(cp, UC_CATEGORY_L)) {
 		cls |= NORM_C_LETTER;
@@ -95,27 +175,82 @@ norm_classify(uint32_t cp)
 	return cls;
 }
 
+/* Does a number go on after the word ending at we ("v1.2", "3.5")? */
+static int
+number_goes_on(const struct norm_units *nu, size_t we)
+{
+	return we + 1 < nu->n && (nu->cp[we] == '.' || nu->cp[we] == ',' ||
+	    nu->cp[we] == ':') && (nu->cls[we + 1] & NORM_C_DIGIT);
+}
+
 /*
- * Does the leet character at j fold, in the word [ws, we) whose letters
- * run from fl to ll? Inside the letters, always ("k1ll", "v1@gra").
- * After them, only @ and $ ("viagr@", "a$$"): trailing digits are model
- * names and numbers ("A55", "mp3", "covid19"), a trailing ! is
- * punctuation. Before them, one character that is not @ (a mention), !
- * or |, and only before three or more characters ("1diot", "5h1t", "$hit"
- * but not "4th", "5pm", "10am", "$5bn").
+ * Leet in the word [ws, we) whose letters run from fl to ll, by the map
+ * of its scripts; returns whether anything folded. Wherever a reader
+ * sees letters, a leet character folds, first and last included:
+ * - between letters, always ("k1ll", "v1@gra");
+ * - before them, one character that is not @ (a mention), ! or |, and
+ *   only before three or more characters ("1diot", "5lu7", "$hit"; not
+ *   "4th", "5pm", "10am", "$5bn", "4x4");
+ * - after them, a run of leet characters once the word reads as three
+ *   or more letters ("wh0r3", "idi07", "c1al15", "5lu7"), unless a
+ *   number goes on ("ios17.2"); a word of one or two letters keeps its
+ *   digits ("A55", "G7", "mp3", "ps5": model names), a trailing ! is
+ *   punctuation, and of @ and $ alone after letters ("viagr@", "a$$")
+ *   a single $ after at most three letters is a currency ("US$", "HK$").
  */
 static int
-leet_folds(const struct norm_units *nu, size_t ws, size_t we, size_t fl,
-    size_t ll, size_t j)
+fold_leet(struct norm_units *nu, size_t ws, size_t we, size_t fl, size_t ll,
+    int scripts)
 {
-	uint32_t	cp = nu->cp[j];
+	uint32_t	*cp = nu->cp, to;
+	uint8_t		*cls = nu->cls;
+	size_t		 j, reads, letters = 0;
+	int		 folded = 0, signs = 1, all = 1;
 
-	if (j > fl && j < ll)
-		return 1;
-	if (j > ll)
-		return cp == '@' || cp == '$';
-	return fl - ws == 1 && we - fl >= 3 && cp != '@' && cp != '!' &&
-	    cp != '|';
+	for (j = ws; j < we; j++)
+		letters += (cls[j] & NORM_C_LETTER) != 0;
+	for (j = fl + 1; j < ll; j++) {
+		if ((cls[j] & NORM_C_LEET) && (to = leet_in(cp[j], scripts))) {
+			cp[j] = to;
+			cls[j] = NORM_C_LETTER | (to < 0x80 ? NORM_C_LATIN : 0);
+			folded = 1;
+		}
+	}
+	reads = ll + 1 - fl;
+	if (fl - ws == 1 && we - fl >= 3 && (cls[ws] & NORM_C_LEET) &&
+	    cp[ws] != '@' && cp[ws] != '!' && cp[ws] != '|' &&
+	    (to = leet_in(cp[ws], scripts)) != 0) {
+		cp[ws] = to;
+		cls[ws] = NORM_C_LETTER | (to < 0x80 ? NORM_C_LATIN : 0);
+		folded = 1;
+		reads++;
+	}
+	/* A trailing ! or | is punctuation ("kill!"), not part of the run. */
+	while (we > ll + 1 && (cp[we - 1] == '!' || cp[we - 1] == '|'))
+		we--;
+	if (ll + 1 == we)
+		return folded;
+	for (j = ll + 1; j < we; j++) {
+		if (!(cls[j] & NORM_C_LEET) || cp[j] == '!' || cp[j] == '|' ||
+		    leet_in(cp[j], scripts) == 0)
+			all = 0;
+		if (cp[j] != '@' && cp[j] != '$')
+			signs = 0;
+	}
+	if (!all)
+		return folded;
+	if (signs) {
+		if (we - ll == 2 && cp[ll + 1] == '$' && letters <= 3 &&
+		    !folded && reads == letters)
+			return folded;		/* a currency: US$ */
+	} else if (reads < 3 || number_goes_on(nu, we))
+		return folded;	/* a model name, a number: mp3, A55, ios17.2 */
+	for (j = ll + 1; j < we; j++) {
+		to = leet_in(cp[j], scripts);
+		cp[j] = to;
+		cls[j] = NORM_C_LETTER | (to < 0x80 ? NORM_C_LATIN : 0);
+	}
+	return 1;
 }
 
 /* A word's end: it runs over letters, marks, digits, leet symbols and
@@ -167,7 +302,7 @@ fold_words(struct norm_units *nu, unsigned mask)
 	uint8_t		*cls = nu->cls, c, flags;
 	size_t		 n = nu->n, ws, we, j, fl = 0, ll = 0, letters;
 	size_t		 run, prev_end = 0;
-	int		 todo = 0, chain = 0, gap_ok, folded;
+	int		 todo = 0, chain = 0, gap_ok, folded, scripts;
 
 	for (ws = 0; ws < n; ws = we) {
 		gap_ok = 1;
@@ -197,7 +332,31 @@ fold_words(struct norm_units *nu, unsigned mask)
 				todo |= mask & NORM_REPEATS;
 		}
 		folded = 0;
-		if ((mask & NORM_CONFUSABLES) && (flags & NORM_C_LATIN) &&
+		scripts = 0;
+		if (letters > 0 && (flags & ~NORM_C_LATIN & NORM_C_LETTER))
+			for (j = fl; j <= ll; j++)
+				scripts |= script_of(cp[j], cls[j]);
+		else if (letters > 0)
+			scripts = SCRIPT_LATIN;
+		if ((mask & NORM_CONFUSABLES) && (mask & (NORM_TO_CYRILLIC |
+		    NORM_TO_GREEK))) {
+			/* Toward the rule's script, in a word that has it. */
+			if ((scripts & SCRIPT_LATIN) && (scripts & ((mask &
+			    NORM_TO_CYRILLIC) ? SCRIPT_CYRILLIC : SCRIPT_GREEK))) {
+				for (j = ws; j < we; j++) {
+					if (!(cls[j] & NORM_C_LATIN) ||
+					    native(cp[j], mask) == 0)
+						continue;
+					cp[j] = native(cp[j], mask);
+					cls[j] = NORM_C_LETTER;
+					folded = 1;
+				}
+				nu->ascii = 0;
+				scripts = 0;
+				for (j = fl; j <= ll; j++)
+					scripts |= script_of(cp[j], cls[j]);
+			}
+		} else if ((mask & NORM_CONFUSABLES) && (flags & NORM_C_LATIN) &&
 		    (flags & NORM_C_LOOKALIKE)) {
 			for (j = ws; j < we; j++) {
 				if (!(cls[j] & NORM_C_LOOKALIKE))
@@ -206,17 +365,13 @@ fold_words(struct norm_units *nu, unsigned mask)
 				cls[j] = NORM_C_LETTER | NORM_C_LATIN;
 				folded = 1;
 			}
+			scripts = 0;
+			for (j = fl; j <= ll; j++)
+				scripts |= script_of(cp[j], cls[j]);
 		}
-		if ((mask & NORM_LEET) && (flags & NORM_C_LEET) && letters > 0) {
-			for (j = ws; j < we; j++) {
-				if (!(cls[j] & NORM_C_LEET) ||
-				    !leet_folds(nu, ws, we, fl, ll, j))
-					continue;
-				cp[j] = (uint32_t)leet_letter(cp[j]);
-				cls[j] = NORM_C_LETTER | NORM_C_LATIN;
-				folded = 1;
-			}
-		}
+		if ((mask & NORM_LEET) && (flags & NORM_C_LEET) && letters > 0 &&
+		    fold_leet(nu, ws, we, fl, ll, scripts))
+			folded = 1;
 		/* Folding can make a letter thrice ("b000bs"): look again. */
 		if (folded && (mask & NORM_REPEATS))
 			for (j = ws; j + 2 < we; j++)
@@ -262,14 +417,54 @@ fold_repeats(struct norm_units *nu)
 }
 
 /*
+ * Where the run of k letters (one a word, from a spaced-out run) splits
+ * into words of lx: cut[t] set after letter t ends a word. 0 if it does
+ * not split into two or more: it then stays one word. Fewest words win;
+ * a word of one letter only if lx has it ("a", "я"), so "a s s e s s m e
+ * n t" stays "assessment" while "f u c k y o u" is "fuck you".
+ */
+static int
+split_run(const uint32_t *letters, size_t k, const struct lexicon *lx,
+    uint8_t *cut)
+{
+	uint8_t		best[SPLIT_MAX + 1];
+	uint8_t		from[SPLIT_MAX + 1];
+	size_t		i, j;
+
+	if (lx == NULL || k > SPLIT_MAX)
+		return 0;
+	best[0] = 0;
+	for (i = 1; i <= k; i++) {
+		best[i] = UINT8_MAX;
+		for (j = i > SPLIT_WORD ? i - SPLIT_WORD : 0; j < i; j++)
+			if (best[j] != UINT8_MAX && best[j] + 1 < best[i] &&
+			    lexicon_has(lx, letters + j, i - j)) {
+				best[i] = (uint8_t)(best[j] + 1);
+				from[i] = (uint8_t)j;
+			}
+	}
+	if (best[k] == UINT8_MAX || best[k] < 2)
+		return 0;
+	memset(cut, 0, k);
+	for (i = k; i > 0; i = from[i])
+		if (from[i] > 0)
+			cut[from[i] - 1] = 1;
+	return 1;
+}
+
+/*
  * Three or more words of one letter, apart only by spaces and
- * punctuation ("f u c k", "f.u.c.k"), lose what is between them. In
+ * punctuation ("f u c k", "f.u.c.k"), lose what is between them, but
+ * for one separator where the run splits into words (split_run). In
  * place: what is kept never moves forward.
  */
 static void
-join_spaced(struct norm_units *nu)
+join_spaced(struct norm_units *nu, const struct lexicon *lx)
 {
-	size_t			 i = 0, j, we, sep, last, count, n = 0;
+	uint32_t	 letters[SPLIT_MAX];
+	uint8_t		 cut[SPLIT_MAX];
+	size_t		 i = 0, j, we, sep, last, count, n = 0, t;
+	int		 split, kept;
 
 	while (i < nu->n) {
 		if (!(nu->cls[i] & WORD) && !joins_word(nu, i)) {
@@ -286,6 +481,7 @@ join_spaced(struct norm_units *nu)
 		}
 		/* How many words of one letter follow, apart by separators? */
 		count = 1;
+		letters[0] = nu->cp[i];
 		last = we;
 		for (;;) {
 			for (sep = last; sep < nu->n && separates(nu, sep) &&
@@ -299,12 +495,25 @@ join_spaced(struct norm_units *nu)
 				;
 			if (j != we)
 				break;
+			if (count < SPLIT_MAX)
+				letters[count] = nu->cp[sep];
 			count++;
 			last = we;
 		}
-		for (j = i; j < last; j++)
-			if (count < 3 || !separates(nu, j))
+		split = count >= 3 && split_run(letters, count, lx, cut);
+		for (j = i, t = 0, kept = 0; j < last; j++) {
+			if (count < 3 || !separates(nu, j)) {
+				if (j > i && (nu->cls[j] & NORM_C_LETTER) &&
+				    !(nu->cls[j] & NORM_C_MARK))
+					t++, kept = 0;
 				move(nu, n++, j);
+			} else if (split && cut[t] && !kept) {
+				move(nu, n, j);
+				nu->cp[n] = ' ';
+				nu->cls[n++] = NORM_C_SPACE;
+				kept = 1;
+			}
+		}
 		i = last;
 	}
 	nu->n = n;
@@ -331,9 +540,72 @@ collapse_spaces(struct norm_units *nu)
 	nu->n = n;
 }
 
-/* The word stages of mask, in their order. */
+/*
+ * The scripts (NORM_SCRIPT_*) of the letters text is written in; for a
+ * regex, not counting escapes (\\b, \\p{L}), verbs and group names.
+ */
+unsigned
+normalize_scripts(const char *text, size_t len, int regex)
+{
+	const uint8_t	*p = (const uint8_t *)text, *end = p + len;
+	const char	*close;
+	ucs4_t		 uc;
+	unsigned	 scripts = 0;
+	uint8_t		 cls;
+	int		 k;
+
+	while (p < end) {
+		if (regex && *p == '\\' && p + 1 < end) {
+			p += 2;
+			if (strchr("pPxoNgk", p[-1]) != NULL && p < end &&
+			    strchr("{<'", *p) != NULL) {
+				close = *p == '{' ? "}" : *p == '<' ? ">" : "'";
+				while (p < end && *p != (uint8_t)*close)
+					p++;
+			} else if ((p[-1] == 'p' || p[-1] == 'P') && p < end)
+				p++;
+			continue;
+		}
+		if (regex && *p == '(' && p + 1 < end && (p[1] == '?' ||
+		    p[1] == '*')) {
+			/* Flags, verbs, names: up to where the group's body starts. */
+			while (p < end && *p != ')' && *p != ':' && *p != '>' &&
+			    !(*p == '\'' && p[-1] != '?'))
+				p++;
+			continue;
+		}
+		if (regex && *p == '[' && p + 1 < end && p[1] == ':') {
+			while (p + 1 < end && !(*p == ':' && p[1] == ']'))
+				p++;
+			continue;
+		}
+		if ((k = u8_mbtoucr(&uc, p, (size_t)(end - p))) <= 0) {
+			p++;
+			continue;
+		}
+		if ((cls = norm_classify(uc)) & NORM_C_LETTER)
+			scripts |= (unsigned)script_of(uc, cls);
+		p += k;
+	}
+	return scripts;
+}
+
+/* The fold toward a rule's script, for letters of scripts: NORM_TO_*. */
+unsigned
+normalize_direction(unsigned scripts)
+{
+	if (scripts & NORM_SCRIPT_LATIN)
+		return 0;
+	if (scripts & NORM_SCRIPT_CYRILLIC)
+		return NORM_TO_CYRILLIC;
+	if (scripts & NORM_SCRIPT_GREEK)
+		return NORM_TO_GREEK;
+	return 0;
+}
+
+/* The word stages of mask, in their order; lx: spacing's words. */
 void
-norm_words(struct norm_units *nu, unsigned mask)
+norm_words(struct norm_units *nu, unsigned mask, const struct lexicon *lx)
 {
 	int	todo;
 
@@ -350,5 +622,5 @@ norm_words(struct norm_units *nu, unsigned mask)
 			todo |= NORM_SPACING;
 	}
 	if (todo & NORM_SPACING)
-		join_spaced(nu);
+		join_spaced(nu, lx);
 }

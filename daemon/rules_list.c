@@ -16,6 +16,7 @@
 
 #include <nettle/sha2.h>
 
+#include "lexicon.h"
 #include "normalize.h"
 #include "rules_list.h"
 #include "xmalloc.h"
@@ -26,6 +27,7 @@ struct entries {
 	size_t		 *len;
 	size_t		  n;
 	struct textview	  view;
+	struct rules_list_seen *seen;
 };
 
 static void
@@ -57,6 +59,9 @@ entry_add(struct entries *e, const char *s, size_t len, unsigned stages,
 			return -1;
 		}
 	}
+	e->seen->scripts |= normalize_scripts(s, len, 0);
+	if (e->seen->lexicon != NULL)
+		lexicon_add_text(e->seen->lexicon, s, len);
 	normalize_view(nz, s, len, stages, &e->view);
 	if (e->view.len == 0) {
 		*why = "an entry that is empty once normalised";
@@ -88,7 +93,7 @@ compile(struct diag *d, struct yfile *yf, yaml_node_t *n, struct entries *e)
 /* words: [...] too long for one regex. */
 struct wordlist *
 rules_list_words(struct diag *d, struct yfile *yf, yaml_node_t *n,
-    unsigned stages, struct normalizer *nz)
+    unsigned stages, struct normalizer *nz, struct rules_list_seen *seen)
 {
 	struct entries		 e;
 	yaml_node_item_t	*it;
@@ -97,6 +102,7 @@ rules_list_words(struct diag *d, struct yfile *yf, yaml_node_t *n,
 	int			 bad = 0;
 
 	memset(&e, 0, sizeof e);
+	e.seen = seen;
 	textview_init(&e.view);
 	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top;
 	    it++) {
@@ -125,7 +131,7 @@ rules_list_words(struct diag *d, struct yfile *yf, yaml_node_t *n,
 struct wordlist *
 rules_list_file(struct diag *d, struct yfile *yf, yaml_node_t *n,
     struct sha256_ctx *hash, const char *rulefile, unsigned stages,
-    struct normalizer *nz)
+    struct normalizer *nz, struct rules_list_seen *seen)
 {
 	struct entries	 e;
 	struct stat	 sb;
@@ -163,6 +169,7 @@ rules_list_file(struct diag *d, struct yfile *yf, yaml_node_t *n,
 		return NULL;
 	}
 	memset(&e, 0, sizeof e);
+	e.seen = seen;
 	textview_init(&e.view);
 	while ((len = getline(&line, &cap, f)) >= 0) {
 		lineno++;

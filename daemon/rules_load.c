@@ -16,6 +16,8 @@
 #include "clock.h"
 #include "condition.h"
 #include "hscheck.h"
+#include "lexicon.h"
+#include "literals.h"
 #include "matcher.h"
 #include "normalize.h"
 #include "pattern.h"
@@ -45,6 +47,7 @@ struct loader {
 	const char			*file;
 	int				 hs_checked;
 	char				*hs_why; /* libhs is not to be trusted */
+	struct lexicon			*lexicon; /* spacing's, for the ruleset */
 };
 
 static int	 cmp_names(const void *, const void *);
@@ -55,6 +58,8 @@ static int	 load_normalize(struct loader *, yaml_node_t *, unsigned *);
 static void	 load_rule(struct loader *, yaml_node_t *);
 static int	 load_window(struct loader *, struct rule *, yaml_node_t *);
 static const char *libhs_unusable(struct loader *);
+static unsigned	 written_in(struct loader *, yaml_node_t *, yaml_node_t *);
+static void	 lexicon_of_pattern(struct loader *, const char *, int);
 static void	 load_file(struct loader *, const char *, const char *,
 		    size_t);
 static void	 ruleset_hash_finish(struct ruleset *, struct sha256_ctx *,
@@ -267,6 +272,52 @@ libhs_unusable(struct loader *l)
 	return l->hs_why;
 }
 
+/*
+ * The scripts (NORM_SCRIPT_*) a match: pattern or a words: list is
+ * written in; their words go into the lexicon when it is being made.
+ */
+static unsigned
+written_in(struct loader *l, yaml_node_t *match, yaml_node_t *words)
+{
+	yaml_node_item_t	*it;
+	yaml_node_t		*w;
+	unsigned		 scripts = 0;
+
+	if (match != NULL && match->type == YAML_SCALAR_NODE)
+		return normalize_scripts(yfile_scalar(match),
+		    match->data.scalar.length, 1);
+	if (words == NULL || words->type != YAML_SEQUENCE_NODE)
+		return 0;
+	for (it = words->data.sequence.items.start;
+	    it < words->data.sequence.items.top; it++) {
+		w = yfile_node(l->yf, *it);
+		if (w == NULL || w->type != YAML_SCALAR_NODE)
+			continue;
+		scripts |= normalize_scripts(yfile_scalar(w),
+		    w->data.scalar.length, 0);
+		if (l->lexicon != NULL)
+			lexicon_add_text(l->lexicon, yfile_scalar(w),
+			    w->data.scalar.length);
+	}
+	return scripts;
+}
+
+/* The literals a pattern requires, as words of the lexicon. */
+static void
+lexicon_of_pattern(struct loader *l, const char *pattern, int caseless)
+{
+	struct literals	lits;
+	size_t		i, j;
+
+	if (literals_required(pattern, caseless, &lits) != 0)
+		return;
+	for (i = 0; i < lits.nset; i++)
+		for (j = 0; j < lits.set[i].n; j++)
+			lexicon_add_text(l->lexicon, lits.set[i].s[j],
+			    lits.set[i].len[j]);
+	literals_free(&lits);
+}
+
 static void
 load_rule(struct loader *l, yaml_node_t *n)
 {
@@ -275,7 +326,8 @@ load_rule(struct loader *l, yaml_node_t *n)
 	const char	*s;
 	int		 bad = 0, caseless = 1;
 	size_t		 before = l->d->n;
-	unsigned	 liststages;
+	unsigned	 liststages, scripts;
+	struct rules_list_seen seen;
 
 	memset(&r, 0, sizeof r);
 	if (yfile_mapping_check(l->d, l->yf, n, rule_keys, "a rule") != 0) {
@@ -309,6 +361,18 @@ load_rule(struct loader *l, yaml_node_t *n)
 	file = yfile_find(l->yf, n, "words_file");
 	when = yfile_find(l->yf, n, "when");
 	limit = yfile_find(l->yf, n, "rate_limit");
+	/*
+	 * Spacing splits a spaced-out run at the words rules look for; a
+	 * rule written in Cyrillic or Greek folds look-alikes toward it.
+	 */
+	if ((r.stages & NORM_SPACING) && l->lexicon == NULL)
+		l->lexicon = lexicon_new();
+	seen.lexicon = (r.stages & NORM_SPACING) ? l->lexicon : NULL;
+	seen.scripts = 0;
+	if (r.stages & NORM_CONFUSABLES)
+		r.stages |= normalize_direction(written_in(l, match, words));
+	else if (seen.lexicon != NULL)
+		(void)written_in(l, match, words);
 	/* A word list is looked for with case folded unless caseless: false. */
 	liststages = r.stages | NORM_SPACES | (caseless ? NORM_CASEFOLD : 0);
 	if ((match != NULL) + (words != NULL) + (file != NULL) > 1) {
@@ -325,6 +389,8 @@ load_rule(struct loader *l, yaml_node_t *n)
 		if ((r.match = pattern_compile(l->d, l->yf, match, caseless,
 		    l->opts->jit, &r.pattern)) == NULL)
 			bad = 1;
+		else if (seen.lexicon != NULL)
+			lexicon_of_pattern(l, r.pattern, caseless);
 	} else if (file != NULL || (words != NULL && words->type ==
 	    YAML_SEQUENCE_NODE && words->data.sequence.items.top -
 	    words->data.sequence.items.start > RULES_LIST_REGEX_MAX)) {
@@ -337,10 +403,15 @@ load_rule(struct loader *l, yaml_node_t *n)
 			    libhs_unusable(l));
 			bad = 1;
 		} else if ((r.list = file != NULL ? rules_list_file(l->d,
-		    l->yf, file, &l->hash, l->file, liststages, l->nz) :
-		    rules_list_words(l->d, l->yf, words, liststages, l->nz)) ==
-		    NULL)
+		    l->yf, file, &l->hash, l->file, liststages, l->nz, &seen) :
+		    rules_list_words(l->d, l->yf, words, liststages, l->nz,
+		    &seen)) == NULL)
 			bad = 1;
+		else if (file != NULL && (r.stages & NORM_CONFUSABLES)) {
+			scripts = normalize_direction(seen.scripts);
+			r.stages |= scripts;
+			liststages |= scripts;
+		}
 	} else if (words != NULL && (r.match = pattern_words(l->d, l->yf,
 	    words, caseless, l->opts->jit, l->nz, r.stages, &r.pattern)) ==
 	    NULL)
@@ -539,6 +610,7 @@ load(char **paths, size_t n, const char *buf, size_t len,
 		load_file(&l, paths[i], buf, len);
 	ruleset_hash_finish(l.rs, &l.hash, opts);
 	normalizer_free(l.nz);
+	l.rs->lexicon = l.lexicon;	/* the ruleset owns it now */
 	if (d->n != before) {
 		ruleset_free(l.rs);
 		free(l.hs_why);

@@ -9,6 +9,7 @@
 #include <pcre2.h>
 
 #include "condition.h"
+#include "lexicon.h"
 #include "prefilter.h"
 #include "ratelimit.h"
 #include "ruleset.h"
@@ -70,6 +71,7 @@ ruleset_free(struct ruleset *rs)
 		free(rs->views[i].field);
 	free(rs->views);
 	prefilter_free(rs->prefilter);
+	lexicon_free(rs->lexicon);
 	free(rs);
 }
 

@@ -38,7 +38,9 @@ struct norm_units {
 	int		 ascii;		/* every code point < 0x80 */
 };
 
+struct lexicon;
+
 uint8_t	norm_classify(uint32_t);
-void	norm_words(struct norm_units *, unsigned);
+void	norm_words(struct norm_units *, unsigned, const struct lexicon *);
 
 #endif

@@ -11,6 +11,7 @@ struct pcre2_real_code_8;
 struct condition;
 struct rate_limit;
 struct wordlist;
+struct lexicon;
 
 /* How rules are compiled and run: JIT and PCRE2's limits. */
 struct rules_options {
@@ -101,6 +102,7 @@ struct ruleset {
 	struct ruleset_view *views;	/* every distinct view the rules use */
 	size_t		 nviews;
 	struct prefilter *prefilter;	/* NULL: every rule runs */
+	struct lexicon	*lexicon;	/* spacing's words, or NULL */
 	/*
 	 * When it was loaded (clock_monotonic_us): with its address, tells
 	 * it from a later ruleset that the allocator put at the same address,

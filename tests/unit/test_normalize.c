@@ -18,6 +18,7 @@
 
 #include "testutil.h"
 #include "decision.h"
+#include "lexicon.h"
 #include "normalize.h"
 #include "ratelimit.h"
 #include "../viewcheck.h"
@@ -146,9 +147,94 @@ test_leet(void **state)
 	/* Numbers, prices, dates, models, ordinals, mentions stay. */
 	EXPECT("in 2024, $9,000, 1,337 votes, 3.5 stars", NORM_LEET,
 	    "in 2024, $9,000, 1,337 votes, 3.5 stars");
-	EXPECT("the 4th, 5pm, 10am, $5bn, A55, mp3, covid19, @mike", NORM_LEET,
-	    "the 4th, 5pm, 10am, $5bn, A55, mp3, covid19, @mike");
+	EXPECT("the 4th, 5pm, 10am, $5bn, A55, mp3, @mike", NORM_LEET,
+	    "the 4th, 5pm, 10am, $5bn, A55, mp3, @mike");
 	EXPECT("kill! wow!", NORM_LEET, "kill! wow!");
+}
+
+/* Issue 15: a leet character folds first and last in a word too. */
+static void
+test_leet_edges(void **state)
+{
+	static const struct { const char *in, *out; } fold[] = {
+		{ "you 1d10t", "you idiot" }, { "what a b4st4rd", "what a bastard" },
+		{ "r3t4rd", "retard" }, { "b@st@rd", "bastard" },
+		{ "bas7ard", "bastard" }, { "wh0r3", "whore" }, { "5lu7", "slut" },
+		{ "idi07", "idiot" }, { "whor3", "whore" }, { "cun7", "cunt" },
+		{ "vi4gr4", "viagra" }, { "c1al15", "cialis" },
+		{ "viagr@!", "viagra!" }, { "k!ll", "kill" }, { "ki|l", "kill" },
+		/* covid19 reads covidig: a name then a number, matching nothing */
+		{ "covid19", "covidig" },
+	};
+	/*
+	 * Every entry of the leet map at the start, at the end and alone
+	 * between letters of a word: "Xbcd", "abcdX", "abXcd". ! and | are
+	 * punctuation at either edge, @ a mention at the start.
+	 */
+	static const char map[] = "01345789@$!|", to[] = "oieastbgasil";
+	static const char *const keep[] = {
+		"2024", "3.50", "10:45", "5$", "$5", "v1.2.3", "4x4", "b2b",
+		"@home", "US$", "HK$", "A55", "G7", "mp3", "ps5", "x86", "h264",
+		"the 4th", "5pm", "10am", "$5bn", "ios17.2", "1,337", "+44 20 7946",
+		"kill!", "a | b",
+	};
+	char	in[16], out[16];
+	size_t	i;
+
+	for (i = 0; i < sizeof fold / sizeof fold[0]; i++)
+		EXPECT(fold[i].in, NORM_LEET, fold[i].out);
+	for (i = 0; map[i] != '\0'; i++) {
+		snprintf(in, sizeof in, "ab%ccd", map[i]);
+		snprintf(out, sizeof out, "ab%ccd", to[i]);
+		EXPECT(in, NORM_LEET, out);
+		snprintf(in, sizeof in, "%cbcd", map[i]);
+		snprintf(out, sizeof out, "%cbcd", strchr("@!|", map[i]) ?
+		    map[i] : to[i]);
+		EXPECT(in, NORM_LEET, out);
+		snprintf(in, sizeof in, "abcd%c", map[i]);
+		snprintf(out, sizeof out, "abcd%c", strchr("!|", map[i]) ?
+		    map[i] : to[i]);
+		EXPECT(in, NORM_LEET, out);
+	}
+	for (i = 0; i < sizeof keep / sizeof keep[0]; i++)
+		EXPECT(keep[i], NORM_LEET, keep[i]);
+	/* The match is reported on the original characters. */
+	V("wh0r3", NORM_LEET);
+	SPAN(0, 4, 0, 5);
+}
+
+/*
+ * Cyrillic leet in a Cyrillic word (3 з, 6 б, 0 о, @ а, 4 ч), and for a
+ * rule written in Cyrillic the look-alikes the other way: Latin letters
+ * in a word that has Cyrillic ones read as Cyrillic.
+ */
+static void
+test_cyrillic(void **state)
+{
+	unsigned	to_cyr = NORM_ALL | NORM_TO_CYRILLIC;
+
+	EXPECT("сук@ х0хлы 6лядь 3десь", NORM_LEET, "сука хохлы блядь здесь");
+	EXPECT("ты сyкa", to_cyr, "ты сука");		/* Latin y, a */
+	EXPECT("xуй", to_cyr, "хуй");			/* Latin x */
+	EXPECT("СYКA", to_cyr, "сука");
+	/* Wholly one script: left alone, either way. */
+	EXPECT("cyka blyat", to_cyr, "cyka blyat");
+	EXPECT("сукно и сука", to_cyr, "сукно и сука");
+	EXPECT("ты сyкa", NORM_ALL, "ты cyкa");		/* toward Latin */
+	EXPECT("ѵіаgrа", NORM_ALL, "viagra");
+	EXPECT("2024 року, о 10:45", to_cyr, "2024 року, о 10:45");
+	/* Greek, likewise. */
+	EXPECT("μaλaκaς", NORM_ALL | NORM_TO_GREEK, "μαλακασ");	/* ς folds */
+	V("xуй", to_cyr);
+	SPAN(0, 1, 0, 1);
+	assert_int_equal(normalize_direction(normalize_scripts("сука", 8, 0)),
+	    NORM_TO_CYRILLIC);
+	assert_int_equal(normalize_direction(normalize_scripts(
+	    "\\b(сука|блять)\\p{L}*\\b(?i)", 29, 1)), NORM_TO_CYRILLIC);
+	assert_int_equal(normalize_direction(normalize_scripts("fuck|сука",
+	    13, 1)), 0);
+	assert_int_equal(normalize_direction(normalize_scripts("\\bfuck\\b",
+	    10, 1)), 0);
 }
 
 static void
@@ -174,6 +260,40 @@ test_spacing(void **state)
 	/* The joined letters keep their own spans, gaps included by a match. */
 	V("f  u  c  k", NORM_SPACING);
 	SPAN(1, 3, 3, 10);
+}
+
+/*
+ * A spaced-out run splits at the words rules look for (and common short
+ * words), fewest words first; a run that does not split whole stays one
+ * word, so a spaced-out ordinary word is that word.
+ */
+static void
+test_spacing_split(void **state)
+{
+	struct lexicon	*lx = lexicon_new();
+	static const char *const listed[] = { "fuck", "fucking", "kill",
+	    "ass", "rapist", "revenge", "сука" };
+	size_t		 i;
+
+	for (i = 0; i < sizeof listed / sizeof listed[0]; i++)
+		lexicon_add_text(lx, listed[i], strlen(listed[i]));
+	normalizer_lexicon(nz, lx);
+	EXPECT("f u c k y o u", NORM_SPACING, "fuck you");
+	EXPECT("f.u.c.k.y.o.u", NORM_SPACING, "fuck you");
+	EXPECT("k i l l y o u r s e l f", NORM_SPACING, "kill yourself");
+	EXPECT("you are a f u c k i n g idiot", NORM_SPACING,
+	    "you are a fucking idiot");
+	EXPECT("a s s e s s m e n t", NORM_SPACING, "assessment");
+	EXPECT("a s s", NORM_SPACING, "ass");
+	EXPECT("c l a s s", NORM_SPACING, "class");
+	EXPECT("т ы с у к а", NORM_SPACING, "ты сука");
+	EXPECT("f u c k this", NORM_SPACING, "fuck this");
+	V("f u c k y o u", NORM_SPACING);
+	SPAN(0, 3, 0, 7);	/* "fuck" is "f u c k" */
+	SPAN(5, 7, 8, 13);	/* "you" is "y o u" */
+	normalizer_lexicon(nz, NULL);
+	EXPECT("f u c k y o u", NORM_SPACING, "fuckyou");
+	lexicon_free(lx);
 }
 
 static void
@@ -394,6 +514,9 @@ main(void)
 		cmocka_unit_test(test_leet),
 		cmocka_unit_test(test_repeats),
 		cmocka_unit_test(test_spacing),
+		cmocka_unit_test(test_spacing_split),
+		cmocka_unit_test(test_leet_edges),
+		cmocka_unit_test(test_cyrillic),
 		cmocka_unit_test(test_all),
 		cmocka_unit_test(test_key_folding),
 		cmocka_unit_test(test_invalid_utf8),
