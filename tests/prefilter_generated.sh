@@ -41,7 +41,7 @@ if [ "$layout" = valgrind ]; then
 fi
 for n in 10 100 1000; do
 	run "$work/rulesets/r$n" --tsv "$work/corpus.tsv" --blns "$blns" \
-	    --random 3000
+	    --random 2000
 done
 run "$work/rulesets/r10000-rl" --limit 150 --tsv "$work/corpus.tsv" \
     --random 150
