@@ -40,7 +40,9 @@ static const char rules_yaml[] =
     "- name: evasions\n  words: [viagra, 'kill yourself', fuck]\n"
     "  normalize: true\n  action: reject\n"
     "- name: lookalikes\n  match: '\\bv\\w+a\\b'\n"
-    "  normalize: [confusables, leet]\n  except: [via]\n  action: flag\n";
+    "  normalize: [confusables, leet]\n  except: [via]\n  action: flag\n"
+    "- name: cyrillic\n  words: [сука, хохлы, 'убью тебя']\n"
+    "  normalize: true\n  action: flag\n";
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -54,7 +56,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				    NORM_INVISIBLE, NORM_DIACRITICS,
 				    NORM_CONFUSABLES, NORM_LEET, NORM_REPEATS,
 				    NORM_SPACING, NORM_ALL, NORM_NFKC |
-				    NORM_CASEFOLD | NORM_ALNUM };
+				    NORM_CASEFOLD | NORM_ALNUM, NORM_ALL |
+				    NORM_TO_CYRILLIC, NORM_ALL | NORM_TO_GREEK };
 	const struct field	*text;
 	struct decide_params	 params = { 2, "in", "out", "dead", "g", "c",
 				    "rl:", 1000, 60000, 5 };
@@ -76,6 +79,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		m = matcher_new(&o);
 		nz = normalizer_new();
+		/* The rules' words split spaced-out runs in the views too. */
+		normalizer_lexicon(nz, rs->lexicon);
 		textview_init(&view);
 		diag_free(&d);
 	}
