@@ -24,7 +24,7 @@ static void
 print_files(const struct ruleset *rs)
 {
 	const struct rule	*r = rs->rules;
-	size_t			 i, j, normalized;
+	size_t			 i, j, normalized, native;
 	unsigned		 stages;
 	char			*names;
 
@@ -32,10 +32,12 @@ print_files(const struct ruleset *rs)
 		printf("%s: %zu rule%s", rs->files[i], rs->file_rules[i],
 		    rs->file_rules[i] == 1 ? "" : "s");
 		stages = 0;
-		normalized = 0;
+		normalized = native = 0;
 		for (j = 0; j < rs->file_rules[i]; j++, r++) {
 			stages |= r->stages;
 			normalized += r->stages != 0;
+			native += (r->stages & (NORM_TO_CYRILLIC |
+			    NORM_TO_GREEK)) != 0;
 		}
 		if (normalized > 0) {
 			names = normalize_stages_describe(stages);
@@ -43,6 +45,9 @@ print_files(const struct ruleset *rs)
 			    normalized == 1 ? "" : "s");
 			free(names);
 		}
+		if (native > 0)
+			printf("; %zu written in Cyrillic or Greek: look-alikes "
+			    "read toward it", native);
 		putchar('\n');
 	}
 }

@@ -302,7 +302,7 @@ fold_words(struct norm_units *nu, unsigned mask)
 	uint8_t		*cls = nu->cls, c, flags;
 	size_t		 n = nu->n, ws, we, j, fl = 0, ll = 0, letters;
 	size_t		 run, prev_end = 0;
-	int		 todo = 0, chain = 0, gap_ok, folded, scripts;
+	int		 todo = 0, chain = 0, gap_ok, folded, scripts, other;
 
 	for (ws = 0; ws < n; ws = we) {
 		gap_ok = 1;
@@ -314,6 +314,7 @@ fold_words(struct norm_units *nu, unsigned mask)
 		/* The word: where it ends, its letters, a letter thrice. */
 		letters = run = 0;
 		flags = 0;
+		other = 0;	/* a letter of another script than Latin */
 		for (we = ws; we < n; we++) {
 			c = cls[we];
 			if (!(c & WORD) && !((c & NORM_C_PUNCT) &&
@@ -324,6 +325,7 @@ fold_words(struct norm_units *nu, unsigned mask)
 				run = 0;
 				continue;
 			}
+			other |= !(c & NORM_C_LATIN);
 			if (letters++ == 0)
 				fl = we;
 			ll = we;
@@ -333,7 +335,7 @@ fold_words(struct norm_units *nu, unsigned mask)
 		}
 		folded = 0;
 		scripts = 0;
-		if (letters > 0 && (flags & ~NORM_C_LATIN & NORM_C_LETTER))
+		if (letters > 0 && other)
 			for (j = fl; j <= ll; j++)
 				scripts |= script_of(cp[j], cls[j]);
 		else if (letters > 0)
