@@ -104,7 +104,7 @@ class CliTest(unittest.TestCase):
 
         # Every matching rule, shadow ones apart.
         rc, out, _ = run("--explain", "-r", RULES,
-                         stdin=b"you idiot, call 0161 496 0754")
+                         stdin=b"the idiots again, call 0161 496 0754")
         self.assertIn("decision: flag\n", out)
         self.assertIn("shadow: insults-trial\n", out)
         self.assertIn("rules: phone-number\n", out)
