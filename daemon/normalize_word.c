@@ -559,8 +559,8 @@ normalize_scripts(const char *text, size_t len, int regex)
 	while (p < end) {
 		if (regex && *p == '\\' && p + 1 < end) {
 			p += 2;
-			if (strchr("pPxoNgk", p[-1]) != NULL && p < end &&
-			    strchr("{<'", *p) != NULL) {
+			if (p[-1] != '\0' && strchr("pPxoNgk", p[-1]) != NULL &&
+			    p < end && *p != '\0' && strchr("{<'", *p) != NULL) {
 				close = *p == '{' ? "}" : *p == '<' ? ">" : "'";
 				while (p < end && *p != (uint8_t)*close)
 					p++;

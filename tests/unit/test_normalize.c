@@ -212,6 +212,7 @@ static void
 test_cyrillic(void **state)
 {
 	unsigned	to_cyr = NORM_ALL | NORM_TO_CYRILLIC;
+	size_t		i;
 
 	EXPECT("сук@ х0хлы 6лядь 3десь", NORM_LEET, "сука хохлы блядь здесь");
 	EXPECT("ты сyкa", to_cyr, "ты сука");		/* Latin y, a */
@@ -227,14 +228,19 @@ test_cyrillic(void **state)
 	EXPECT("μaλaκaς", NORM_ALL | NORM_TO_GREEK, "μαλακασ");	/* ς folds */
 	V("xуй", to_cyr);
 	SPAN(0, 1, 0, 1);
-	assert_int_equal(normalize_direction(normalize_scripts("сука", 8, 0)),
-	    NORM_TO_CYRILLIC);
-	assert_int_equal(normalize_direction(normalize_scripts(
-	    "\\b(сука|блять)\\p{L}*\\b(?i)", 29, 1)), NORM_TO_CYRILLIC);
-	assert_int_equal(normalize_direction(normalize_scripts("fuck|сука",
-	    13, 1)), 0);
-	assert_int_equal(normalize_direction(normalize_scripts("\\bfuck\\b",
-	    10, 1)), 0);
+	static const struct { const char *s; int regex; unsigned dir; } dirs[] = {
+		{ "сука", 0, NORM_TO_CYRILLIC },
+		{ "\\b(сука|блять)\\p{L}*\\b(?i)", 1, NORM_TO_CYRILLIC },
+		{ "(?<name>сука)\\x{41}", 1, NORM_TO_CYRILLIC },
+		{ "fuck|сука", 1, 0 },
+		{ "\\bfuck\\b", 1, 0 },
+		{ "μαλάκας", 0, NORM_TO_GREEK },
+		{ "\\d+\\s*\\w", 1, 0 },
+	};
+
+	for (i = 0; i < sizeof dirs / sizeof dirs[0]; i++)
+		assert_int_equal(normalize_direction(normalize_scripts(
+		    dirs[i].s, strlen(dirs[i].s), dirs[i].regex)), dirs[i].dir);
 }
 
 static void
