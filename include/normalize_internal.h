@@ -41,6 +41,8 @@ struct norm_units {
 struct lexicon;
 
 uint8_t	norm_classify(uint32_t);
+int	norm_script_of(uint32_t, uint8_t);
+uint32_t norm_native(uint32_t, unsigned);
 void	norm_words(struct norm_units *, unsigned, const struct lexicon *);
 
 #endif
