@@ -32,16 +32,23 @@ run() {
 	esac
 }
 
-if [ "$layout" = valgrind ]; then
+case $layout in
+valgrind)
 	for n in 10 100; do
 		run "$work/rulesets/r$n" --limit 100 --tsv "$work/corpus.tsv" \
 		    --random 300
+	done ;;
+fixed)
+	# The same sets as random, lighter: the layout is what differs.
+	for n in 10 100 1000; do
+		run "$work/rulesets/r$n" --limit 300 --tsv "$work/corpus.tsv" \
+		    --random 1000
+	done ;;
+*)
+	for n in 10 100 1000; do
+		run "$work/rulesets/r$n" --tsv "$work/corpus.tsv" \
+		    --blns "$blns" --random 2000
 	done
-	exit 0
-fi
-for n in 10 100 1000; do
-	run "$work/rulesets/r$n" --tsv "$work/corpus.tsv" --blns "$blns" \
-	    --random 2000
-done
-run "$work/rulesets/r10000-rl" --limit 150 --tsv "$work/corpus.tsv" \
-    --random 150
+	run "$work/rulesets/r10000-rl" --limit 150 --tsv "$work/corpus.tsv" \
+	    --random 150 ;;
+esac
