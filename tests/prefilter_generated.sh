@@ -5,10 +5,11 @@
 # on the Big List of Naughty Strings and on random comments made of each
 # set's own words; the two must agree on every decision, rule and span.
 # The layout is as the system gives it (random), fixed (setarch -R), or
-# under valgrind's memcheck (fewer comments, no JIT). A difference is
+# under valgrind's memcheck (fewer comments, no JIT); light is the random
+# layout with fewer comments, for a sanitizer build. A difference is
 # never retried: the output names it with a reproducer.
 # Usage: prefilter_generated.sh PREFILTER_DIFF MODERATORD PROJECT_DIR WORKDIR
-#            [random|fixed|valgrind]
+#            [random|fixed|valgrind|light]
 set -eu
 diff=$1
 export MODERATORD=$2
@@ -22,7 +23,7 @@ mkdir -p "$work"
 
 run() {
 	case $layout in
-	random)	"$diff" "$@" --moderatord "$MODERATORD" ;;
+	random|light)	"$diff" "$@" --moderatord "$MODERATORD" ;;
 	fixed)	setarch -R "$diff" "$@" --moderatord "$MODERATORD" ;;
 	valgrind)
 		valgrind -q --error-exitcode=99 --leak-check=full \
@@ -38,8 +39,9 @@ valgrind)
 		run "$work/rulesets/r$n" --limit 100 --tsv "$work/corpus.tsv" \
 		    --random 300
 	done ;;
-fixed)
-	# The same sets as random, lighter: the layout is what differs.
+fixed|light)
+	# The same sets as random, lighter: here the layout is what differs
+	# (fixed), or the build runs slower (light: a sanitizer build).
 	for n in 10 100 1000; do
 		run "$work/rulesets/r$n" --limit 300 --tsv "$work/corpus.tsv" \
 		    --random 1000
