@@ -23,9 +23,11 @@
 #include <time.h>
 
 #include <hs.h>
+#include <unicase.h>
 #include <unistr.h>
 
 #include "literals.h"
+#include "normalize.h"
 #include "prefilter.h"
 #include "xmalloc.h"
 
@@ -38,8 +40,14 @@ struct scan_ctx {
 };
 
 #define LISTED	0x80	/* in found: the rule is in the candidate list */
+#define LITERAL_FOLD_MAX 64	/* code points of a literal to fold */
+
+struct littable;
 
 static void	build_view(struct prefilter *, struct ruleset *, size_t);
+static char	*fold_literal(const char *, size_t, size_t *);
+static void	add_required(struct littable *, const char *, size_t, int, int,
+		    unsigned, unsigned);
 static void	always(struct prefilter *, const struct ruleset *);
 
 static int	on_match(unsigned int, unsigned long long, unsigned long long,
@@ -58,11 +66,17 @@ now_ms(void)
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-/* A literal and the rules that require it, while the view is built. */
+/*
+ * A literal and the rules that require it, while the view is built.
+ * caseless FOLDED: a literal of a caseless rule on a case-folded view,
+ * itself folded, looked for as plain bytes (see fold_literal).
+ */
+#define FOLDED	2
+
 struct lit {
 	char		*s;
 	size_t		 len;
-	int		 caseless;
+	int		 caseless;	/* 0, 1 or FOLDED */
 	unsigned	*rules;
 	unsigned char	*which;		/* which set of the rule */
 	size_t		 nrules;
@@ -154,15 +168,50 @@ lit_pattern(const struct lit *l)
 	return p;
 }
 
+/* Is l looked for as bytes (ASCII, or FOLDED), not in UTF-8 mode? */
 static int
 is_ascii(const struct lit *l)
 {
 	size_t	i;
 
+	if (l->caseless == FOLDED)
+		return 1;
 	for (i = 0; i < l->len; i++)
 		if ((unsigned char)l->s[i] >= 0x80)
 			return 0;
 	return 1;
+}
+
+/*
+ * s case-folded character by character, into an allocated string, or
+ * NULL if a character folds to more than one (ß: "ss").
+ *
+ * A case-folded view holds only characters that are their own fold; a
+ * caseless PCRE2 literal matches a view character only if both are of
+ * one caseless set, whose members all fold to that view character. So
+ * the folded literal, as bytes, is found wherever PCRE2 can match the
+ * literal, and the byte database compiles ten times faster than UTF-8
+ * mode's caseless one (76 Cyrillic words: 8 against 83 ms).
+ */
+static char *
+fold_literal(const char *s, size_t len, size_t *outlen)
+{
+	uint32_t	 cp[LITERAL_FOLD_MAX], one[4];
+	uint8_t		*out;
+	size_t		 n = LITERAL_FOLD_MAX, i, k;
+
+	if (u8_to_u32((const uint8_t *)s, len, cp, &n) != cp)
+		return NULL;	/* too long or invalid: left as it is */
+	for (i = 0; i < n; i++) {
+		k = 4;
+		if (u32_casefold(&cp[i], 1, NULL, NULL, one, &k) != one ||
+		    k != 1)
+			return NULL;
+		cp[i] = one[0];
+	}
+	if ((out = u32_to_u8(cp, n, NULL, outlen)) == NULL)
+		abort();	/* only out of memory */
+	return (char *)out;
 }
 
 /* Does t hold a literal of ASCII only (ascii) or one with more? */
@@ -199,7 +248,7 @@ compile(const struct littable *t, int ascii)
 			continue;
 		exprs[n] = lit_pattern(&t->lits[i]);
 		flags[n] = HS_FLAG_SINGLEMATCH | (ascii ? 0 : HS_FLAG_UTF8) |
-		    (t->lits[i].caseless ? HS_FLAG_CASELESS : 0);
+		    (t->lits[i].caseless == 1 ? HS_FLAG_CASELESS : 0);
 		ids[n++] = (unsigned)i;
 	}
 	if (n > 0 && hs_compile_multi((const char *const *)exprs, flags, ids,
@@ -213,6 +262,30 @@ compile(const struct littable *t, int ascii)
 	free(flags);
 	free(ids);
 	return db;
+}
+
+/*
+ * Literal s of set k of rule r, caseless or not; on a case-folded view
+ * of a caseless rule (fold), a literal beyond ASCII goes in folded.
+ */
+static void
+add_required(struct littable *t, const char *s, size_t len, int fold,
+    int caseless, unsigned r, unsigned k)
+{
+	struct lit	probe;
+	char		*folded;
+	size_t		 n;
+
+	probe.s = (char *)s;
+	probe.len = len;
+	probe.caseless = caseless;
+	if (fold && !is_ascii(&probe) &&
+	    (folded = fold_literal(s, len, &n)) != NULL) {
+		lit_add(t, folded, n, FOLDED, r, k);
+		free(folded);
+		return;
+	}
+	lit_add(t, s, len, caseless, r, k);
 }
 
 /*
@@ -239,8 +312,10 @@ build_view(struct prefilter *pf, struct ruleset *rs, size_t v)
 		}
 		for (k = 0; k < req.nset; k++)
 			for (j = 0; j < req.set[k].n; j++)
-				lit_add(&t, req.set[k].s[j], req.set[k].len[j],
-				    req.caseless, (unsigned)i, (unsigned)k);
+				add_required(&t, req.set[k].s[j],
+				    req.set[k].len[j], req.caseless && (rs->views[v].
+				    stages & NORM_CASEFOLD), req.caseless,
+				    (unsigned)i, (unsigned)k);
 		pf->need[i] = (unsigned char)((1u << req.nset) - 1);
 		r->prefiltered = 1;
 		literals_free(&req);

@@ -148,6 +148,45 @@ test_prefilter_caseless_sets(void **state)
 }
 
 /*
+ * On a case-folded view a caseless rule's literals beyond ASCII are
+ * looked for folded, as bytes: every case of them is still found.
+ */
+static void
+test_prefilter_folded_literals(void **state)
+{
+	static const char *yaml =
+	    "- name: ru\n  match: 'сука|ХОХЛЫ'\n  normalize: [casefold]\n"
+	    "  action: flag\n"
+	    "- name: gr\n  match: 'σοφια'\n  normalize: [nfkc, casefold]\n"
+	    "  action: flag\n"
+	    "- name: strasse\n  match: 'STRA\xe1\xba\x9e'\n"
+	    "  normalize: [casefold]\n  action: flag\n";
+	static const struct { const char *text, *rules; } cases[] = {
+		{ "ты СУКА", "ru" }, { "Сука", "ru" }, { "хохлы", "ru" },
+		{ "ХоХлЫ опять", "ru" }, { "сукам", "ru" }, { "сукно", "" },
+		{ "\xce\xa3\xce\x9f\xce\xa6\xce\x99\xce\x91", "gr" },
+		{ "\xcf\x82\xce\xbf\xcf\x86\xce\xb9\xce\xb1", "gr" },
+		{ "strasse", "" }, { "STRASSE", "" }, { "a plain comment", "" },
+	};
+	struct rules_options	 o;
+	struct ruleset		*with = test_load_ok(yaml);
+	struct ruleset		*without = test_load_ok_prefilter(yaml, 0);
+	struct matcher		*m;
+	size_t			 i, off;
+
+	assert_int_equal(with->prefilter->prefiltered, 3);
+	ruleset_options_default(&o);
+	m = matcher_new(&o);
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		for (off = 0; off < 64; off += 7)
+			assert_both_ways(m, with, without, cases[i].text, off,
+			    cases[i].rules);
+	matcher_free(m);
+	ruleset_free(with);
+	ruleset_free(without);
+}
+
+/*
  * Issue 14's reproducers, with the prefilter as without it, and each at
  * 64 alignments: the library this is built with passes its known-answer
  * check, so the prefilter is on.
@@ -198,6 +237,7 @@ main(void)
 		cmocka_unit_test(test_ascii_caseless_letters),
 		cmocka_unit_test(test_prefilter_caseless_sets),
 		cmocka_unit_test(test_prefilter_issue14),
+		cmocka_unit_test(test_prefilter_folded_literals),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
