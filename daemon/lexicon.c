@@ -186,9 +186,3 @@ lexicon_has(const struct lexicon *lx, const uint32_t *cp, size_t n)
 	}
 	return 0;
 }
-
-size_t
-lexicon_size(const struct lexicon *lx)
-{
-	return lx != NULL ? lx->nwords : 0;
-}

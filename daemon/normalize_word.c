@@ -40,6 +40,8 @@ static const uint32_t cyr_leet_to[] = { 0x043e, 0x0437, 0x0430, 0x0447,
 static int	cmp_confusable(const void *, const void *);
 static char	leet_letter(uint32_t);
 static uint32_t	leet_in(uint32_t, int);
+static int	word_scripts(const struct norm_units *, size_t, size_t);
+static void	become_letter(struct norm_units *, size_t, uint32_t);
 static int	number_goes_on(const struct norm_units *, size_t);
 static int	fold_leet(struct norm_units *, size_t, size_t, size_t, size_t,
 		    int);
@@ -124,6 +126,26 @@ norm_classify(uint32_t cp)
 	return cls;
 }
 
+/* The scripts (NORM_SCRIPT_*) of the letters from fl to ll. */
+static int
+word_scripts(const struct norm_units *nu, size_t fl, size_t ll)
+{
+	int	scripts = 0;
+	size_t	j;
+
+	for (j = fl; j <= ll; j++)
+		scripts |= norm_script_of(nu->cp[j], nu->cls[j]);
+	return scripts;
+}
+
+/* The leet character at j reads as letter to. */
+static void
+become_letter(struct norm_units *nu, size_t j, uint32_t to)
+{
+	nu->cp[j] = to;
+	nu->cls[j] = NORM_C_LETTER | (to < 0x80 ? NORM_C_LATIN : 0);
+}
+
 /* Does a number go on after the word ending at we ("v1.2", "3.5")? */
 static int
 number_goes_on(const struct norm_units *nu, size_t we)
@@ -160,8 +182,7 @@ fold_leet(struct norm_units *nu, size_t ws, size_t we, size_t fl, size_t ll,
 		letters += (cls[j] & NORM_C_LETTER) != 0;
 	for (j = fl + 1; j < ll; j++) {
 		if ((cls[j] & NORM_C_LEET) && (to = leet_in(cp[j], scripts))) {
-			cp[j] = to;
-			cls[j] = NORM_C_LETTER | (to < 0x80 ? NORM_C_LATIN : 0);
+			become_letter(nu, j, to);
 			folded = 1;
 		}
 	}
@@ -169,8 +190,7 @@ fold_leet(struct norm_units *nu, size_t ws, size_t we, size_t fl, size_t ll,
 	if (fl - ws == 1 && we - fl >= 3 && (cls[ws] & NORM_C_LEET) &&
 	    cp[ws] != '@' && cp[ws] != '!' && cp[ws] != '|' &&
 	    (to = leet_in(cp[ws], scripts)) != 0) {
-		cp[ws] = to;
-		cls[ws] = NORM_C_LETTER | (to < 0x80 ? NORM_C_LATIN : 0);
+		become_letter(nu, ws, to);
 		folded = 1;
 		reads++;
 	}
@@ -194,11 +214,8 @@ fold_leet(struct norm_units *nu, size_t ws, size_t we, size_t fl, size_t ll,
 			return folded;		/* a currency: US$ */
 	} else if (reads < 3 || number_goes_on(nu, we))
 		return folded;	/* a model name, a number: mp3, A55, ios17.2 */
-	for (j = ll + 1; j < we; j++) {
-		to = leet_in(cp[j], scripts);
-		cp[j] = to;
-		cls[j] = NORM_C_LETTER | (to < 0x80 ? NORM_C_LATIN : 0);
-	}
+	for (j = ll + 1; j < we; j++)
+		become_letter(nu, j, leet_in(cp[j], scripts));
 	return 1;
 }
 
@@ -283,12 +300,8 @@ fold_words(struct norm_units *nu, unsigned mask)
 				todo |= mask & NORM_REPEATS;
 		}
 		folded = 0;
-		scripts = 0;
-		if (letters > 0 && other)
-			for (j = fl; j <= ll; j++)
-				scripts |= norm_script_of(cp[j], cls[j]);
-		else if (letters > 0)
-			scripts = NORM_SCRIPT_LATIN;
+		scripts = letters == 0 ? 0 : other ? word_scripts(nu, fl, ll) :
+		    NORM_SCRIPT_LATIN;
 		if ((mask & NORM_CONFUSABLES) && (mask & (NORM_TO_CYRILLIC |
 		    NORM_TO_GREEK))) {
 			/* Toward the rule's script, in a word that has it. */
@@ -304,9 +317,7 @@ fold_words(struct norm_units *nu, unsigned mask)
 					folded = 1;
 				}
 				nu->ascii = 0;
-				scripts = 0;
-				for (j = fl; j <= ll; j++)
-					scripts |= norm_script_of(cp[j], cls[j]);
+				scripts = word_scripts(nu, fl, ll);
 			}
 		} else if ((mask & NORM_CONFUSABLES) && (flags & NORM_C_LATIN) &&
 		    (flags & NORM_C_LOOKALIKE)) {
@@ -317,9 +328,7 @@ fold_words(struct norm_units *nu, unsigned mask)
 				cls[j] = NORM_C_LETTER | NORM_C_LATIN;
 				folded = 1;
 			}
-			scripts = 0;
-			for (j = fl; j <= ll; j++)
-				scripts |= norm_script_of(cp[j], cls[j]);
+			scripts = word_scripts(nu, fl, ll);
 		}
 		if ((mask & NORM_LEET) && (flags & NORM_C_LEET) && letters > 0 &&
 		    fold_leet(nu, ws, we, fl, ll, scripts))

@@ -45,6 +45,7 @@ struct scan_ctx {
 struct littable;
 
 static void	build_view(struct prefilter *, struct ruleset *, size_t);
+static int	ascii_only(const char *, size_t);
 static char	*fold_literal(const char *, size_t, size_t *);
 static void	add_required(struct littable *, const char *, size_t, int, int,
 		    unsigned, unsigned);
@@ -168,18 +169,22 @@ lit_pattern(const struct lit *l)
 	return p;
 }
 
+static int
+ascii_only(const char *s, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; i < len; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return 0;
+	return 1;
+}
+
 /* Is l looked for as bytes (ASCII, or FOLDED), not in UTF-8 mode? */
 static int
 is_ascii(const struct lit *l)
 {
-	size_t	i;
-
-	if (l->caseless == FOLDED)
-		return 1;
-	for (i = 0; i < l->len; i++)
-		if ((unsigned char)l->s[i] >= 0x80)
-			return 0;
-	return 1;
+	return l->caseless == FOLDED || ascii_only(l->s, l->len);
 }
 
 /*
@@ -272,14 +277,10 @@ static void
 add_required(struct littable *t, const char *s, size_t len, int fold,
     int caseless, unsigned r, unsigned k)
 {
-	struct lit	probe;
-	char		*folded;
-	size_t		 n;
+	char	*folded;
+	size_t	 n;
 
-	probe.s = (char *)s;
-	probe.len = len;
-	probe.caseless = caseless;
-	if (fold && !is_ascii(&probe) &&
+	if (fold && !ascii_only(s, len) &&
 	    (folded = fold_literal(s, len, &n)) != NULL) {
 		lit_add(t, folded, n, FOLDED, r, k);
 		free(folded);

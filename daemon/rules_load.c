@@ -58,7 +58,8 @@ static int	 load_normalize(struct loader *, yaml_node_t *, unsigned *);
 static void	 load_rule(struct loader *, yaml_node_t *);
 static int	 load_window(struct loader *, struct rule *, yaml_node_t *);
 static const char *libhs_unusable(struct loader *);
-static unsigned	 written_in(struct loader *, yaml_node_t *, yaml_node_t *);
+static unsigned	 written_in(struct yfile *, yaml_node_t *, yaml_node_t *,
+		    struct lexicon *);
 static void	 lexicon_of_pattern(struct loader *, const char *, int);
 static void	 load_file(struct loader *, const char *, const char *,
 		    size_t);
@@ -274,10 +275,11 @@ libhs_unusable(struct loader *l)
 
 /*
  * The scripts (NORM_SCRIPT_*) a match: pattern or a words: list is
- * written in; their words go into the lexicon when it is being made.
+ * written in; the list's words go into lexicon too, unless it is NULL.
  */
 static unsigned
-written_in(struct loader *l, yaml_node_t *match, yaml_node_t *words)
+written_in(struct yfile *yf, yaml_node_t *match, yaml_node_t *words,
+    struct lexicon *lexicon)
 {
 	yaml_node_item_t	*it;
 	yaml_node_t		*w;
@@ -290,13 +292,13 @@ written_in(struct loader *l, yaml_node_t *match, yaml_node_t *words)
 		return 0;
 	for (it = words->data.sequence.items.start;
 	    it < words->data.sequence.items.top; it++) {
-		w = yfile_node(l->yf, *it);
+		w = yfile_node(yf, *it);
 		if (w == NULL || w->type != YAML_SCALAR_NODE)
 			continue;
 		scripts |= normalize_scripts(yfile_scalar(w),
 		    w->data.scalar.length, 0);
-		if (l->lexicon != NULL)
-			lexicon_add_text(l->lexicon, yfile_scalar(w),
+		if (lexicon != NULL)
+			lexicon_add_text(lexicon, yfile_scalar(w),
 			    w->data.scalar.length);
 	}
 	return scripts;
@@ -324,7 +326,7 @@ load_rule(struct loader *l, yaml_node_t *n)
 	struct rule	 r;
 	yaml_node_t	*v, *match, *words, *file, *when, *limit;
 	const char	*s;
-	int		 bad = 0, caseless = 1;
+	int		 bad = 0, caseless = 1, islist;
 	size_t		 before = l->d->n;
 	unsigned	 liststages, scripts;
 	struct rules_list_seen seen;
@@ -369,10 +371,19 @@ load_rule(struct loader *l, yaml_node_t *n)
 		l->lexicon = lexicon_new();
 	seen.lexicon = (r.stages & NORM_SPACING) ? l->lexicon : NULL;
 	seen.scripts = 0;
-	if (r.stages & NORM_CONFUSABLES)
-		r.stages |= normalize_direction(written_in(l, match, words));
-	else if (seen.lexicon != NULL)
-		(void)written_in(l, match, words);
+	islist = file != NULL || (words != NULL && words->type ==
+	    YAML_SEQUENCE_NODE && words->data.sequence.items.top -
+	    words->data.sequence.items.start > RULES_LIST_REGEX_MAX);
+	/*
+	 * A words_file's entries tell their scripts as they are read,
+	 * below; a list's entries go into the lexicon as they are read.
+	 */
+	if (file == NULL) {
+		scripts = written_in(l->yf, match, words, islist ? NULL :
+		    seen.lexicon);
+		if (r.stages & NORM_CONFUSABLES)
+			r.stages |= normalize_direction(scripts);
+	}
 	/* A word list is looked for with case folded unless caseless: false. */
 	liststages = r.stages | NORM_SPACES | (caseless ? NORM_CASEFOLD : 0);
 	if ((match != NULL) + (words != NULL) + (file != NULL) > 1) {
@@ -391,9 +402,7 @@ load_rule(struct loader *l, yaml_node_t *n)
 			bad = 1;
 		else if (seen.lexicon != NULL)
 			lexicon_of_pattern(l, r.pattern, caseless);
-	} else if (file != NULL || (words != NULL && words->type ==
-	    YAML_SEQUENCE_NODE && words->data.sequence.items.top -
-	    words->data.sequence.items.start > RULES_LIST_REGEX_MAX)) {
+	} else if (islist) {
 		if (l->nz == NULL)
 			l->nz = normalizer_new();
 		if (libhs_unusable(l) != NULL) {

@@ -16,6 +16,5 @@ struct lexicon	*lexicon_new(void);
 void		 lexicon_free(struct lexicon *);
 void		 lexicon_add_text(struct lexicon *, const char *, size_t);
 int		 lexicon_has(const struct lexicon *, const uint32_t *, size_t);
-size_t		 lexicon_size(const struct lexicon *);
 
 #endif

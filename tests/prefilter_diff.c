@@ -37,9 +37,9 @@
 #include "prefilter.h"
 #include "random_comments.h"
 #include "rules_load.h"
+#include "shifted.h"
 
 #define SHOWN		20
-#define ALIGNMENTS	64
 
 struct side {
 	struct ruleset	*rs;
@@ -51,8 +51,7 @@ struct run {
 	struct side	 off;
 	const char	*dir;
 	const char	*moderatord;
-	char		*shifted;	/* the text at another alignment */
-	size_t		 shiftedcap;
+	struct shifted	 shifted;	/* the text at another alignment */
 	size_t		 compared;
 	size_t		 differed;
 	size_t		 matched;	/* comments some rule matched */
@@ -225,30 +224,12 @@ compare(struct run *run, const struct bytes *kv, size_t n, const char *where)
 	struct entry_limits	 lim;
 	struct entry		 e;
 	struct decision		 a, b;
-	struct field		*text = NULL;
-	char			*kept = NULL;
-	size_t			 off = run->compared % ALIGNMENTS, i;
 
 	entry_limits_default(&lim);
 	entry_init(&e, (struct bytes){ "1-0", 3 }, kv, n, &lim);
-	for (i = 0; i < e.nfields; i++)
-		if (&e.fields[i] == e.text)
-			text = &e.fields[i];
-	if (text != NULL) {
-		if (text->value_len + ALIGNMENTS + 1 > run->shiftedcap) {
-			free(run->shifted);
-			run->shiftedcap = (text->value_len + ALIGNMENTS + 1) * 2;
-			if (posix_memalign((void **)&run->shifted, ALIGNMENTS,
-			    run->shiftedcap) != 0)
-				abort();
-		}
-		memcpy(run->shifted + off, text->value, text->value_len + 1);
-		kept = text->value;
-		text->value = run->shifted + off;
-	}
+	shifted_text(&run->shifted, &e, run->compared);
 	decision_make(run->on.m, run->on.rs, &e, ACTION_APPROVE, &a);
-	if (text != NULL)
-		text->value = kept;
+	shifted_restore(&run->shifted, &e);
 	decision_make(run->off.m, run->off.rs, &e, ACTION_APPROVE, &b);
 	run->compared++;
 	run->matched += b.nhits > 0;
@@ -424,6 +405,6 @@ main(int argc, char **argv)
 	matcher_free(run.off.m);
 	ruleset_free(run.on.rs);
 	ruleset_free(run.off.rs);
-	free(run.shifted);
+	free(run.shifted.buf);
 	return run.compared == 0 || run.differed != 0;
 }

@@ -17,6 +17,7 @@
 #include "testutil.h"
 #include "decision.h"
 #include "hscheck.h"
+#include "../shifted.h"
 
 /*
  * Every character that PCRE2 (UTF, UCP, caseless, as rules are compiled)
@@ -78,25 +79,20 @@ assert_both_ways(struct matcher *m, struct ruleset *with,
 	struct entry		 e;
 	struct bytes		 kv[4] = { { "id", 2 }, { "c", 1 },
 				    { "text", 4 }, { text, strlen(text) } };
-	struct field		*f;
-	char			*kept, *a, *b;
-	void			*buf;
+	struct shifted		 sh = { NULL, 0, NULL };
+	char			*a, *b;
 
 	entry_limits_default(&lim);
 	entry_init(&e, (struct bytes){ "1-0", 3 }, kv, 2, &lim);
-	f = &e.fields[e.text - e.fields];
-	assert_int_equal(posix_memalign(&buf, 64, f->value_len + 65), 0);
-	memcpy((char *)buf + off, f->value, f->value_len + 1);
-	kept = f->value;
-	f->value = (char *)buf + off;
+	shifted_text(&sh, &e, off);
 	a = decide_rules(m, with, &e);
-	f->value = kept;
+	shifted_restore(&sh, &e);
 	b = decide_rules(m, without, &e);
 	assert_string_equal(b, rules);
 	assert_string_equal(a, b);
 	free(a);
 	free(b);
-	free(buf);
+	free(sh.buf);
 	entry_free(&e);
 }
 
