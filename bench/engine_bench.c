@@ -9,8 +9,15 @@
  *	deciding the comments of CORPUS.tsv (bench/corpus.py --tsv N) with
  *	the rules of RULES_DIR, as the daemon does (batch_decide, batches of
  *	256): microseconds per comment, the median of 5 runs, and the rules
- *	that took the most time. PREFILTER=0 in the environment turns the
- *	prefilter off, for a comparison in the same conditions.
+ *	that took the most time, and how many rules each path holds.
+ *	PREFILTER=0 in the environment turns the prefilter off,
+ *	PREFILTER=literals the automaton (literals only), for a comparison
+ *	in the same conditions.
+ *     build/bench/engine_bench floor RULES_DIR CORPUS.tsv
+ *	the floor of the same rules: their patterns as the automaton
+ *	rewrites them (exact, or as a Vectorscan prefilter), compiled into
+ *	one database, scanned over each comment's text field and nothing
+ *	else: microseconds per comment (median of 5), patterns reported.
  */
 
 #include <stdio.h>
@@ -18,7 +25,12 @@
 #include <string.h>
 #include <time.h>
 
+#include <hs.h>
+
 #include "batch.h"
+#include "hs_compile.h"
+#include "hs_rewrite.h"
+#include "prefilter.h"
 #include "matcher.h"
 #include "normalize.h"
 #include "ratelimit.h"
@@ -218,6 +230,10 @@ bench_decide(const char *dir, const char *corpus)
 	/* PREFILTER=0 in the environment: every rule runs, for comparison. */
 	if (getenv("PREFILTER") != NULL && strcmp(getenv("PREFILTER"), "0") == 0)
 		o.prefilter = 0;
+	if (getenv("PREFILTER") != NULL && strcmp(getenv("PREFILTER"),
+	    "literals") == 0)
+		o.automaton = 0;
+	o.cache_dir = getenv("CACHE_DIR");
 	diag_init(&d);
 	t0 = now_us();
 	if ((rs = rules_load_dir(dir, &o, &d)) == NULL) {
@@ -245,7 +261,15 @@ bench_decide(const char *dir, const char *corpus)
 		byt[i] = &rs->rules[i];
 		total += (double)rs->rules[i].stats->ns;
 		runs += rs->rules[i].stats->runs;
-		prefiltered += rs->rules[i].prefiltered;
+	}
+	if (rs->prefilter != NULL) {
+		prefiltered = rs->prefilter->prefiltered;
+		printf("paths: %zu automaton exact, %zu automaton prefilter, "
+		    "%zu literals, %zu always; built in %.0f ms (%zu databases "
+		    "cached, %zu compiled)\n", rs->prefilter->exact,
+		    rs->prefilter->hsprefilter, rs->prefilter->literal,
+		    rs->prefilter->always, rs->prefilter->compile_ms,
+		    rs->prefilter->cached, rs->prefilter->built);
 	}
 	printf("%zu rules prefiltered; %.1f rules run per comment, %.1f us "
 	    "per comment in them\n", prefiltered, (double)runs / (double)(5 *
@@ -262,6 +286,108 @@ bench_decide(const char *dir, const char *corpus)
 	return 0;
 }
 
+static int
+count_cb(unsigned int id, unsigned long long from, unsigned long long to,
+    unsigned int flags, void *arg)
+{
+	(void)id;
+	(void)from;
+	(void)to;
+	(void)flags;
+	(*(unsigned long long *)arg)++;
+	return 0;
+}
+
+/* One database of the rules' rewritten patterns over the text fields. */
+static int
+bench_floor(const char *dir, const char *corpus)
+{
+	struct rules_options	 o;
+	struct diag		 d;
+	struct ruleset		*rs;
+	struct hs_rewriter	*rw;
+	struct hs_group		 g;
+	hs_scratch_t		*scratch = NULL;
+	struct batch		**b;
+	const struct field	*f;
+	char			**exprs;
+	unsigned char		*out;
+	const char		*why;
+	unsigned long long	 reports = 0;
+	size_t			 nb, n, i, j, k, r;
+	double			 times[5], t0;
+
+	ruleset_options_default(&o);
+	o.prefilter = 0;
+	diag_init(&d);
+	if ((rs = rules_load_dir(dir, &o, &d)) == NULL) {
+		diag_print(&d, stderr, "");
+		return 1;
+	}
+	rw = hs_rewriter_new();
+	exprs = calloc(rs->nrules + 1, sizeof *exprs);
+	memset(&g, 0, sizeof g);
+	g.exprs = calloc(rs->nrules + 1, sizeof *g.exprs);
+	g.flags = calloc(rs->nrules + 1, sizeof *g.flags);
+	g.ids = calloc(rs->nrules + 1, sizeof *g.ids);
+	for (i = 0, k = 0; i < rs->nrules; i++)
+		if (rs->rules[i].pattern != NULL && (exprs[k] =
+		    hs_rewrite(rw, rs->rules[i].pattern,
+		    strlen(rs->rules[i].pattern), rs->rules[i].caseless,
+		    &why)) != NULL)
+			g.ids[k++] = (unsigned)i;
+	out = calloc(k + 1, 1);
+	t0 = now_us();
+	hs_compile_test(exprs, HS_FLAG_SINGLEMATCH | HS_FLAG_ALLOWEMPTY, k, out);
+	for (i = 0; i < k; i++)
+		if (out[i] == HS_OUT_EXACT || out[i] == HS_OUT_PREFILTER) {
+			g.exprs[g.n] = exprs[i];
+			g.ids[g.n] = g.ids[i];
+			g.flags[g.n++] = HS_FLAG_SINGLEMATCH | HS_FLAG_ALLOWEMPTY |
+			    (out[i] == HS_OUT_PREFILTER ? HS_FLAG_PREFILTER : 0);
+		}
+	hs_compile_groups(&g, 1);
+	if (g.db == NULL || hs_alloc_scratch(g.db, &scratch) != HS_SUCCESS) {
+		fprintf(stderr, "floor: %s\n", g.why != NULL ? g.why : "scratch");
+		return 1;
+	}
+	printf("%zu of %zu patterns in one database, compiled in %.0f ms\n",
+	    g.n, rs->nrules, (now_us() - t0) / 1e3);
+	for (r = 0; r < 5; r++) {
+		b = read_corpus(corpus, &nb, &n);
+		reports = 0;
+		t0 = now_us();
+		for (i = 0; i < nb; i++)
+			for (j = 0; j < b[i]->n; j++)
+				if ((f = entry_get(&b[i]->items[j].entry,
+				    "text")) != NULL)
+					(void)hs_scan(g.db, f->value,
+					    (unsigned)f->value_len, 0, scratch,
+					    count_cb, &reports);
+		times[r] = (now_us() - t0) / (double)n;
+		for (i = 0; i < nb; i++)
+			batch_free(b[i]);
+		free(b);
+	}
+	qsort(times, 5, sizeof times[0], cmp_double);
+	printf("%zu comments: floor %.1f us per comment (median of 5; min %.1f, "
+	    "max %.1f), %.2f patterns reported per comment\n", n, times[2],
+	    times[0], times[4], (double)reports / (double)n);
+	hs_free_scratch(scratch);
+	hs_free_database(g.db);
+	for (i = 0; i < k; i++)
+		free(exprs[i]);
+	free(exprs);
+	free(g.exprs);
+	free(g.flags);
+	free(g.ids);
+	free(out);
+	hs_rewriter_free(rw);
+	ruleset_free(rs);
+	diag_free(&d);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -269,7 +395,10 @@ main(int argc, char **argv)
 		return bench_normalize();
 	if (argc == 4 && strcmp(argv[1], "decide") == 0)
 		return bench_decide(argv[2], argv[3]);
+	if (argc == 4 && strcmp(argv[1], "floor") == 0)
+		return bench_floor(argv[2], argv[3]);
 	fprintf(stderr, "usage: engine_bench normalize\n"
-	    "       engine_bench decide RULES_DIR CORPUS.tsv\n");
+	    "       engine_bench decide RULES_DIR CORPUS.tsv\n"
+	    "       engine_bench floor RULES_DIR CORPUS.tsv\n");
 	return 1;
 }

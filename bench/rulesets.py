@@ -12,7 +12,7 @@ written for the engine:
 
     bench/rulesets.py OUT_DIR
 
-writes OUT_DIR/r1 (the ceiling: one rule that never matches), r10, r100,
+writes OUT_DIR/sa100 and sa1000 (SpamAssassin's regexes alone), r1 (the ceiling: one rule that never matches), r10, r100,
 r1000 and r10000 (the sources interleaved: a third regexes, a third words,
 a third domains while each lasts), each also as rN-rl with the shipped
 rate-limit rules (rules/70-floods.yaml) added; OUT_DIR/words-100k, one
@@ -163,6 +163,12 @@ def main():
                 idx[p] += 1
     shutil.rmtree(out, ignore_errors=True)
     os.makedirs(out)
+    # SpamAssassin's regexes alone: the heavy patterns of the automaton.
+    for n in (100, 1000):
+        d = os.path.join(out, "sa%d" % n)
+        os.mkdir(d)
+        with open(os.path.join(d, "rules.yaml"), "w", encoding="utf-8") as f:
+            f.write("".join(rule_text("sa", it) for it in sa[:n]))
     floods = os.path.join(ROOT, "rules", "70-floods.yaml")
     for n in (1,) + SIZES:
         for rl in ("", "-rl"):

@@ -105,10 +105,26 @@ print_prefilter(const struct ruleset *rs)
 		printf("prefilter: %s\n", pf->error);
 		return;
 	}
-	printf("prefilter: %zu rules prefiltered (%zu literals), %zu run on "
-	    "every comment (their patterns may match any text); built in "
-	    "%.0f ms\n", pf->prefiltered, pf->literals, pf->always,
-	    pf->compile_ms);
+	for (i = 0; i < pf->nnotes; i++)
+		printf("prefilter: %s\n", pf->notes[i]);
+	printf("prefilter: %zu rules on the automaton (%zu exact, %zu as a "
+	    "Vectorscan prefilter), %zu on required literals (%zu literals), "
+	    "%zu run on every comment; built in %.0f ms", pf->exact +
+	    pf->hsprefilter, pf->exact, pf->hsprefilter, pf->literal,
+	    pf->literals, pf->always, pf->compile_ms);
+	if (pf->automaton)
+		printf(" (automaton: %zu databases from the cache, %zu "
+		    "compiled)", pf->cached, pf->built);
+	printf("\n");
+	for (i = 0; i < rs->nrules; i++)
+		if (pf->path[i] != PATH_EXACT && pf->why[i] != NULL &&
+		    rs->rules[i].match != NULL)
+			printf("prefilter: rule %s (%s:%zu) %s: %s\n",
+			    rs->rules[i].name, rs->rules[i].file,
+			    rs->rules[i].line, pf->path[i] == PATH_ALWAYS ?
+			    "runs on every comment" : pf->path[i] ==
+			    PATH_LITERALS ? "is on required literals" :
+			    "is a Vectorscan prefilter", pf->why[i]);
 }
 
 /*

@@ -58,6 +58,7 @@ static const struct ckey ckeys[] = {
 	{ "rules", "default_action", C_ACTION, O(rules.default_action), 0, 0 },
 	{ "rules", "jit", C_BOOL, O(rules.jit), 0, 0 },
 	{ "rules", "prefilter", C_BOOL, O(rules.prefilter), 0, 0 },
+	{ "rules", "cache_dir", C_STR, O(rules_cache_dir), 0, 0 },
 	{ "rules", "match_limit", C_U32, O(rules.match_limit), 1, UINT32_MAX },
 	{ "rules", "depth_limit", C_U32, O(rules.depth_limit), 1, UINT32_MAX },
 	{ "rules", "jit_stack_max", C_SIZE, O(rules.jit_stack_max),
@@ -85,6 +86,21 @@ static int	set_key(struct config *, const struct ckey *, struct diag *,
 static void	load_section(struct config *, const char *, struct diag *,
 		    struct yfile *, yaml_node_t *);
 
+/*
+ * The automaton's cache: under systemd the unit's CacheDirectory= (the
+ * first of $CACHE_DIRECTORY), else none until the config names one.
+ */
+static void
+cache_dir_default(struct config *c)
+{
+	const char	*env = getenv("CACHE_DIRECTORY");
+	size_t		 n;
+
+	n = env != NULL ? strcspn(env, ":") : 0;
+	c->rules_cache_dir = xstrndup(env != NULL ? env : "", n);
+	c->rules.cache_dir = n > 0 ? c->rules_cache_dir : NULL;
+}
+
 void
 config_init(struct config *c)
 {
@@ -105,6 +121,7 @@ config_init(struct config *c)
 	c->dead_letter_stream = xstrdup("comments:dead");
 	c->rules_dir = xstrdup(MODERATORD_RULES_DEFAULT);
 	ruleset_options_default(&c->rules);
+	cache_dir_default(c);
 	entry_limits_default(&c->limits);
 	c->log.level = xstrdup("info");
 	c->log.to_stdout = 1;
@@ -292,6 +309,8 @@ config_load(struct config *c, const char *path, struct diag *d)
 		}
 	}
 	yfile_free(&yf);
+	c->rules.cache_dir = *c->rules_cache_dir != '\0' ? c->rules_cache_dir :
+	    NULL;
 	return d->n == before ? 0 : -1;
 }
 

@@ -14,6 +14,7 @@
 #include "decision.h"
 #include "entry.h"
 #include "modes.h"
+#include "prefilter.h"
 #include "ratelimit.h"
 #include "redis_sync.h"
 #include "rules_load.h"
@@ -193,10 +194,13 @@ explain_main(const struct config *c, int argc, char **argv, int query,
 			printf(" normalised as ");
 			print_span(v->p + h->vstart, h->vend - h->vstart);
 		}
-		/* Which path it took: the prefilter's, or every comment's. */
-		printf(h->rule->prefiltered ? " [prefilter candidate]\n" :
-		    h->rule->list != NULL ? " [word list]\n" :
-		    " [runs on every comment]\n");
+		/* Which path it took: the automaton's, literals', or none. */
+		if (h->rule->list != NULL && h->rule->match == NULL)
+			printf(" [word list]\n");
+		else
+			printf(" [%s]\n", h->path == PATH_ALWAYS ?
+			    "runs on every comment" : prefilter_path_name(
+			    (enum prefilter_path)h->path));
 	}
 	if (dec.nhits == 0)
 		printf("no rule matched\n");

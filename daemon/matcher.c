@@ -315,7 +315,8 @@ match_text(struct matcher *m, const struct rule *r, const char *text,
 	}
 	h->vstart = h->start;
 	h->vend = h->end;
-	h->prefiltered = r->prefiltered;
+	h->path = m->rs != NULL && m->rs->prefilter != NULL ?
+	    m->rs->prefilter->path[r->index] : PATH_ALWAYS;
 	if (view != NULL)
 		textview_span(view, h->vstart, h->vend, &h->start, &h->end);
 	return MATCH_HIT;
@@ -359,7 +360,9 @@ matcher_rule_timed(struct matcher *m, const struct rule *r,
 	 * work. (One with conditions runs them first, as without a prefilter:
 	 * a condition that cannot run must still be seen.)
 	 */
-	if (r->prefiltered && r->nwhen == 0 && !matcher_wants(m, r, e)) {
+	if (m->rs != NULL && m->rs->prefilter != NULL &&
+	    m->rs->prefilter->path[r->index] != PATH_ALWAYS && r->nwhen == 0 &&
+	    !matcher_wants(m, r, e)) {
 		memset(h, 0, sizeof *h);
 		h->rule = r;
 		return MATCH_NONE;

@@ -26,6 +26,8 @@
 #include <unicase.h>
 #include <unistr.h>
 
+#include "automaton.h"
+#include "clock.h"
 #include "literals.h"
 #include "normalize.h"
 #include "prefilter.h"
@@ -44,12 +46,15 @@ struct scan_ctx {
 
 struct littable;
 
-static void	build_view(struct prefilter *, struct ruleset *, size_t);
+static void	build_view(struct prefilter *, const struct ruleset *, size_t);
 static int	ascii_only(const char *, size_t);
 static char	*fold_literal(const char *, size_t, size_t *);
 static void	add_required(struct littable *, const char *, size_t, int, int,
 		    unsigned, unsigned);
 static void	always(struct prefilter *, const struct ruleset *);
+static void	candidate(struct prefilter_scan *, unsigned);
+static int	on_rule(unsigned int, unsigned long long, unsigned long long,
+		    unsigned int, void *);
 
 static int	on_match(unsigned int, unsigned long long, unsigned long long,
 		    unsigned int, void *);
@@ -294,12 +299,12 @@ add_required(struct littable *t, const char *s, size_t len, int fold,
  * pattern requires none always runs.
  */
 static void
-build_view(struct prefilter *pf, struct ruleset *rs, size_t v)
+build_view(struct prefilter *pf, const struct ruleset *rs, size_t v)
 {
 	struct prefilter_view	*pv = &pf->views[v];
 	struct littable		 t;
 	struct literals		 req;
-	struct rule		*r;
+	const struct rule	*r;
 	size_t			 i, j, k;
 
 	memset(&t, 0, sizeof t);
@@ -307,8 +312,16 @@ build_view(struct prefilter *pf, struct ruleset *rs, size_t v)
 		r = &rs->rules[i];
 		if (r->match == NULL || r->pattern == NULL || r->view != v)
 			continue;
+		if (pf->path[i] == PATH_EXACT)
+			pf->exact++;
+		if (pf->path[i] == PATH_PREFILTER)
+			pf->hsprefilter++;
+		if (pf->path[i] != PATH_ALWAYS)
+			continue;
 		if (literals_required(r->pattern, r->caseless, &req) != 0) {
 			pf->always++;
+			if (pf->why[i] == NULL)
+				pf->why[i] = "its pattern may match anything";
 			continue;
 		}
 		for (k = 0; k < req.nset; k++)
@@ -318,7 +331,8 @@ build_view(struct prefilter *pf, struct ruleset *rs, size_t v)
 				    stages & NORM_CASEFOLD), req.caseless,
 				    (unsigned)i, (unsigned)k);
 		pf->need[i] = (unsigned char)((1u << req.nset) - 1);
-		r->prefiltered = 1;
+		pf->path[i] = PATH_LITERALS;
+		pf->literal++;
 		literals_free(&req);
 	}
 	pv->db = compile(&t, 1);
@@ -329,8 +343,11 @@ build_view(struct prefilter *pf, struct ruleset *rs, size_t v)
 		hs_free_database(pv->udb);
 		pv->db = pv->udb = NULL;
 		for (i = 0; i < rs->nrules; i++)
-			if (rs->rules[i].view == v && rs->rules[i].prefiltered) {
-				rs->rules[i].prefiltered = 0;
+			if (rs->rules[i].view == v &&
+			    pf->path[i] == PATH_LITERALS) {
+				pf->path[i] = PATH_ALWAYS;
+				pf->why[i] = "its literals do not compile";
+				pf->literal--;
 				pf->always++;
 			}
 	}
@@ -353,7 +370,7 @@ build_view(struct prefilter *pf, struct ruleset *rs, size_t v)
 	pv->all = xcalloc(rs->nrules ? rs->nrules : 1, sizeof *pv->all);
 	for (i = 0; i < rs->nrules; i++) {
 		r = &rs->rules[i];
-		if (r->view == v && r->prefiltered)
+		if (r->view == v && pf->path[i] != PATH_ALWAYS)
 			pv->all[pv->nall++] = (unsigned)i;
 	}
 	pf->prefiltered += pv->nall;
@@ -377,24 +394,30 @@ always(struct prefilter *pf, const struct ruleset *rs)
 	pf->always_rules = xcalloc(rs->nrules ? rs->nrules : 1,
 	    sizeof *pf->always_rules);
 	for (i = 0; i < rs->nrules; i++)
-		if (!rs->rules[i].prefiltered)
+		if (pf->path[i] == PATH_ALWAYS)
 			pf->always_rules[pf->nalways++] = (unsigned)i;
 }
 
 /*
- * The prefilter of rs; its rules are marked prefiltered. Never NULL: a
- * prefilter that cannot be trusted (unusable says why libhs cannot be,
- * or NULL) says why in its error, and every rule runs.
+ * The prefilter of rs, with the automaton if asked (its cache in dir, or
+ * NULL), else literals alone. Never NULL: a prefilter that cannot be
+ * trusted (unusable says why libhs cannot be, or NULL) says why in its
+ * error, and every rule runs. rs is only read: a prefilter for the
+ * ruleset in force can be built in another thread and swapped in.
  */
 struct prefilter *
-prefilter_new(struct ruleset *rs, const char *unusable)
+prefilter_new(const struct ruleset *rs, const char *unusable, int automaton,
+    const char *dir)
 {
 	struct prefilter	*pf;
-	size_t			 v, i;
+	size_t			 v, i, n = rs->nrules ? rs->nrules : 1;
 	double			 t0 = now_ms();
 
 	pf = xcalloc(1, sizeof *pf);
-	pf->need = xcalloc(rs->nrules ? rs->nrules : 1, sizeof *pf->need);
+	pf->born = clock_monotonic_us();
+	pf->need = xcalloc(n, sizeof *pf->need);
+	pf->path = xcalloc(n, sizeof *pf->path);
+	pf->why = xcalloc(n, sizeof *pf->why);
 	pf->nviews = rs->nviews;
 	pf->views = xcalloc(rs->nviews ? rs->nviews : 1, sizeof *pf->views);
 	if (unusable != NULL) {
@@ -405,21 +428,43 @@ prefilter_new(struct ruleset *rs, const char *unusable)
 		always(pf, rs);
 		return pf;
 	}
+	pf->automaton = automaton;
+	if (automaton)
+		automaton_build(pf, rs, dir);
 	for (v = 0; v < rs->nviews; v++)
 		build_view(pf, rs, v);
+	pf->prefiltered = pf->exact + pf->hsprefilter + pf->literal;
 	always(pf, rs);
 	pf->compile_ms = now_ms() - t0;
 	return pf;
 }
 
+const char *
+prefilter_path_name(enum prefilter_path p)
+{
+	switch (p) {
+	case PATH_EXACT:
+		return "automaton";
+	case PATH_PREFILTER:
+		return "automaton (Vectorscan prefilter)";
+	case PATH_LITERALS:
+		return "literals";
+	default:
+		return "every comment";
+	}
+}
+
 void
 prefilter_free(struct prefilter *pf)
 {
-	size_t	v;
+	size_t	v, i;
 
 	if (pf == NULL)
 		return;
 	for (v = 0; v < pf->nviews; v++) {
+		for (i = 0; i < pf->views[v].nadb; i++)
+			hs_free_database(pf->views[v].adb[i]);
+		free(pf->views[v].adb);
 		hs_free_database(pf->views[v].db);
 		hs_free_database(pf->views[v].udb);
 		free(pf->views[v].first);
@@ -429,8 +474,13 @@ prefilter_free(struct prefilter *pf)
 	}
 	free(pf->views);
 	free(pf->need);
+	free(pf->path);
+	free(pf->why);
 	free(pf->always_rules);
 	free(pf->error);
+	for (i = 0; i < pf->nnotes; i++)
+		free(pf->notes[i]);
+	free(pf->notes);
 	free(pf);
 }
 
@@ -472,13 +522,40 @@ on_match(unsigned int id, unsigned long long from, unsigned long long to,
 		if (!(s->found[r] & LISTED) && (s->found[r] &
 		    ctx->pf->need[r]) == ctx->pf->need[r]) {
 			s->found[r] |= LISTED;
-			if (s->ncand == s->candcap) {
-				s->candcap = s->candcap ? s->candcap * 2 : 64;
-				s->cand = xreallocarray(s->cand, s->candcap,
-				    sizeof *s->cand);
-			}
-			s->cand[s->ncand++] = r;
+			candidate(s, r);
 		}
+	}
+	return 0;
+}
+
+static void
+candidate(struct prefilter_scan *s, unsigned r)
+{
+	if (s->ncand == s->candcap) {
+		s->candcap = s->candcap ? s->candcap * 2 : 64;
+		s->cand = xreallocarray(s->cand, s->candcap, sizeof *s->cand);
+	}
+	s->cand[s->ncand++] = r;
+}
+
+/* The automaton reports rule id: a candidate. */
+static int
+on_rule(unsigned int id, unsigned long long from, unsigned long long to,
+    unsigned int flags, void *arg)
+{
+	struct scan_ctx		*ctx = arg;
+	struct prefilter_scan	*s = ctx->s;
+
+	(void)from;
+	(void)to;
+	(void)flags;
+	if (s->named[id] != ctx->comment) {
+		s->named[id] = ctx->comment;
+		s->found[id] = 0;
+	}
+	if (!(s->found[id] & LISTED)) {
+		s->found[id] |= LISTED | ctx->pf->need[id];
+		candidate(s, id);
 	}
 	return 0;
 }
@@ -547,10 +624,15 @@ static void
 fit(struct prefilter_scan *s, const struct ruleset *rs)
 {
 	const struct prefilter	*pf = rs->prefilter;
-	size_t			 v;
+	size_t			 v, i;
 
-	if (s->sized_for == rs && s->sized_born == rs->born)
+	if (s->sized_for == pf && s->sized_born == pf->born)
 		return;
+	for (v = 0; v < pf->nviews; v++)
+		for (i = 0; i < pf->views[v].nadb; i++)
+			if (hs_alloc_scratch(pf->views[v].adb[i], &s->scratch) !=
+			    HS_SUCCESS)
+				abort();	/* only out of memory */
 	for (v = 0; v < pf->nviews; v++)
 		if ((pf->views[v].db != NULL && hs_alloc_scratch(pf->views[v].db,
 		    &s->scratch) != HS_SUCCESS) || (pf->views[v].udb != NULL &&
@@ -570,8 +652,8 @@ fit(struct prefilter_scan *s, const struct ruleset *rs)
 		    sizeof *s->scanned);
 		s->nscanned = pf->nviews;
 	}
-	s->sized_for = rs;
-	s->sized_born = rs->born;
+	s->sized_for = pf;
+	s->sized_born = pf->born;
 }
 
 /* A new comment: no candidates yet. */
@@ -608,7 +690,10 @@ prefilter_scan_view(struct prefilter_scan *s, const struct ruleset *rs,
 	ctx.pf = rs->prefilter;
 	ctx.pv = pv;
 	ctx.comment = comment;
-	ok = pv->db != NULL || pv->udb != NULL;
+	ok = pv->db != NULL || pv->udb != NULL || pv->nadb > 0;
+	for (i = 0; ok && i < pv->nadb; i++)
+		ok = hs_scan(pv->adb[i], text, (unsigned)len, 0, s->scratch,
+		    on_rule, &ctx) == HS_SUCCESS;
 	if (ok && pv->db != NULL) {
 		scanned = ascii_letters(s, text, len, &n);
 		ok = hs_scan(pv->db, scanned, (unsigned)n, 0, s->scratch,
@@ -625,12 +710,7 @@ prefilter_scan_view(struct prefilter_scan *s, const struct ruleset *rs,
 			continue;
 		s->named[r] = comment;
 		s->found[r] = 0xff;
-		if (s->ncand == s->candcap) {
-			s->candcap = s->candcap ? s->candcap * 2 : 64;
-			s->cand = xreallocarray(s->cand, s->candcap,
-			    sizeof *s->cand);
-		}
-		s->cand[s->ncand++] = r;
+		candidate(s, r);
 	}
 }
 
@@ -660,7 +740,8 @@ prefilter_wants(struct prefilter_scan *s, const struct ruleset *rs,
     const struct rule *r, const char *text, size_t len,
     unsigned long long comment)
 {
-	if (!r->prefiltered || rs->prefilter == NULL)
+	if (rs->prefilter == NULL || rs->prefilter->path[r->index] ==
+	    PATH_ALWAYS)
 		return 1;
 	prefilter_scan_view(s, rs, r->view, text, len, comment);
 	return s->named[r->index] == comment &&

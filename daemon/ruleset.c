@@ -22,6 +22,8 @@ ruleset_options_default(struct rules_options *o)
 	o->default_action = ACTION_APPROVE;
 	o->jit = 1;
 	o->prefilter = 1;
+	o->automaton = 1;
+	o->cache_dir = NULL;
 	o->match_limit = RULES_DEFAULT_MATCH_LIMIT;
 	o->depth_limit = RULES_DEFAULT_DEPTH_LIMIT;
 	o->jit_stack_max = RULES_DEFAULT_JIT_STACK;

@@ -36,6 +36,7 @@ struct config {
 
 	/* rules: */
 	char		*rules_dir;
+	char		*rules_cache_dir;	/* "": none */
 	struct rules_options rules;
 	struct entry_limits limits;
 

@@ -62,7 +62,7 @@ struct hit {
 	size_t			 vstart; /* ... in its view, if it has one */
 	size_t			 vend;
 	int			 error;	/* PCRE2 error code on MATCH_ERROR */
-	int			 prefiltered; /* it ran because the scan named it */
+	int			 path;	/* enum prefilter_path: why it ran */
 };
 
 struct matcher	*matcher_new(const struct rules_options *);

@@ -2,6 +2,7 @@
 #define PREFILTER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "ruleset.h"
 
@@ -9,14 +10,25 @@ struct hs_database;
 struct hs_scratch;
 
 /*
- * A multi-pattern prefilter for a ruleset: for each view the rules match
- * (a field, under some normalize stages), one Vectorscan database of the
- * literals the rules' patterns require (literals.c). A comment's view is
- * scanned once; only the rules with a literal of each of their sets in it
- * are then run with PCRE2, which decides. A pattern that requires no
- * literal (it may match anything) leaves its rule to run always.
+ * What picks the rules PCRE2 runs on a comment. Each view the rules match
+ * (a field, under some normalize stages) is scanned once. A rule takes
+ * one path: its pattern rewritten into the view's automaton (automaton.c,
+ * exact or as a Vectorscan prefilter), which reports it when it may
+ * match; else the literals its pattern requires (literals.c), looked for
+ * in one database of literals, and it runs when a literal of each of its
+ * sets is there; else it runs on every comment. PCRE2 decides every rule
+ * that runs.
  */
+enum prefilter_path {
+	PATH_ALWAYS = 0,
+	PATH_LITERALS,
+	PATH_EXACT,		/* the automaton, its rewrite exact */
+	PATH_PREFILTER		/* ... its rewrite as a Vectorscan prefilter */
+};
+
 struct prefilter_view {
+	struct hs_database	**adb;	/* the automaton's databases */
+	size_t			 nadb;
 	struct hs_database	*db;	/* ASCII literals, or NULL */
 	struct hs_database	*udb;	/* the others (UTF-8), or NULL */
 	size_t			*first;	/* per literal: its rules in rules[] */
@@ -30,14 +42,26 @@ struct prefilter_view {
 struct prefilter {
 	struct prefilter_view	*views;	/* as ruleset->views */
 	size_t			 nviews;
+	unsigned char		*path;	/* per rule: its enum prefilter_path */
+	const char		**why;	/* ... why not the automaton, or NULL */
 	unsigned char		*need;	/* per rule: a bit for each set to find */
 	unsigned		*always_rules; /* not prefiltered, in order */
 	size_t			 nalways;
 	size_t			 prefiltered;	/* rules that run only if named */
 	size_t			 always;	/* rules with a pattern that always run */
+	size_t			 exact;		/* ... on the automaton, exact */
+	size_t			 hsprefilter;	/* ... as a Vectorscan prefilter */
+	size_t			 literal;	/* ... on the literal path */
 	size_t			 literals;	/* distinct literals looked for */
+	size_t			 cached;	/* automaton databases from the cache */
+	size_t			 built;		/* ... compiled */
+	int			 automaton;	/* it was asked for */
 	double			 compile_ms;
+	double			 automaton_ms;
 	char			*error;	/* why there is no prefilter at all, or NULL */
+	char			**notes; /* what the build had to say, for the log */
+	size_t			 nnotes;
+	uint64_t		 born;	/* tells it from one at the same address */
 };
 
 /*
@@ -46,7 +70,7 @@ struct prefilter {
  */
 struct prefilter_scan {
 	struct hs_scratch	*scratch;
-	const struct ruleset	*sized_for;	/* scratch fits its databases */
+	const struct prefilter	*sized_for;	/* scratch fits its databases */
 	uint64_t		 sized_born;	/* ... and its born */
 	unsigned long long	*named;		/* per rule: comment it was named in */
 	unsigned char		*found;		/* ... and the sets found in it */
@@ -62,7 +86,8 @@ struct prefilter_scan {
 	size_t			 letterscap;
 };
 
-struct prefilter *prefilter_new(struct ruleset *, const char *);
+struct prefilter *prefilter_new(const struct ruleset *, const char *, int,
+		    const char *);
 void		 prefilter_free(struct prefilter *);
 void		 prefilter_scan_init(struct prefilter_scan *);
 void		 prefilter_scan_free(struct prefilter_scan *);
@@ -71,6 +96,7 @@ void		 prefilter_scan_view(struct prefilter_scan *,
 		    unsigned long long);
 void		 prefilter_begin(struct prefilter_scan *, const struct ruleset *);
 void		 prefilter_candidates_sort(struct prefilter_scan *);
+const char	*prefilter_path_name(enum prefilter_path);
 int		 prefilter_wants(struct prefilter_scan *, const struct ruleset *,
 		    const struct rule *, const char *, size_t,
 		    unsigned long long);

@@ -18,6 +18,8 @@ struct rules_options {
 	enum action	default_action;	/* when no rule decides */
 	int		jit;
 	int		prefilter;	/* one multi-pattern scan picks the rules */
+	int		automaton;	/* ... with the automaton (else literals) */
+	const char	*cache_dir;	/* the automaton's databases, or NULL */
 	uint32_t	match_limit;
 	uint32_t	depth_limit;
 	size_t		jit_stack_max;
@@ -59,7 +61,6 @@ struct rule {
 	struct wordlist	*list;		/* words_file:, long words:, or NULL */
 	char		*pattern;	/* match's source, for the prefilter */
 	int		 caseless;
-	int		 prefiltered;	/* run only when the prefilter says so */
 	struct pcre2_real_code_8 **except;
 	size_t		 nexcept;
 	struct condition *when;

@@ -188,8 +188,8 @@ report(struct run *run, const struct entry *e, const struct decision *a,
 				fprintf(stderr, "%s%s", s == (v->stages &
 				    -v->stages) ? " normalize: " : ",",
 				    normalize_stage_name((unsigned)s));
-		fprintf(stderr, "%s\n", run->on.rs->rules[i].prefiltered ?
-		    ", prefiltered" : ", runs always");
+		fprintf(stderr, ", path: %s\n", prefilter_path_name(
+		    (enum prefilter_path)run->on.rs->prefilter->path[i]));
 		if ((tv = matcher_view(run->off.m, r->view, v->field, v->stages,
 		    e)) != NULL && v->stages != 0) {
 			fputs("    the view's text: ", stderr);

@@ -221,7 +221,8 @@ test_prefilter_runs_only_candidates(void **state)
 	struct matcher		*m;
 	struct ruleset		*rs = test_load_ok(
 	    "- name: pharma\n  words: [viagra, cialis]\n  action: reject\n"
-	    "- name: caps\n  match: '^\\P{Ll}+$'\n  action: flag\n");
+	    "- name: caps\n  match: '^(?(?=\\d)\\d+|\\P{Ll}+)$'\n"
+	    "  action: flag\n");
 	struct entry_limits	 lim;
 	struct entry		 e;
 	struct decision		 d;
@@ -231,8 +232,9 @@ test_prefilter_runs_only_candidates(void **state)
 	ruleset_options_default(&o);
 	m = matcher_new(&o);
 	assert_non_null(rs->prefilter);
-	assert_true(rs->rules[0].prefiltered);
-	assert_false(rs->rules[1].prefiltered);
+	assert_int_equal(rs->prefilter->path[0], PATH_EXACT);
+	/* A conditional is not rewritten, and requires no literal. */
+	assert_int_equal(rs->prefilter->path[1], PATH_ALWAYS);
 	assert_int_equal(rs->prefilter->prefiltered, 1);
 	assert_int_equal(rs->prefilter->always, 1);
 	entry_limits_default(&lim);
