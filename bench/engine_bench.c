@@ -298,6 +298,71 @@ count_cb(unsigned int id, unsigned long long from, unsigned long long to,
 	return 0;
 }
 
+struct cost {
+	size_t	rule;
+	double	us;
+};
+
+static int
+cmp_cost(const void *a, const void *b)
+{
+	const struct cost	*x = a, *y = b;
+
+	return x->us < y->us ? 1 : x->us > y->us ? -1 : 0;
+}
+
+/*
+ * HEAVY=1: each pattern of g alone, compiled and scanned over the first
+ * 500 comments; the costliest, which dominate the scan.
+ */
+static void
+heavy(const struct hs_group *g, const char *corpus, const struct ruleset *rs)
+{
+	struct batch		**b;
+	struct cost		*c;
+	const struct field	*f;
+	hs_database_t		*db;
+	hs_compile_error_t	*err;
+	hs_scratch_t		*s = NULL;
+	unsigned long long	 reports;
+	size_t			 nb, n, i, j, k, done;
+	double			 t0, sum = 0;
+
+	b = read_corpus(corpus, &nb, &n);
+	c = calloc(g->n, sizeof *c);
+	for (k = 0; k < g->n; k++) {
+		c[k].rule = g->ids[k];
+		if (hs_compile(g->exprs[k], g->flags[k], HS_MODE_BLOCK, NULL, &db,
+		    &err) != HS_SUCCESS) {
+			hs_free_compile_error(err);
+			continue;
+		}
+		(void)hs_alloc_scratch(db, &s);
+		t0 = now_us();
+		for (i = 0, done = 0; i < nb && done < 500; i++)
+			for (j = 0; j < b[i]->n && done < 500; j++, done++)
+				if ((f = entry_get(&b[i]->items[j].entry,
+				    "text")) != NULL)
+					(void)hs_scan(db, f->value,
+					    (unsigned)f->value_len, 0, s,
+					    count_cb, &reports);
+		c[k].us = (now_us() - t0) / (double)done;
+		sum += c[k].us;
+		hs_free_database(db);
+	}
+	qsort(c, g->n, sizeof *c, cmp_cost);
+	printf("each pattern alone, over 500 comments: %.1f us per comment "
+	    "in all; the costliest:\n", sum);
+	for (k = 0; k < g->n && k < 20; k++)
+		printf("  %-28s %6.2f us  %s\n", rs->rules[c[k].rule].name,
+		    c[k].us, rs->rules[c[k].rule].pattern);
+	free(c);
+	hs_free_scratch(s);
+	for (i = 0; i < nb; i++)
+		batch_free(b[i]);
+	free(b);
+}
+
 /* One database of the rules' rewritten patterns over the text fields. */
 static int
 bench_floor(const char *dir, const char *corpus)
@@ -373,6 +438,8 @@ bench_floor(const char *dir, const char *corpus)
 	printf("%zu comments: floor %.1f us per comment (median of 5; min %.1f, "
 	    "max %.1f), %.2f patterns reported per comment\n", n, times[2],
 	    times[0], times[4], (double)reports / (double)n);
+	if (getenv("HEAVY") != NULL)
+		heavy(&g, corpus, rs);
 	hs_free_scratch(scratch);
 	hs_free_database(g.db);
 	for (i = 0; i < k; i++)

@@ -199,8 +199,9 @@ explain_main(const struct config *c, int argc, char **argv, int query,
 			printf(" [word list]\n");
 		else
 			printf(" [%s]\n", h->path == PATH_ALWAYS ?
-			    "runs on every comment" : prefilter_path_name(
-			    (enum prefilter_path)h->path));
+			    "runs on every comment" : h->path == PATH_LITERALS ?
+			    "required literals" : h->path == PATH_EXACT ?
+			    "automaton" : "automaton, as a Vectorscan prefilter");
 	}
 	if (dec.nhits == 0)
 		printf("no rule matched\n");

@@ -36,6 +36,8 @@
 #include "xmalloc.h"
 
 #define TEXT_BOUND	8		/* repeats of a group, likewise */
+#define TEXT_BOUND_SHORT 32		/* ... of a group this short or shorter */
+#define TEXT_SHORT	200
 #define OUT_MAX		(256u * 1024)	/* a rewrite longer than this is refused */
 #define DEPTH_MAX	200		/* nested groups */
 #define RANGE_FOLD_MAX	4096		/* code points of a caseless range */
@@ -47,22 +49,30 @@ struct fold_pair {
 	uint32_t	cp;
 };
 
+struct bset {
+	uint64_t	w[4];
+};
+
+/* \d, \s, \h, \v beyond ASCII: their lead bytes (as PCRE2 has them). */
+#define ESCAPES	"dshv"
+
 struct hs_rewriter {
 	struct fold_pair	*folds;	/* by key: every cp whose key is not itself */
 	size_t			 nfolds;
 	pcre2_match_data	*md;
 	uint32_t		 ascii[128][4];	/* PCRE2's case forms of ASCII */
 	unsigned char		 nascii[128];
+	struct bset		 esc[4];	/* as ESCAPES */
+	int			 escL[4];
 };
 
 static size_t	case_forms(const struct hs_rewriter *, uint32_t, uint32_t *,
 		    size_t);
 static size_t	pcre2_forms(struct hs_rewriter *, uint32_t, uint32_t *,
 		    size_t);
-
-struct bset {
-	uint64_t	w[4];
-};
+static void	escape_leads(struct hs_rewriter *, size_t);
+static void	bs_code_point(struct bset *, uint32_t, int *);
+static void	bs_range(struct bset *, unsigned, unsigned);
 
 struct buf {
 	char	*p;
@@ -141,22 +151,22 @@ struct hs_rewriter *
 hs_rewriter_new(void)
 {
 	struct hs_rewriter	*rw;
-	size_t			 cap = 4096;
-	uint32_t		 cp, k;
+	size_t			 cap = 4096, k;
+	uint32_t		 cp, key;
 
 	rw = xcalloc(1, sizeof *rw);
 	rw->folds = xcalloc(cap, sizeof *rw->folds);
 	for (cp = 0; cp < 0x20000; cp++) {
 		if (cp >= 0xd800 && cp < 0xe000)
 			continue;
-		if ((k = fold_key(cp)) == cp && uc_totitle(cp) == cp)
+		if ((key = fold_key(cp)) == cp && uc_totitle(cp) == cp)
 			continue;
 		if (rw->nfolds == cap) {
 			cap *= 2;
 			rw->folds = xreallocarray(rw->folds, cap,
 			    sizeof *rw->folds);
 		}
-		rw->folds[rw->nfolds].key = k;
+		rw->folds[rw->nfolds].key = key;
 		rw->folds[rw->nfolds++].cp = cp;
 	}
 	qsort(rw->folds, rw->nfolds, sizeof *rw->folds, cmp_fold);
@@ -165,7 +175,46 @@ hs_rewriter_new(void)
 	for (cp = 0; cp < 128; cp++)
 		rw->nascii[cp] = (unsigned char)pcre2_forms(rw, cp,
 		    rw->ascii[cp], 4);
+	for (k = 0; k < 4; k++)
+		escape_leads(rw, k);
 	return rw;
+}
+
+/*
+ * The lead bytes of the code points PCRE2 (UCP) takes for escape k of
+ * ESCAPES, found by asking it of every code point of the BMP; beyond it,
+ * every lead byte (where a few digits are). A Cyrillic letter is then no
+ * digit, nor a space, to the automaton.
+ */
+static void
+escape_leads(struct hs_rewriter *rw, size_t k)
+{
+	pcre2_code	*re;
+	PCRE2_SIZE	 off;
+	uint8_t		 u[6];
+	char		 pat[3] = { '\\', ESCAPES[k], '\0' };
+	uint32_t	 cp;
+	int		 err, n;
+
+	rw->escL[k] = 1;
+	bs_range(&rw->esc[k], 0xf0, 0xf4);
+	bs_range(&rw->esc[k], 0x80, 0xbf);
+	rw->escL[k] = 4;
+	re = pcre2_compile((PCRE2_SPTR)pat, 2, PCRE2_UTF | PCRE2_UCP, &err,
+	    &off, NULL);
+	if (re == NULL) {
+		bs_range(&rw->esc[k], 0x80, 0xff);
+		return;
+	}
+	for (cp = 0x80; cp < 0x10000; cp++) {
+		if (cp >= 0xd800 && cp < 0xe000)
+			continue;
+		n = u8_uctomb(u, cp, sizeof u);
+		if (pcre2_match(re, u, (size_t)n, 0, PCRE2_ANCHORED, rw->md,
+		    NULL) >= 1)
+			bs_code_point(&rw->esc[k], cp, &rw->escL[k]);
+	}
+	pcre2_code_free(re);
 }
 
 void
@@ -595,6 +644,40 @@ escaped_char(struct parser *ps)
 	}
 }
 
+/*
+ * An escape inside a class, just past the backslash: a character (its
+ * code point; \1 to \7 are octal there, \b a backspace), -2 for one of
+ * ESCAPES (added to set), or -1.
+ */
+static long
+class_escaped_char(struct parser *ps, struct bset *set, int *L)
+{
+	const char	*e;
+	long		 v = 0;
+	int		 k;
+	char		 c = ps->p[ps->i];
+
+	if (c >= '1' && c <= '7') {
+		for (k = 0; k < 3 && ps->i < ps->len && ps->p[ps->i] >= '0' &&
+		    ps->p[ps->i] <= '7'; k++, ps->i++)
+			v = v * 8 + (ps->p[ps->i] - '0');
+		return v;
+	}
+	if (c == 'b') {
+		ps->i++;
+		return 8;
+	}
+	if ((e = strchr(ESCAPES, c)) != NULL && c != '\0') {
+		ps->i++;
+		for (k = 0; k < 4; k++)
+			set->w[k] |= ps->rw->esc[e - ESCAPES].w[k];
+		if (ps->rw->escL[e - ESCAPES] > *L)
+			*L = ps->rw->escL[e - ESCAPES];
+		return -2;
+	}
+	return escaped_char(ps);
+}
+
 /* The end of a class that opens at i: just past its ']' (or len). */
 static size_t
 class_end(const char *p, size_t len, size_t i)
@@ -654,7 +737,7 @@ parse_class(struct parser *ps, struct flags f, struct item *it)
 	size_t		 start = ps->i, end;
 	const char	*p = ps->p;
 	long		 prev = -1, c;
-	int		 wide = 0, L = 1;
+	int		 wide = 0, L = 1, kelvin, longs;
 
 	end = class_end(p, ps->len, start);
 	item_init(it, I_CLASS);
@@ -695,7 +778,11 @@ parse_class(struct parser *ps, struct flags f, struct item *it)
 		}
 		if (!ps->quote && p[ps->i] == '\\') {
 			ps->i++;
-			if ((c = escaped_char(ps)) < 0) {
+			if ((c = class_escaped_char(ps, &it->set, &L)) == -2) {
+				prev = -1;	/* \d, \s, \h, \v */
+				continue;
+			}
+			if (c < 0) {
 				wide = 1;	/* \w, \p{..}, ... */
 				break;
 			}
@@ -704,7 +791,8 @@ parse_class(struct parser *ps, struct flags f, struct item *it)
 			ps->i++;
 			if (p[ps->i] == '\\') {
 				ps->i++;
-				if ((c = escaped_char(ps)) < 0) {
+				if ((c = class_escaped_char(ps, &it->set,
+				    &L)) < 0) {
 					wide = 1;
 					break;
 				}
@@ -736,11 +824,29 @@ parse_class(struct parser *ps, struct flags f, struct item *it)
 		prev = c;
 	}
 	ps->quote = 0;
-	if (f.i && (bs_has(&it->set, 'k') || bs_has(&it->set, 'K') ||
-	    bs_has(&it->set, 's') || bs_has(&it->set, 'S'))) {
-		bs_code_point(&it->set, 0x212a, &L);	/* Kelvin sign */
-		bs_code_point(&it->set, 0x17f, &L);	/* long s */
+	kelvin = f.i && (bs_has(&it->set, 'k') || bs_has(&it->set, 'K'));
+	longs = f.i && (bs_has(&it->set, 's') || bs_has(&it->set, 'S'));
+	if (!wide && L == 1 && (kelvin || longs)) {
+		/*
+		 * An ASCII class but for the Kelvin sign or the long s (a
+		 * caseless k or s): one code point exactly, as an
+		 * alternation, not a class of any bytes up to three long.
+		 */
+		struct bset	set = it->set;
+
+		item_init(it, I_TEXT);
+		puts_(&it->out, "(?:");
+		put_set(&it->out, &set);
+		puts_(&it->out, kelvin ? "|\\xe2\\x84\\xaa" : "");
+		puts_(&it->out, longs ? "|\\xc5\\xbf" : "");
+		puts_(&it->out, ")");
+		ps->i = end;
+		return;
 	}
+	if (kelvin)
+		bs_code_point(&it->set, 0x212a, &L);
+	if (longs)
+		bs_code_point(&it->set, 0x17f, &L);
 	if (wide)
 		bs_high(&it->set, &L);
 	it->L = L;
@@ -771,7 +877,15 @@ class_escape(struct parser *ps, struct flags f, char c, size_t at,
 	}
 	if (ask_ascii(ps, ps->p + at, ps->i - at, f, &it->set) != 0)
 		return;
-	bs_high(&it->set, &it->L);
+	if (strchr(ESCAPES, c) != NULL || c == 'R') {
+		const char	*e = strchr(ESCAPES, c == 'R' ? 'v' : c);
+		int		 k;
+
+		for (k = 0; k < 4; k++)
+			it->set.w[k] |= ps->rw->esc[e - ESCAPES].w[k];
+		it->L = ps->rw->escL[e - ESCAPES];
+	} else
+		bs_high(&it->set, &it->L);
 	if (c == 'R')
 		bs_range(&it->set, 0x0a, 0x0d);	/* \r\n is two of them */
 }
@@ -1316,10 +1430,13 @@ parse_item(struct parser *ps, struct flags *f, struct item *it)
 	else if (it->kind == I_TEXT) {
 		struct buf	b = { NULL, 0, 0 };
 
-		if (hi < 0 || hi > TEXT_BOUND)
+		long	bound = it->out.len <= TEXT_SHORT ? TEXT_BOUND_SHORT :
+			    TEXT_BOUND;
+
+		if (hi < 0 || hi > bound)
 			hi = -1;
-		if (lo > TEXT_BOUND)
-			lo = TEXT_BOUND;
+		if (lo > bound)
+			lo = bound;
 		puts_(&b, "(?:");
 		puts_(&b, it->out.p);
 		puts_(&b, ")");

@@ -377,6 +377,8 @@ matcher_rule_timed(struct matcher *m, const struct rule *r,
 		r->stats->ns += ns;
 		if (res == MATCH_ERROR)
 			r->stats->errors++;
+		if (res == MATCH_HIT)
+			r->stats->matches++;
 		if (ns > r->stats->max_ns)
 			r->stats->max_ns = ns;
 		if (ns >= RULES_SLOW_NS && ns >= 2 * r->stats->reported_ns) {

@@ -21,6 +21,8 @@ struct metrics_rule {
 	uint64_t	 shadow;
 	uint64_t	 retired_ns;
 	uint64_t	 retired_errors;
+	uint64_t	 retired_runs;
+	uint64_t	 retired_matches;
 	const struct rule_stats *stats;	/* the rule in force, or NULL */
 	unsigned	 generation;
 };
@@ -80,6 +82,8 @@ metrics_rules(struct metrics *m, const struct ruleset *old,
 				continue;
 			e->retired_ns += old->rules[i].stats->ns;
 			e->retired_errors += old->rules[i].stats->errors;
+			e->retired_runs += old->rules[i].stats->runs;
+			e->retired_matches += old->rules[i].stats->matches;
 			e->stats = NULL;
 		}
 	}
@@ -164,7 +168,7 @@ render_histogram(FILE *f, const char *name, const char *help,
 }
 
 /* The per-rule families, each a walk over the tree in name order. */
-enum rule_family { RF_HITS, RF_ERRORS, RF_SECONDS };
+enum rule_family { RF_HITS, RF_ERRORS, RF_SECONDS, RF_RUNS, RF_MATCHES };
 
 struct rule_walk {
 	FILE			*f;
@@ -197,6 +201,16 @@ render_rule(const char *name, void *value, void *arg)
 		v = e->retired_ns + (e->stats ? e->stats->ns : 0);
 		fprintf(w->f, "moderatord_rule_seconds_total{rule=\"%s\"} "
 		    "%.9f\n", name, (double)v / 1e9);
+		break;
+	case RF_RUNS:
+		v = e->retired_runs + (e->stats ? e->stats->runs : 0);
+		fprintf(w->f, "moderatord_rule_runs_total{rule=\"%s\"} %llu\n",
+		    name, (unsigned long long)v);
+		break;
+	case RF_MATCHES:
+		v = e->retired_matches + (e->stats ? e->stats->matches : 0);
+		fprintf(w->f, "moderatord_rule_matches_total{rule=\"%s\"} "
+		    "%llu\n", name, (unsigned long long)v);
 		break;
 	}
 }
@@ -246,6 +260,14 @@ metrics_render(const struct metrics *m, const struct metrics_gauges *g,
 	header(f, "moderatord_rule_seconds_total", "counter",
 	    "Time spent matching each rule.");
 	render_rules(m, f, RF_SECONDS);
+	header(f, "moderatord_rule_runs_total", "counter",
+	    "Times PCRE2 ran each rule: for a rule on the automaton or on "
+	    "literals, the times they reported it.");
+	render_rules(m, f, RF_RUNS);
+	header(f, "moderatord_rule_matches_total", "counter",
+	    "Runs of each rule that PCRE2 confirmed (over runs: the precision "
+	    "of what picked it).");
+	render_rules(m, f, RF_MATCHES);
 
 	render_histogram(f, "moderatord_decision_latency_seconds",
 	    "Time from reading a batch to its decisions being written.",

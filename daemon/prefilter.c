@@ -446,11 +446,11 @@ prefilter_path_name(enum prefilter_path p)
 	case PATH_EXACT:
 		return "automaton";
 	case PATH_PREFILTER:
-		return "automaton (Vectorscan prefilter)";
+		return "automaton/prefilter";
 	case PATH_LITERALS:
 		return "literals";
 	default:
-		return "every comment";
+		return "always";
 	}
 }
 

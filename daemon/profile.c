@@ -14,6 +14,7 @@
 #include "decision.h"
 #include "jsonl.h"
 #include "modes.h"
+#include "prefilter.h"
 #include "xmalloc.h"
 
 #define BAD_LINES_SHOWN	10
@@ -94,16 +95,21 @@ profile_main(const struct config *c)
 	for (i = 0; i < rs->nrules; i++)
 		total += (double)rs->rules[i].stats->ns;
 	qsort(rows, rs->nrules, sizeof *rows, cmp_rows);
-	printf("%-32s %8s %10s %10s %10s %7s\n", "rule", "hits", "runs",
-	    "total ms", "mean us", "share");
+	printf("%-32s %8s %10s %10s %10s %10s %7s  %s\n", "rule", "hits",
+	    "runs", "matched", "total ms", "mean us", "share", "path");
 	for (i = 0; i < rs->nrules; i++) {
 		const struct rule_stats *st = rows[i].rule->stats;
+		size_t			 x = rows[i].rule->index;
 
-		printf("%-32s %8llu %10llu %10.2f %10.2f %6.1f%%\n",
+		printf("%-32s %8llu %10llu %10llu %10.2f %10.2f %6.1f%%  %s\n",
 		    rows[i].rule->name, rows[i].hits,
-		    (unsigned long long)st->runs, (double)st->ns / 1e6,
+		    (unsigned long long)st->runs,
+		    (unsigned long long)st->matches, (double)st->ns / 1e6,
 		    st->runs ? (double)st->ns / 1e3 / (double)st->runs : 0.0,
-		    total > 0 ? 100.0 * (double)st->ns / total : 0.0);
+		    total > 0 ? 100.0 * (double)st->ns / total : 0.0,
+		    rows[i].rule->match == NULL ? "-" : rs->prefilter == NULL ?
+		    "always" : prefilter_path_name((enum prefilter_path)
+		    rs->prefilter->path[x]));
 	}
 	printf("%zu comments in %.1f ms: %.1f us a comment, %.1f of it in "
 	    "the rules", comments, wall, comments ? wall * 1e3 /

@@ -42,6 +42,8 @@ struct rule_stats {
 	uint64_t	ns;
 	uint64_t	max_ns;
 	uint64_t	errors;		/* runs that hit a PCRE2 limit */
+	uint64_t	matches;	/* runs that matched: over runs, the
+					   precision of what picked it to run */
 	uint64_t	reported_ns;	/* slowest single match logged so far */
 };
 

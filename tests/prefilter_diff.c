@@ -6,18 +6,23 @@
  * its spans (in the original and in the view), and the rate-limit keys.
  *
  *     prefilter_diff RULES_DIR [--tsv CORPUS.tsv] [--thread THREAD.tsv]
- *                    [--blns BLNS.base64.txt] [--random N] [--seed S]
+ *                    [--blns BLNS.base64.txt] [--random N] [--long N]
+ *                    [--seed S]
  *                    [--limit N] [--no-jit] [--moderatord PATH] ...
  *
  * CORPUS.tsv: id, author, author_age_days, thread, text (bench/corpus.py
  * --tsv); THREAD.tsv: id, author, author_age_days, text[, expected] (the
  * sample threads); --random: N comments made of the words the rules look
- * for (random_comments.c), from seed S (default: the time, printed).
+ * for (random_comments.c), from seed S (default: the time, printed);
+ * --long: N comments of 64 KiB, each random comments joined.
  *
  * The prefilter side reads each comment's text at another alignment
  * (libhs once dropped literal matches depending on the text's address),
  * and a prefilter that is off counts as a failure: there is nothing to
- * compare then. A difference names the comment, each rule that differs
+ * compare then. Beyond the decision, each rule is checked alone: every
+ * rule whose pattern PCRE2 matches must have been named by the automaton
+ * or its literals (a rewrite that narrows is a bug, even where a final
+ * rule hides it from the decision). A difference names the comment, each rule that differs
  * with its file:line and view, the view's text, and a one-line
  * reproducer with moderatord --explain. Exits 0 if every comment agrees,
  * 1 (after listing up to 20) if not, 2 on a usage or input error.
@@ -55,6 +60,8 @@ struct run {
 	size_t		 compared;
 	size_t		 differed;
 	size_t		 matched;	/* comments some rule matched */
+	size_t		 missed;	/* rules PCRE2 matched, not named */
+	unsigned char	*named;		/* per rule, for one comment */
 };
 
 static void	load(struct side *, const char *, int, int);
@@ -224,17 +231,38 @@ compare(struct run *run, const struct bytes *kv, size_t n, const char *where)
 	struct entry_limits	 lim;
 	struct entry		 e;
 	struct decision		 a, b;
+	size_t			 i;
 
 	entry_limits_default(&lim);
 	entry_init(&e, (struct bytes){ "1-0", 3 }, kv, n, &lim);
 	shifted_text(&run->shifted, &e, run->compared);
 	decision_make(run->on.m, run->on.rs, &e, ACTION_APPROVE, &a);
+	for (i = 0; i < run->on.rs->nrules; i++)
+		run->named[i] = (unsigned char)matcher_wants(run->on.m,
+		    &run->on.rs->rules[i], &e);
 	shifted_restore(&run->shifted, &e);
 	decision_make(run->off.m, run->off.rs, &e, ACTION_APPROVE, &b);
 	run->compared++;
 	run->matched += b.nhits > 0;
 	if (!same(&a, &b) && run->differed++ < SHOWN)
 		report(run, &e, &a, &b, where);
+	for (i = 0; i < run->off.rs->nrules; i++) {
+		const struct rule	*r = &run->off.rs->rules[i];
+		struct hit		 h;
+
+		if (r->match == NULL || r->nwhen != 0 || run->named[i] ||
+		    matcher_rule(run->off.m, r, &e, &h) != MATCH_HIT)
+			continue;
+		if (run->missed++ < SHOWN) {
+			fprintf(stderr, "%s: MISSED: rule %s (%s:%zu, path %s) "
+			    "matches, and was not named\n  comment: ", where,
+			    r->name, r->file, r->line, prefilter_path_name(
+			    (enum prefilter_path)run->on.rs->prefilter->path[i]));
+			print_quoted(stderr, e.text->value, e.text->value_len,
+			    "");
+			fputc('\n', stderr);
+		}
+	}
 	decision_free(&a);
 	decision_free(&b);
 	entry_free(&e);
@@ -319,18 +347,37 @@ blns(struct run *run, const char *path)
 }
 
 /* n comments made of the rules' words, from seed. */
+/*
+ * n random comments from seed; long: each of random comments joined up
+ * to the longest text an entry may have (64 KiB), where a scan's or a
+ * rewrite's bounded repeats would show.
+ */
 static void
-random_text(struct run *run, size_t n, uint64_t seed)
+random_text(struct run *run, size_t n, uint64_t seed, int long_)
 {
 	struct random_comments	 rc;
 	struct bytes		 kv[8];
 	const char		*text;
-	char			 where[64], age[24];
-	size_t			 i, len;
+	char			 where[64], age[24], *joined = NULL;
+	size_t			 i, len, jlen;
 
 	random_comments_init(&rc, run->off.rs, seed);
+	if (long_)
+		joined = malloc(ENTRY_DEFAULT_MAX_TEXT);
 	for (i = 0; i < n; i++) {
 		text = random_comments_next(&rc, &len);
+		for (jlen = 0; long_; jlen += len) {
+			if (jlen + len + 1 >= ENTRY_DEFAULT_MAX_TEXT)
+				break;
+			memcpy(joined + jlen, text, len);
+			joined[jlen + len] = '\n';
+			jlen++;
+			text = random_comments_next(&rc, &len);
+		}
+		if (long_) {
+			text = joined;
+			len = jlen;
+		}
 		snprintf(age, sizeof age, "%u", (unsigned)
 		    (random_comments_u64(&rc) % 400));
 		kv[0] = (struct bytes){ "id", 2 };
@@ -341,10 +388,12 @@ random_text(struct run *run, size_t n, uint64_t seed)
 		kv[5] = (struct bytes){ age, strlen(age) };
 		kv[6] = (struct bytes){ "text", 4 };
 		kv[7] = (struct bytes){ text, len };
-		snprintf(where, sizeof where, "random comment %zu of seed "
-		    "%llu", i + 1, (unsigned long long)seed);
+		snprintf(where, sizeof where, "random %scomment %zu of seed "
+		    "%llu", long_ ? "long " : "", i + 1,
+		    (unsigned long long)seed);
 		compare(run, kv, 4, where);
 	}
+	free(joined);
 	random_comments_free(&rc);
 }
 
@@ -376,6 +425,7 @@ main(int argc, char **argv)
 	}
 	load(&run.on, run.dir, 1, jit);
 	load(&run.off, run.dir, 0, jit);
+	run.named = calloc(run.on.rs->nrules + 1, 1);
 	if (run.on.rs->prefilter->error != NULL) {
 		fprintf(stderr, "%s: the prefilter is %s: nothing to compare\n",
 		    run.dir, run.on.rs->prefilter->error);
@@ -389,22 +439,27 @@ main(int argc, char **argv)
 		else if (strcmp(argv[i], "--blns") == 0)
 			blns(&run, argv[++i]);
 		else if (strcmp(argv[i], "--random") == 0)
-			random_text(&run, strtoul(argv[++i], NULL, 10), seed);
+			random_text(&run, strtoul(argv[++i], NULL, 10), seed, 0);
+		else if (strcmp(argv[i], "--long") == 0)
+			random_text(&run, strtoul(argv[++i], NULL, 10), seed, 1);
 		else if (strcmp(argv[i], "--limit") == 0)
 			limit = strtoul(argv[++i], NULL, 10);
 		else if (strcmp(argv[i], "--seed") == 0 ||
 		    strcmp(argv[i], "--moderatord") == 0)
 			i++;
 	}
-	printf("%s: %zu rules (%zu prefiltered, %zu always run); %zu "
-	    "comments decided both ways (seed %llu), %zu matched by some "
-	    "rule, %zu differ\n", run.dir, run.on.rs->nrules,
-	    run.on.rs->prefilter->prefiltered, run.on.rs->prefilter->always,
-	    run.compared, (unsigned long long)seed, run.matched, run.differed);
+	printf("%s: %zu rules (%zu on the automaton, %zu on literals, %zu "
+	    "always run); %zu comments decided both ways (seed %llu), %zu "
+	    "matched by some rule, %zu differ, %zu rule matches missed\n",
+	    run.dir, run.on.rs->nrules, run.on.rs->prefilter->exact +
+	    run.on.rs->prefilter->hsprefilter, run.on.rs->prefilter->literal,
+	    run.on.rs->prefilter->always, run.compared,
+	    (unsigned long long)seed, run.matched, run.differed, run.missed);
 	matcher_free(run.on.m);
 	matcher_free(run.off.m);
 	ruleset_free(run.on.rs);
 	ruleset_free(run.off.rs);
 	free(run.shifted.buf);
-	return run.compared == 0 || run.differed != 0;
+	free(run.named);
+	return run.compared == 0 || run.differed != 0 || run.missed != 0;
 }

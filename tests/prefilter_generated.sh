@@ -49,8 +49,10 @@ fixed|light)
 *)
 	for n in 10 100 1000; do
 		run "$work/rulesets/r$n" --tsv "$work/corpus.tsv" \
-		    --blns "$blns" --random 2000
+		    --blns "$blns" --random 2000 --long 10
 	done
+	run "$work/rulesets/sa1000" --tsv "$work/corpus.tsv" --random 1000 \
+	    --long 10
 	run "$work/rulesets/r10000-rl" --limit 150 --tsv "$work/corpus.tsv" \
 	    --random 150 ;;
 esac

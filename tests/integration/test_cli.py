@@ -138,16 +138,19 @@ class CliTest(unittest.TestCase):
         rows = {l.split()[0]: l.split() for l in out.splitlines()[1:]
                 if not l.startswith("3 comments")}
         self.assertEqual(out.splitlines()[0].split(),
-                         ["rule", "hits", "runs", "total", "ms", "mean", "us",
-                          "share"])
+                         ["rule", "hits", "runs", "matched", "total", "ms",
+                          "mean", "us", "share", "path"])
         self.assertEqual(rows["pharma-spam"][1], "2")
+        # The automaton named it for the two comments it matched, only.
+        self.assertEqual(rows["pharma-spam"][2:4], ["2", "2"])
+        self.assertEqual(rows["pharma-spam"][-1], "automaton")
         self.assertEqual(rows["flood"][1], "2")     # counted toward
         self.assertIn("3 comments in", out)
         self.assertIn("2 lines not read", out)
         self.assertIn("line 3: not JSON", err)
         self.assertIn("line 4: not a JSON object", err)
         # Sorted by total time, costliest first.
-        totals = [float(r[3]) for r in rows.values()]
+        totals = [float(r[4]) for r in rows.values()]
         self.assertEqual(totals, sorted(totals, reverse=True))
 
     def test_explain_too_long(self):
