@@ -38,6 +38,9 @@ static void	on_reloaded(struct ruleset *, const struct diag *, double,
 		    void *);
 static struct ruleset *load_rules(struct daemon *);
 static void	warn_prefilter(struct daemon *, const struct ruleset *);
+static void	start_automaton(struct daemon *);
+static void	on_automaton(struct prefilter *, const struct ruleset *, double,
+		    void *);
 static void	log_rule_time(struct daemon *, const struct ruleset *);
 static int	loop_done(struct daemon *);
 static void	on_ready(void *);
@@ -68,9 +71,12 @@ load_rules(struct daemon *dm)
 	struct ruleset	*rs;
 	size_t		 i, examples, failed;
 
+	struct rules_options	 o = dm->cfg.rules;
+
+	/* The automaton follows, off the loop: see on_automaton. */
+	o.automaton = 0;
 	diag_init(&d);
-	rs = rules_load_checked(dm->cfg.rules_dir, &dm->cfg.rules, &d,
-	    &examples, &failed);
+	rs = rules_load_checked(dm->cfg.rules_dir, &o, &d, &examples, &failed);
 	if (rs != NULL && failed != 0) {
 		ruleset_free(rs);
 		rs = NULL;
@@ -83,12 +89,69 @@ load_rules(struct daemon *dm)
 	return rs;
 }
 
-/* A prefilter that could not be built costs speed, never a match: say so. */
+/*
+ * A prefilter that could not be built costs speed, never a match: say
+ * so, and what its build had to say (a cache entry rebuilt, a database
+ * that failed).
+ */
 static void
 warn_prefilter(struct daemon *dm, const struct ruleset *rs)
 {
-	if (rs->prefilter != NULL && rs->prefilter->error != NULL)
+	size_t	i;
+
+	if (rs->prefilter == NULL)
+		return;
+	if (rs->prefilter->error != NULL)
 		log_warnx(&dm->log, "prefilter %s", rs->prefilter->error);
+	for (i = 0; i < rs->prefilter->nnotes; i++)
+		log_warnx(&dm->log, "%s", rs->prefilter->notes[i]);
+}
+
+/* The start's rules, on literals: their automaton is built in the thread. */
+static void
+start_automaton(struct daemon *dm)
+{
+	const struct prefilter	*pf = dm->rules->prefilter;
+
+	if (pf == NULL || pf->error != NULL || pf->automaton ||
+	    !dm->cfg.rules.automaton)
+		return;
+	dm->building = dm->rules;
+	if (reloader_automaton(dm->builder, dm->rules, &dm->cfg.rules) != 0)
+		log_warnx(&dm->log, "cannot start a thread for the automaton: "
+		    "the rules stay on required literals");
+}
+
+/*
+ * The automaton of rs is built: swapped in if rs is still in force; if
+ * a reload replaced rs meanwhile (its rules came with their automaton),
+ * the build and rs go.
+ */
+static void
+on_automaton(struct prefilter *pf, const struct ruleset *rs, double ms,
+    void *arg)
+{
+	struct daemon		*dm = arg;
+	struct prefilter	*old;
+
+	dm->building = NULL;
+	if (rs != dm->rules) {
+		prefilter_free(pf);
+		ruleset_free(dm->retired);
+		dm->retired = NULL;
+		return;
+	}
+	old = dm->rules->prefilter;
+	dm->rules->prefilter = pf;
+	prefilter_free(old);
+	malloc_trim(0);
+	log_info(&dm->log, "automaton in force: %zu rules on it (%zu as a "
+	    "Vectorscan prefilter), %zu on required literals, %zu run on "
+	    "every comment; compiled in %.0f ms in a thread (%zu databases from "
+	    "the cache, %zu compiled)", pf->exact + pf->hsprefilter,
+	    pf->hsprefilter, pf->literal, pf->always, ms, pf->cached,
+	    pf->built);
+	warn_prefilter(dm, dm->rules);
 }
 
 /*
@@ -193,7 +256,12 @@ on_reloaded(struct ruleset *rs, const struct diag *d, double build_ms,
 	} else {
 		log_rule_time(dm, dm->rules);
 		metrics_rules(&dm->metrics, dm->rules, rs);
-		ruleset_free(dm->rules);
+		/* The builder's thread still reads the old rules. */
+		if (reloader_busy(dm->builder) && dm->retired == NULL &&
+		    dm->rules == dm->building)
+			dm->retired = dm->rules;
+		else
+			ruleset_free(dm->rules);
 		dm->rules = rs;
 		/*
 		 * Compiling takes far more memory than the rules keep, much of
@@ -567,11 +635,14 @@ daemon_run(struct daemon *dm)
 		dm->exit_code = 1;
 		goto out;
 	}
-	if ((dm->reloader = reloader_new(dm->base, on_reloaded, dm)) == NULL) {
+	if ((dm->reloader = reloader_new(dm->base, on_reloaded, NULL,
+	    dm)) == NULL || (dm->builder = reloader_new(dm->base, NULL,
+	    on_automaton, dm)) == NULL) {
 		log_errorx(&dm->log, "cannot create the reload pipe");
 		dm->exit_code = 1;
 		goto out;
 	}
+	start_automaton(dm);
 	if (start_operations(dm) != 0) {
 		dm->exit_code = 1;
 		goto out;
@@ -642,6 +713,8 @@ out:
 		event_free(dm->watchdog);
 	http_free(dm->http);
 	reloader_free(dm->reloader);
+	reloader_free(dm->builder);
+	ruleset_free(dm->retired);
 	redis_io_free(dm->rio);
 	for (i = 0; i < DAEMON_SIGNALS; i++)
 		if (dm->sig[i] != NULL)

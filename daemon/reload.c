@@ -14,6 +14,7 @@
 
 #include <event2/event.h>
 
+#include "prefilter.h"
 #include "reload.h"
 #include "rules_load.h"
 #include "xmalloc.h"
@@ -24,11 +25,14 @@ struct reloader {
 	pthread_t		 thread;
 	int			 busy;
 	reload_done_fn		*done;
+	automaton_done_fn	*automaton_done;
 	void			*arg;
 	/* The build's input and output; the thread's while busy. */
 	char			*dir;
 	struct rules_options	 opts;
 	struct ruleset		*rs;
+	const struct ruleset	*for_rs;	/* an automaton's, or NULL */
+	struct prefilter	*pf;
 	struct diag		 d;
 	double			 ms;
 };
@@ -46,7 +50,8 @@ now_ms(void)
 }
 
 struct reloader *
-reloader_new(struct event_base *base, reload_done_fn *done, void *arg)
+reloader_new(struct event_base *base, reload_done_fn *done,
+    automaton_done_fn *automaton_done, void *arg)
 {
 	struct reloader	*rl;
 
@@ -58,6 +63,7 @@ reloader_new(struct event_base *base, reload_done_fn *done, void *arg)
 	rl->ev = event_new(base, rl->fd[0], EV_READ | EV_PERSIST, built_cb, rl);
 	event_add(rl->ev, NULL);
 	rl->done = done;
+	rl->automaton_done = automaton_done;
 	rl->arg = arg;
 	diag_init(&rl->d);
 	return rl;
@@ -98,8 +104,44 @@ reloader_start(struct reloader *rl, const char *dir,
 	rl->dir = xstrdup(dir);
 	rl->opts = *opts;
 	rl->rs = NULL;
+	rl->for_rs = NULL;
 	diag_free(&rl->d);
 	if (pthread_create(&rl->thread, NULL, build, rl) != 0)
+		return -1;
+	rl->busy = 1;
+	return 0;
+}
+
+/* The thread of an automaton: reads rs only, never its prefilter. */
+static void *
+build_automaton(void *arg)
+{
+	struct reloader	*rl = arg;
+	double		 t0 = now_ms();
+	char		 c = 1;
+
+	rl->pf = prefilter_new(rl->for_rs, NULL, 1, rl->opts.cache_dir);
+	rl->ms = now_ms() - t0;
+	while (write(rl->fd[1], &c, 1) < 0 && errno == EINTR)
+		;
+	return NULL;
+}
+
+/*
+ * Starts building the automaton of rs, which must stay in force until
+ * done is called (a reload waits for a busy reloader); -1 if busy.
+ */
+int
+reloader_automaton(struct reloader *rl, const struct ruleset *rs,
+    const struct rules_options *opts)
+{
+	if (rl->busy)
+		return -1;
+	rl->opts = *opts;
+	rl->for_rs = rs;
+	rl->rs = NULL;
+	rl->pf = NULL;
+	if (pthread_create(&rl->thread, NULL, build_automaton, rl) != 0)
 		return -1;
 	rl->busy = 1;
 	return 0;
@@ -122,6 +164,15 @@ built_cb(evutil_socket_t fd, short events, void *arg)
 		return;
 	pthread_join(rl->thread, NULL);
 	rl->busy = 0;
+	if (rl->for_rs != NULL) {
+		const struct ruleset	*rs = rl->for_rs;
+		struct prefilter	*pf = rl->pf;
+
+		rl->for_rs = NULL;
+		rl->pf = NULL;
+		rl->automaton_done(pf, rs, rl->ms, rl->arg);
+		return;
+	}
 	rl->done(rl->rs, &rl->d, rl->ms, rl->arg);
 	rl->rs = NULL;
 	diag_free(&rl->d);
@@ -136,6 +187,7 @@ reloader_free(struct reloader *rl)
 	if (rl->busy) {
 		pthread_join(rl->thread, NULL);
 		ruleset_free(rl->rs);
+		prefilter_free(rl->pf);
 	}
 	event_free(rl->ev);
 	close(rl->fd[0]);

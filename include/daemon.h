@@ -28,6 +28,9 @@ struct daemon {
 	struct event	 *sig[DAEMON_SIGNALS];
 	struct redis_io	 *rio;
 	struct reloader	 *reloader;	/* builds new rules off the loop */
+	struct reloader	 *builder;	/* ... the start's automaton */
+	const struct ruleset *building;	/* the builder's, until it is done */
+	struct ruleset	 *retired;	/* replaced while its automaton builds */
 	int		  reload_again;	/* a SIGHUP came during a build */
 	struct metrics	  metrics;
 	struct http	 *http;		/* GET /metrics, or NULL */

@@ -20,8 +20,20 @@ struct reloader;
 typedef void	reload_done_fn(struct ruleset *, const struct diag *, double,
 		    void *);
 
-struct reloader	*reloader_new(struct event_base *, reload_done_fn *, void *);
+/*
+ * The automaton of a ruleset in force, built in the thread (at start the
+ * daemon decides with the literal prefilter until it is ready): done(pf,
+ * rs, build_ms, arg) hands it over for rs, the caller's to swap in.
+ */
+struct prefilter;
+typedef void	automaton_done_fn(struct prefilter *, const struct ruleset *,
+		    double, void *);
+
+struct reloader	*reloader_new(struct event_base *, reload_done_fn *,
+		    automaton_done_fn *, void *);
 int		 reloader_start(struct reloader *, const char *,
+		    const struct rules_options *);
+int		 reloader_automaton(struct reloader *, const struct ruleset *,
 		    const struct rules_options *);
 int		 reloader_busy(const struct reloader *);
 void		 reloader_free(struct reloader *);
