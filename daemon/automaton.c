@@ -135,7 +135,8 @@ from_cache(struct prefilter *pf, struct chunk *c, size_t n, const char *dir)
 
 /* The chunks the cache did not have: tested, compiled, stored. */
 static void
-compile(struct prefilter *pf, struct chunk *c, size_t n, const char *dir)
+compile(struct prefilter *pf, struct chunk *c, size_t n, const char *dir,
+    double budget)
 {
 	struct hs_group	*g;
 	char		**all, *why, *m;
@@ -153,7 +154,7 @@ compile(struct prefilter *pf, struct chunk *c, size_t n, const char *dir)
 		if (!c[i].cached)
 			for (j = 0; j < c[i].n; j++)
 				all[k++] = c[i].exprs[j];
-	hs_compile_test(all, AUTOMATON_FLAGS, total, out);
+	hs_compile_test(all, AUTOMATON_FLAGS, total, out, budget);
 	g = xcalloc(n, sizeof *g);
 	for (i = 0, k = 0; i < n; i++) {
 		if (c[i].cached)
@@ -175,7 +176,7 @@ compile(struct prefilter *pf, struct chunk *c, size_t n, const char *dir)
 		}
 		ng++;
 	}
-	hs_compile_groups(g, ng);
+	hs_compile_groups(g, ng, budget);
 	for (i = 0, k = 0; i < n; i++) {
 		if (c[i].cached)
 			continue;
@@ -189,7 +190,11 @@ compile(struct prefilter *pf, struct chunk *c, size_t n, const char *dir)
 		} else {
 			c[i].db = g[k].db;
 			pf->built++;
-			if (dir != NULL && *dir != '\0' && c[i].db != NULL &&
+			/* A pattern killed for time is tried again next build. */
+			for (j = 0; j < c[i].n && c[i].out[j] != HS_OUT_OVER; j++)
+				;
+			if (j == c[i].n && dir != NULL && *dir != '\0' &&
+			    c[i].db != NULL &&
 			    hs_cache_store(dir, c[i].key, c[i].n, c[i].out,
 			    c[i].db, &why) != 0) {
 				xasprintf(&m, "automaton cache: %s", why);
@@ -209,12 +214,14 @@ compile(struct prefilter *pf, struct chunk *c, size_t n, const char *dir)
 
 /*
  * The automaton of rs into pf: each rule's path (pf->path) and each
- * view's databases (adb); the cache in dir (NULL or "": none).
+ * view's databases (adb); o gives the cache (cache_dir, NULL: none) and
+ * each pattern's compile budget.
  */
 void
 automaton_build(struct prefilter *pf, const struct ruleset *rs,
-    const char *dir)
+    const struct rules_options *o)
 {
+	const char		*dir = o->cache_dir;
 	struct hs_rewriter	*rw;
 	struct prefilter_view	*pv;
 	struct chunk		*c;
@@ -237,7 +244,7 @@ automaton_build(struct prefilter *pf, const struct ruleset *rs,
 	hs_rewriter_free(rw);
 	c = split(pf, rs, expr, &n);
 	from_cache(pf, c, n, dir);
-	compile(pf, c, n, dir);
+	compile(pf, c, n, dir, o->compile_budget_ms);
 	for (i = 0; i < n; i++) {
 		for (j = 0; j < c[i].n; j++)
 			switch (c[i].out[j]) {

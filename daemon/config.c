@@ -59,6 +59,8 @@ static const struct ckey ckeys[] = {
 	{ "rules", "jit", C_BOOL, O(rules.jit), 0, 0 },
 	{ "rules", "prefilter", C_BOOL, O(rules.prefilter), 0, 0 },
 	{ "rules", "cache_dir", C_STR, O(rules_cache_dir), 0, 0 },
+	{ "rules", "compile_budget", C_DURATION, O(rules_compile_budget_ms), 1,
+	    600000 },
 	{ "rules", "match_limit", C_U32, O(rules.match_limit), 1, UINT32_MAX },
 	{ "rules", "depth_limit", C_U32, O(rules.depth_limit), 1, UINT32_MAX },
 	{ "rules", "jit_stack_max", C_SIZE, O(rules.jit_stack_max),
@@ -122,6 +124,7 @@ config_init(struct config *c)
 	c->rules_dir = xstrdup(MODERATORD_RULES_DEFAULT);
 	ruleset_options_default(&c->rules);
 	cache_dir_default(c);
+	c->rules_compile_budget_ms = (uint64_t)RULES_DEFAULT_COMPILE_BUDGET_MS;
 	entry_limits_default(&c->limits);
 	c->log.level = xstrdup("info");
 	c->log.to_stdout = 1;
@@ -311,6 +314,7 @@ config_load(struct config *c, const char *path, struct diag *d)
 	yfile_free(&yf);
 	c->rules.cache_dir = *c->rules_cache_dir != '\0' ? c->rules_cache_dir :
 	    NULL;
+	c->rules.compile_budget_ms = (double)c->rules_compile_budget_ms;
 	return d->n == before ? 0 : -1;
 }
 

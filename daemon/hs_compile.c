@@ -24,7 +24,8 @@
 #include "xmalloc.h"
 
 #define WORKERS_MAX	8
-#define GROUP_BUDGET_MS(n)	(10000.0 + 40.0 * (double)(n))
+/* A database of n patterns, each tested within budget b (ms). */
+#define GROUP_BUDGET_MS(b, n)	(10.0 * (b) + 40.0 * (double)(n))
 
 enum job_kind { JOB_TEST, JOB_GROUP };
 
@@ -56,6 +57,7 @@ struct pool {
 	struct child	  kids[WORKERS_MAX];
 	size_t		  nkids;
 	size_t		  workers;
+	double		  budget;	/* a pattern's test compile, ms */
 };
 
 static double
@@ -225,8 +227,8 @@ spawn(struct pool *p, const struct job *j)
 	k->fd = fd[0];
 	k->job = *j;
 	k->since = now_ms();
-	k->budget = j->kind == JOB_TEST ? HS_TEST_BUDGET_MS :
-	    GROUP_BUDGET_MS(j->group->n);
+	k->budget = j->kind == JOB_TEST ? p->budget :
+	    GROUP_BUDGET_MS(p->budget, j->group->n);
 	p->nkids++;
 	return 0;
 }
@@ -379,10 +381,11 @@ run(struct pool *p)
 
 /*
  * Test-compiles each of the n expressions alone with flags, exact then
- * as a prefilter: out[i] is its hs_outcome.
+ * as a prefilter, within budget ms each: out[i] is its hs_outcome.
  */
 void
-hs_compile_test(char **exprs, unsigned flags, size_t n, unsigned char *out)
+hs_compile_test(char **exprs, unsigned flags, size_t n, unsigned char *out,
+    double budget)
 {
 	struct pool	p;
 	struct job	j;
@@ -392,6 +395,7 @@ hs_compile_test(char **exprs, unsigned flags, size_t n, unsigned char *out)
 	p.exprs = exprs;
 	p.flags = flags;
 	p.out = out;
+	p.budget = budget;
 	p.workers = workers();
 	batch = n / (p.workers * 4) + 1;
 	if (batch > 64)
@@ -406,9 +410,12 @@ hs_compile_test(char **exprs, unsigned flags, size_t n, unsigned char *out)
 	run(&p);
 }
 
-/* Compiles each group into its database (or why it has none). */
+/*
+ * Compiles each group into its database (or why it has none), within a
+ * budget that grows with its patterns (budget: one pattern's).
+ */
 void
-hs_compile_groups(struct hs_group *g, size_t n)
+hs_compile_groups(struct hs_group *g, size_t n, double budget)
 {
 	struct pool	p;
 	struct job	j;
@@ -416,6 +423,7 @@ hs_compile_groups(struct hs_group *g, size_t n)
 
 	memset(&p, 0, sizeof p);
 	p.workers = workers();
+	p.budget = budget;
 	memset(&j, 0, sizeof j);
 	j.kind = JOB_GROUP;
 	for (i = n; i-- > 0;) {

@@ -399,15 +399,15 @@ always(struct prefilter *pf, const struct ruleset *rs)
 }
 
 /*
- * The prefilter of rs, with the automaton if asked (its cache in dir, or
- * NULL), else literals alone. Never NULL: a prefilter that cannot be
+ * The prefilter of rs, with the automaton if o asks (o->automaton), else
+ * literals alone. Never NULL: a prefilter that cannot be
  * trusted (unusable says why libhs cannot be, or NULL) says why in its
  * error, and every rule runs. rs is only read: a prefilter for the
  * ruleset in force can be built in another thread and swapped in.
  */
 struct prefilter *
-prefilter_new(const struct ruleset *rs, const char *unusable, int automaton,
-    const char *dir)
+prefilter_new(const struct ruleset *rs, const char *unusable,
+    const struct rules_options *o)
 {
 	struct prefilter	*pf;
 	size_t			 v, i, n = rs->nrules ? rs->nrules : 1;
@@ -428,9 +428,9 @@ prefilter_new(const struct ruleset *rs, const char *unusable, int automaton,
 		always(pf, rs);
 		return pf;
 	}
-	pf->automaton = automaton;
-	if (automaton)
-		automaton_build(pf, rs, dir);
+	pf->automaton = o->automaton;
+	if (o->automaton)
+		automaton_build(pf, rs, o);
 	for (v = 0; v < rs->nviews; v++)
 		build_view(pf, rs, v);
 	pf->prefiltered = pf->exact + pf->hsprefilter + pf->literal;

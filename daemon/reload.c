@@ -120,7 +120,8 @@ build_automaton(void *arg)
 	double		 t0 = now_ms();
 	char		 c = 1;
 
-	rl->pf = prefilter_new(rl->for_rs, NULL, 1, rl->opts.cache_dir);
+	rl->opts.automaton = 1;
+	rl->pf = prefilter_new(rl->for_rs, NULL, &rl->opts);
 	rl->ms = now_ms() - t0;
 	while (write(rl->fd[1], &c, 1) < 0 && errno == EINTR)
 		;

@@ -626,8 +626,7 @@ load(char **paths, size_t n, const char *buf, size_t len,
 		return NULL;
 	}
 	if (opts->prefilter)
-		l.rs->prefilter = prefilter_new(l.rs, libhs_unusable(&l),
-		    opts->automaton, opts->cache_dir);
+		l.rs->prefilter = prefilter_new(l.rs, libhs_unusable(&l), opts);
 	free(l.hs_why);
 	l.rs->born = clock_monotonic_us();
 	return l.rs;

@@ -14,6 +14,6 @@
 #define AUTOMATON_FLAGS	(HS_FLAG_SINGLEMATCH | HS_FLAG_ALLOWEMPTY)
 
 void	automaton_build(struct prefilter *, const struct ruleset *,
-	    const char *);
+	    const struct rules_options *);
 
 #endif

@@ -37,6 +37,7 @@ struct config {
 	/* rules: */
 	char		*rules_dir;
 	char		*rules_cache_dir;	/* "": none */
+	uint64_t	 rules_compile_budget_ms;
 	struct rules_options rules;
 	struct entry_limits limits;
 

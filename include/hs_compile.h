@@ -20,7 +20,6 @@ enum hs_outcome {
 	HS_OUT_OVER = 3		/* ... over budget (killed) */
 };
 
-#define HS_TEST_BUDGET_MS	1000	/* one pattern's test compile */
 #define HS_MEMORY_MAX		(1024ul * 1024 * 1024)	/* a child's RSS */
 
 /* One database to build: its patterns, flags and ids. */
@@ -34,7 +33,7 @@ struct hs_group {
 	double			  ms;	/* ... how long it took */
 };
 
-void	hs_compile_test(char **, unsigned, size_t, unsigned char *);
-void	hs_compile_groups(struct hs_group *, size_t);
+void	hs_compile_test(char **, unsigned, size_t, unsigned char *, double);
+void	hs_compile_groups(struct hs_group *, size_t, double);
 
 #endif

@@ -86,8 +86,8 @@ struct prefilter_scan {
 	size_t			 letterscap;
 };
 
-struct prefilter *prefilter_new(const struct ruleset *, const char *, int,
-		    const char *);
+struct prefilter *prefilter_new(const struct ruleset *, const char *,
+		    const struct rules_options *);
 void		 prefilter_free(struct prefilter *);
 void		 prefilter_scan_init(struct prefilter_scan *);
 void		 prefilter_scan_free(struct prefilter_scan *);

@@ -20,6 +20,7 @@ struct rules_options {
 	int		prefilter;	/* one multi-pattern scan picks the rules */
 	int		automaton;	/* ... with the automaton (else literals) */
 	const char	*cache_dir;	/* the automaton's databases, or NULL */
+	double		 compile_budget_ms; /* one pattern's test compile */
 	uint32_t	match_limit;
 	uint32_t	depth_limit;
 	size_t		jit_stack_max;
@@ -28,6 +29,7 @@ struct rules_options {
 #define RULES_DEFAULT_MATCH_LIMIT	10000
 #define RULES_DEFAULT_DEPTH_LIMIT	10000
 #define RULES_DEFAULT_JIT_STACK		(1024u * 1024)
+#define RULES_DEFAULT_COMPILE_BUDGET_MS	1000.0
 
 struct rule_example {
 	char	*text;

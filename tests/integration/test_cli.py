@@ -2,6 +2,7 @@
 """The command line without Redis: -t, --explain, exit codes, help."""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -55,6 +56,71 @@ class CliTest(unittest.TestCase):
         self.assertRegex(out, r"\d+ rules in \d+ files: \d+ reject, \d+ flag, "
                          r"\d+ approve; 1 shadow, 1 final, 3 rate limits; "
                          r"\d+ examples, 0 failed")
+
+    def test_automaton_cache(self):
+        """-t fills the cache; a second -t compiles nothing; an entry
+        that is corrupt, cut short or another's is said and rebuilt,
+        never used, never fatal; an unwritable cache is said too."""
+        cache = os.path.join(self.tmp, "cache")
+        os.mkdir(cache)
+        conf = self.write("c.conf", "rules:\n  cache_dir: %s\n" % cache)
+        stats = r"automaton: (\d+) databases from the cache, (\d+) compiled"
+
+        def check():
+            rc, out, err = run("-t", "-c", conf, "-r", RULES)
+            self.assertEqual(rc, 0, out + err)
+            self.assertIn("configuration OK", out)
+            m = re.search(stats, out)
+            self.assertIsNotNone(m, out)
+            return int(m.group(1)), int(m.group(2)), out
+
+        cached, built, _ = check()
+        self.assertEqual(cached, 0)
+        self.assertGreater(built, 1)
+        entries = sorted(f for f in os.listdir(cache) if f.endswith(".hsdb"))
+        self.assertEqual(len(entries), built)
+        self.assertEqual(check()[:2], (built, 0))
+        # One byte flipped in the middle of the first entry.
+        path = os.path.join(cache, entries[0])
+        with open(path, "r+b") as f:
+            f.seek(os.path.getsize(path) // 2)
+            b = f.read(1)
+            f.seek(-1, os.SEEK_CUR)
+            f.write(bytes([b[0] ^ 0xff]))
+        cached, rebuilt, out = check()
+        self.assertEqual((cached, rebuilt), (built - 1, 1))
+        self.assertIn("checksum mismatch; rebuilt", out)
+        self.assertEqual(check()[:2], (built, 0))
+        # Cut short, then another entry's bytes under this one's name.
+        with open(path, "r+b") as f:
+            f.truncate(40)
+        self.assertIn("not a database entry; rebuilt", check()[2])
+        shutil.copy(os.path.join(cache, entries[1]), path)
+        self.assertIn("an entry of other patterns; rebuilt", check()[2])
+        self.assertEqual(check()[:2], (built, 0))
+        # A cache that cannot be written: the rules load all the same.
+        conf2 = self.write("d.conf", "rules:\n  cache_dir: %s/none\n" %
+                           self.tmp)
+        rc, out, err = run("-t", "-c", conf2, "-r", RULES)
+        self.assertEqual(rc, 0, err)
+        self.assertIn("automaton cache: ", out)
+        self.assertIn("configuration OK", out)
+
+    def test_compile_budget(self):
+        """A pattern whose compile runs past the budget leaves the
+        automaton for its literals, said by -t; the rules still load and
+        decide alike."""
+        conf = self.write("b.conf", "rules:\n  compile_budget: 1ms\n")
+        rc, out, err = run("-t", "-c", conf, "-r", RULES)
+        self.assertEqual(rc, 0, err)
+        self.assertRegex(out, r"rule slurs-cyrillic \(\S+:\d+\) (is on "
+                         r"required literals|runs on every comment): over "
+                         r"its compile budget")
+        text = "хохлы опять\n".encode()
+        for c in (conf, os.path.join(PROJECT, "moderatord.conf.example")):
+            rc, out, _ = run("--explain", "-c", c, "-r", RULES, stdin=text)
+            self.assertIn("decision: reject\n", out)
+            self.assertIn("slurs-cyrillic", out)
 
     def test_check_broken(self):
         d = os.path.join(self.tmp, "rules")
