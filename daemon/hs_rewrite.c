@@ -1355,6 +1355,11 @@ parse_quantifier(struct parser *ps, long *lo, long *hi)
 	size_t		 j;
 	char		*e;
 
+	if (ps->quote && ps->i + 1 < ps->len && p[ps->i] == '\\' &&
+	    p[ps->i + 1] == 'E') {
+		ps->i += 2;	/* \Qab\E+ repeats the b */
+		ps->quote = 0;
+	}
 	if (ps->i >= ps->len || ps->quote)
 		return 0;
 	switch (p[ps->i]) {
