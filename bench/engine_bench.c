@@ -404,7 +404,7 @@ bench_floor(const char *dir, const char *corpus)
 	out = calloc(k + 1, 1);
 	t0 = now_us();
 	hs_compile_test(exprs, HS_FLAG_SINGLEMATCH | HS_FLAG_ALLOWEMPTY, k, out,
-	    o.compile_budget_ms);
+	    o.compile_budget_ms, NULL);
 	for (i = 0; i < k; i++)
 		if (out[i] == HS_OUT_EXACT || out[i] == HS_OUT_PREFILTER) {
 			g.exprs[g.n] = exprs[i];
@@ -412,7 +412,7 @@ bench_floor(const char *dir, const char *corpus)
 			g.flags[g.n++] = HS_FLAG_SINGLEMATCH | HS_FLAG_ALLOWEMPTY |
 			    (out[i] == HS_OUT_PREFILTER ? HS_FLAG_PREFILTER : 0);
 		}
-	hs_compile_groups(&g, 1, o.compile_budget_ms);
+	hs_compile_groups(&g, 1, o.compile_budget_ms, NULL);
 	if (g.db == NULL || hs_alloc_scratch(g.db, &scratch) != HS_SUCCESS) {
 		fprintf(stderr, "floor: %s\n", g.why != NULL ? g.why : "scratch");
 		return 1;

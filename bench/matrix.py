@@ -7,11 +7,17 @@ and without the shipped rate-limit rules, on comments of real length
 
     bench/run.sh matrix [--comments 20000] [--runs 3] [--seconds 20]
                         [--latency-seconds 10] [--only r1,r1000]
-                        [--before]
+                        [--before] [--baseline BINARY]
 
 --before also runs every configuration without the prefilter (rules:
 prefilter: false), interleaved with the runs with it: the table before
-and after, measured in the same run.
+and after, measured in the same run. --baseline runs every configuration
+with another moderatord too (an older commit's build), interleaved.
+
+The automaton's databases are compiled once per rule set before the runs
+(moderatord -t into a cache directory, timed: the cold compile), so that
+each daemon loads them warm; the clock starts once the daemon says the
+automaton is in force, and counts only what it decides from then on.
 
 Throughput: a fresh redis-server (unix socket, no persistence) gets the
 comments pushed before the daemon starts; the clock runs from the
@@ -47,6 +53,12 @@ QUIET = "log:\n  stdout_decisions: none\n"
 OFF = QUIET + "rules:\n  prefilter: false\n"
 
 
+def with_cache(conf_text, cache):
+    if "rules:" in conf_text:
+        return conf_text + "  cache_dir: %s\n" % cache
+    return conf_text + "rules:\n  cache_dir: %s\n" % cache
+
+
 def start_daemon(binary, rules, sock, d, conf_text=QUIET):
     conf = os.path.join(d, "m.conf")
     with open(conf, "w") as f:
@@ -56,7 +68,12 @@ def start_daemon(binary, rules, sock, d, conf_text=QUIET):
     p = subprocess.Popen([binary, "-c", conf, "-r", rules, "--redis", sock,
                           "--consumer", "bench"], stdout=out,
                          stderr=subprocess.STDOUT)
-    while b"connected" not in open(log, "rb").read():
+    # With the automaton (a prefilter, a build that has one), once it is in.
+    want = [b"connected"]
+    if "prefilter: false" not in conf_text and b"automaton" in open(
+            binary, "rb").read():
+        want.append(b"automaton in force")
+    while not all(w in open(log, "rb").read() for w in want):
         if p.poll() is not None:
             sys.exit("moderatord exited: see %s" % log)
         time.sleep(0.005)
@@ -83,12 +100,14 @@ def throughput_run(binary, rules, comments, seconds, tmp, conf_text=QUIET):
         daemon, out = start_daemon(binary, rules, sock, d, conf_text)
         t0 = time.monotonic()
         c0 = cpu_seconds(daemon.pid), cpu_seconds(srv.pid)
+        done0 = r.xlen("comments:decisions")
         while True:
             done = r.xlen("comments:decisions")
             elapsed = time.monotonic() - t0
             if done >= len(comments) or elapsed >= seconds:
                 break
             time.sleep(0.005)
+        done -= done0
         c1 = cpu_seconds(daemon.pid), cpu_seconds(srv.pid)
         daemon.terminate()
         daemon.wait()
@@ -101,12 +120,12 @@ def throughput_run(binary, rules, comments, seconds, tmp, conf_text=QUIET):
         shutil.rmtree(d, ignore_errors=True)
 
 
-def latency_run(binary, rules, comments, rate, seconds, tmp):
+def latency_run(binary, rules, comments, rate, seconds, tmp, conf_text=QUIET):
     """Pushes at rate comments/s for seconds; latencies in ms."""
     d = tempfile.mkdtemp(dir=tmp)
     srv, sock, r = throughput.start_redis(d)
     try:
-        daemon, out = start_daemon(binary, rules, sock, d)
+        daemon, out = start_daemon(binary, rules, sock, d, conf_text)
         stop = threading.Event()
 
         def produce():
@@ -161,26 +180,46 @@ def main():
                                                        "rulesets"))
     ap.add_argument("--only", default="")
     ap.add_argument("--before", action="store_true")
+    ap.add_argument("--baseline", default="")
     args = ap.parse_args()
     if not os.path.isdir(os.path.join(args.rulesets, "r10000")):
         env = dict(os.environ, MODERATORD=args.binary)
         subprocess.run([sys.executable, os.path.join(HERE, "rulesets.py"),
                         args.rulesets], check=True, env=env)
     names = ["r1", "r1-rl", "r10", "r10-rl", "r100", "r100-rl", "r1000",
-             "r1000-rl", "r10000", "r10000-rl"]
+             "r1000-rl", "r10000", "r10000-rl", "sa100", "sa1000"]
     if args.only:
         names = [n for n in names if n in args.only.split(",")]
     comments = corpus.comments(args.comments)
     tmp = tempfile.mkdtemp(prefix="moderatord-matrix.")
+    cache = os.path.join(tmp, "cache")
+    os.mkdir(cache)
+    quiet = with_cache(QUIET, cache)
     results = {}
     try:
-        variants = [("", QUIET)] + ([("before:", OFF)] if args.before
-                                    else [])
+        variants = [("", quiet, args.binary)] + (
+            [("before:", OFF, args.binary)] if args.before else []) + (
+            [("baseline:", quiet, args.baseline)] if args.baseline else [])
+        conf = os.path.join(tmp, "warm.conf")
+        with open(conf, "w") as f:
+            f.write(quiet)
+        for n in names:
+            t = time.monotonic()
+            subprocess.run([args.binary, "-t", "-c", conf, "-r",
+                            os.path.join(args.rulesets, n)],
+                           stdout=subprocess.DEVNULL, check=True)
+            cold = time.monotonic() - t
+            t = time.monotonic()
+            subprocess.run([args.binary, "-t", "-c", conf, "-r",
+                            os.path.join(args.rulesets, n)],
+                           stdout=subprocess.DEVNULL, check=True)
+            print("%-10s -t cold %.2f s, warm %.2f s" % (
+                n, cold, time.monotonic() - t), flush=True)
         for run in range(args.runs):
             for n in names:
-                for tag, conf in variants:
+                for tag, conf, binary in variants:
                     rate, dcpu, rcpu = throughput_run(
-                        args.binary, os.path.join(args.rulesets, n),
+                        binary, os.path.join(args.rulesets, n),
                         comments, args.seconds, tmp, conf)
                     results.setdefault(tag + n, []).append(rate)
                     print("run %d %-17s %9.0f comments/s   CPU per "
@@ -192,24 +231,30 @@ def main():
             med = statistics.median(results[n])
             lat[n] = latency_run(args.binary, os.path.join(args.rulesets, n),
                                  comments, med / 2, args.latency_seconds,
-                                 tmp)
+                                 tmp, quiet)
             print("latency %-10s at %6.0f/s: %s" % (n, med / 2, lat[n]),
                   flush=True)
         base = statistics.median(results["r1"]) if "r1" in results else 0
         print("\n| rules | runs (comments/s) | median | vs. ceiling | "
-              "latency p50 / p90 / p99 / max (ms) at half rate |%s" % (
+              "latency p50 / p90 / p99 / max (ms) at half rate |%s%s" % (
                   " without prefilter: median | vs. ceiling |"
-                  if args.before else ""))
-        print("|---|---|---|---|---|%s" % ("---|---|" if args.before
-                                           else ""))
+                  if args.before else "",
+                  " baseline: median | vs. ceiling |"
+                  if args.baseline else ""))
+        print("|---|---|---|---|---|%s%s" % (
+            "---|---|" if args.before else "",
+            "---|---|" if args.baseline else ""))
         for n in names:
             med = statistics.median(results[n])
             l = lat[n]
             extra = ""
-            if args.before:
-                b = statistics.median(results["before:" + n])
-                extra = " %.0f | %s |" % (b, "%.3f" % (b / base) if base
-                                          else "-")
+            for tag, on in (("before:", args.before),
+                            ("baseline:", args.baseline)):
+                if not on:
+                    continue
+                b = statistics.median(results[tag + n])
+                extra += " %.0f | %s |" % (b, "%.3f" % (b / base) if base
+                                           else "-")
             print("| %s | %s | %.0f | %s | %s |%s" % (
                 n, " / ".join("%.0f" % x for x in results[n]), med,
                 "%.3f" % (med / base) if base else "-",

@@ -136,7 +136,7 @@ from_cache(struct prefilter *pf, struct chunk *c, size_t n, const char *dir)
 /* The chunks the cache did not have: tested, compiled, stored. */
 static void
 compile(struct prefilter *pf, struct chunk *c, size_t n, const char *dir,
-    double budget)
+    double budget, const volatile int *cancel)
 {
 	struct hs_group	*g;
 	char		**all, *why, *m;
@@ -154,7 +154,7 @@ compile(struct prefilter *pf, struct chunk *c, size_t n, const char *dir,
 		if (!c[i].cached)
 			for (j = 0; j < c[i].n; j++)
 				all[k++] = c[i].exprs[j];
-	hs_compile_test(all, AUTOMATON_FLAGS, total, out, budget);
+	hs_compile_test(all, AUTOMATON_FLAGS, total, out, budget, cancel);
 	g = xcalloc(n, sizeof *g);
 	for (i = 0, k = 0; i < n; i++) {
 		if (c[i].cached)
@@ -176,7 +176,7 @@ compile(struct prefilter *pf, struct chunk *c, size_t n, const char *dir,
 		}
 		ng++;
 	}
-	hs_compile_groups(g, ng, budget);
+	hs_compile_groups(g, ng, budget, cancel);
 	for (i = 0, k = 0; i < n; i++) {
 		if (c[i].cached)
 			continue;
@@ -244,7 +244,7 @@ automaton_build(struct prefilter *pf, const struct ruleset *rs,
 	hs_rewriter_free(rw);
 	c = split(pf, rs, expr, &n);
 	from_cache(pf, c, n, dir);
-	compile(pf, c, n, dir, o->compile_budget_ms);
+	compile(pf, c, n, dir, o->compile_budget_ms, o->cancel);
 	for (i = 0; i < n; i++) {
 		for (j = 0; j < c[i].n; j++)
 			switch (c[i].out[j]) {

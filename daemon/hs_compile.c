@@ -58,6 +58,7 @@ struct pool {
 	size_t		  nkids;
 	size_t		  workers;
 	double		  budget;	/* a pattern's test compile, ms */
+	const volatile int *cancel;	/* set: kill them all, fail the rest */
 };
 
 static double
@@ -333,6 +334,17 @@ run(struct pool *p)
 	double		 t;
 
 	while (p->nqueue > 0 || p->nkids > 0) {
+		if (p->cancel != NULL && *p->cancel) {
+			/* What is queued fails: its outcomes say so already. */
+			p->nqueue = 0;
+			for (i = p->nkids; i-- > 0;) {
+				kill(p->kids[i].pid, SIGKILL);
+				p->kids[i].killed = 1;
+				reap(p, i);
+			}
+			p->nqueue = 0;
+			continue;
+		}
 		while (p->nqueue > 0 && p->nkids < p->workers) {
 			j = p->queue[0];
 			memmove(p->queue, p->queue + 1, --p->nqueue *
@@ -385,7 +397,7 @@ run(struct pool *p)
  */
 void
 hs_compile_test(char **exprs, unsigned flags, size_t n, unsigned char *out,
-    double budget)
+    double budget, const volatile int *cancel)
 {
 	struct pool	p;
 	struct job	j;
@@ -396,6 +408,8 @@ hs_compile_test(char **exprs, unsigned flags, size_t n, unsigned char *out,
 	p.flags = flags;
 	p.out = out;
 	p.budget = budget;
+	p.cancel = cancel;
+	memset(out, HS_OUT_FAILED, n);
 	p.workers = workers();
 	batch = n / (p.workers * 4) + 1;
 	if (batch > 64)
@@ -415,7 +429,8 @@ hs_compile_test(char **exprs, unsigned flags, size_t n, unsigned char *out,
  * budget that grows with its patterns (budget: one pattern's).
  */
 void
-hs_compile_groups(struct hs_group *g, size_t n, double budget)
+hs_compile_groups(struct hs_group *g, size_t n, double budget,
+    const volatile int *cancel)
 {
 	struct pool	p;
 	struct job	j;
@@ -424,11 +439,12 @@ hs_compile_groups(struct hs_group *g, size_t n, double budget)
 	memset(&p, 0, sizeof p);
 	p.workers = workers();
 	p.budget = budget;
+	p.cancel = cancel;
 	memset(&j, 0, sizeof j);
 	j.kind = JOB_GROUP;
 	for (i = n; i-- > 0;) {
 		g[i].db = NULL;
-		g[i].why = NULL;
+		g[i].why = "given up";
 		j.group = &g[i];
 		push(&p, j);
 	}

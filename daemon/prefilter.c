@@ -431,6 +431,14 @@ prefilter_new(const struct ruleset *rs, const char *unusable,
 	pf->automaton = o->automaton;
 	if (o->automaton)
 		automaton_build(pf, rs, o);
+	if (o->cancel != NULL && *o->cancel) {
+		/* Given up (the daemon stops): its result is thrown away. */
+		xasprintf(&pf->error, "off: the build was given up");
+		pf->always = pf->prefiltered = 0;
+		memset(pf->path, PATH_ALWAYS, n);
+		always(pf, rs);
+		return pf;
+	}
 	for (v = 0; v < rs->nviews; v++)
 		build_view(pf, rs, v);
 	pf->prefiltered = pf->exact + pf->hsprefilter + pf->literal;

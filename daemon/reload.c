@@ -24,6 +24,7 @@ struct reloader {
 	int			 fd[2];
 	pthread_t		 thread;
 	int			 busy;
+	volatile int		 cancel;	/* the loop is stopping */
 	reload_done_fn		*done;
 	automaton_done_fn	*automaton_done;
 	void			*arg;
@@ -103,6 +104,7 @@ reloader_start(struct reloader *rl, const char *dir,
 	free(rl->dir);
 	rl->dir = xstrdup(dir);
 	rl->opts = *opts;
+	rl->opts.cancel = &rl->cancel;
 	rl->rs = NULL;
 	rl->for_rs = NULL;
 	diag_free(&rl->d);
@@ -139,6 +141,7 @@ reloader_automaton(struct reloader *rl, const struct ruleset *rs,
 	if (rl->busy)
 		return -1;
 	rl->opts = *opts;
+	rl->opts.cancel = &rl->cancel;
 	rl->for_rs = rs;
 	rl->rs = NULL;
 	rl->pf = NULL;
@@ -186,6 +189,7 @@ reloader_free(struct reloader *rl)
 	if (rl == NULL)
 		return;
 	if (rl->busy) {
+		rl->cancel = 1;	/* a build's children are killed */
 		pthread_join(rl->thread, NULL);
 		ruleset_free(rl->rs);
 		prefilter_free(rl->pf);

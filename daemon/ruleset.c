@@ -25,6 +25,7 @@ ruleset_options_default(struct rules_options *o)
 	o->automaton = 1;
 	o->cache_dir = NULL;
 	o->compile_budget_ms = RULES_DEFAULT_COMPILE_BUDGET_MS;
+	o->cancel = NULL;
 	o->match_limit = RULES_DEFAULT_MATCH_LIMIT;
 	o->depth_limit = RULES_DEFAULT_DEPTH_LIMIT;
 	o->jit_stack_max = RULES_DEFAULT_JIT_STACK;

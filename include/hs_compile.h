@@ -33,7 +33,9 @@ struct hs_group {
 	double			  ms;	/* ... how long it took */
 };
 
-void	hs_compile_test(char **, unsigned, size_t, unsigned char *, double);
-void	hs_compile_groups(struct hs_group *, size_t, double);
+void	hs_compile_test(char **, unsigned, size_t, unsigned char *, double,
+	    const volatile int *);
+void	hs_compile_groups(struct hs_group *, size_t, double,
+	    const volatile int *);
 
 #endif

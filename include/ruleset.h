@@ -21,6 +21,7 @@ struct rules_options {
 	int		automaton;	/* ... with the automaton (else literals) */
 	const char	*cache_dir;	/* the automaton's databases, or NULL */
 	double		 compile_budget_ms; /* one pattern's test compile */
+	const volatile int *cancel;	/* set: a build under way gives up */
 	uint32_t	match_limit;
 	uint32_t	depth_limit;
 	size_t		jit_stack_max;

@@ -19,7 +19,7 @@ fi
 # What SPEC section 6 requires of the unit.
 for want in '^Type=notify$' '^WatchdogSec=' '^ExecStartPre=.*moderatord -t$' \
     '^ExecReload=.*moderatord -t$' '^ExecReload=.*kill -HUP \$MAINPID$' \
-    '^Restart=on-failure$' '^DynamicUser=yes$' '^ProtectSystem=strict$' \
+    '^Restart=on-failure$' '^CacheDirectory=moderatord$' '^DynamicUser=yes$' '^ProtectSystem=strict$' \
     '^NoNewPrivileges=yes$' '^LoadCredential=redis-password:' \
     '^MemoryDenyWriteExecute=no$'; do
 	grep -q "$want" "$unit" || {

@@ -153,15 +153,17 @@ test_word_boundaries(void **state)
 	    "\\x80-\\xff]{1,4}");
 	rewrites("\\bx?y", 0, "x?y");
 	/* Caseless k may be the Kelvin sign: its \b goes too. */
-	rewrites("\\bkill", 1, "(?:k|K|\\xe2\\x84\\xaa)[Ii][Ll][Ll]");
+	rewrites("\\bkill", 1, "(?:[Kk]|\\xe2\\x84\\xaa)[Ii][Ll][Ll]");
 }
 
 static void
 test_caseless_letters(void **state)
 {
 	(void)state;
-	rewrites("é", 1, "(?:\\xc3\\xa9|\\xc3\\x89)");
-	rewrites("s", 1, "(?:s|S|\\xc5\\xbf)");
+	/* Forms that differ in their last byte: one class. */
+	rewrites("é", 1, "(?:\\xc3[\\x89\\xa9])");
+	rewrites("s", 1, "(?:[Ss]|\\xc5\\xbf)");
+	rewrites("о", 1, "(?:\\xd0[\\x9e\\xbe]|\\xe1\\xb2\\x82)");
 	rewrites("i", 1, "[Ii]");	/* not the Turkish dotted I */
 	rewrites("[a-k]", 1, "(?:[\\x41-\\x4b\\x61-\\x6b]|\\xe2\\x84\\xaa)");
 	rewrites("é", 0, "\\xc3\\xa9");
