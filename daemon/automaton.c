@@ -12,11 +12,11 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <hs.h>
 
 #include "automaton.h"
+#include "clock.h"
 #include "hs_cache.h"
 #include "hs_compile.h"
 #include "hs_rewrite.h"
@@ -38,10 +38,7 @@ struct chunk {
 static double
 now_ms(void)
 {
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+	return (double)clock_monotonic_us() / 1e3;
 }
 
 static uint64_t

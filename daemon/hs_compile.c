@@ -15,11 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <hs.h>
 
+#include "clock.h"
 #include "hs_compile.h"
 #include "xmalloc.h"
 
@@ -64,10 +64,7 @@ struct pool {
 static double
 now_ms(void)
 {
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+	return (double)clock_monotonic_us() / 1e3;
 }
 
 static size_t

@@ -14,6 +14,7 @@
 
 #include "hs_rewrite.h"
 #include "hs_rewrite_internal.h"
+#include "pattern.h"
 #include "xmalloc.h"
 
 /* What one code point cp matches, caseless or not. */
@@ -204,36 +205,6 @@ class_escaped_char(struct parser *ps, struct bset *set, int *L)
 	return hsr_escaped_char(ps);
 }
 
-/* The end of a class that opens at i: just past its ']' (or len). */
-static size_t
-class_end(const char *p, size_t len, size_t i)
-{
-	const char	*e;
-
-	i++;
-	if (i < len && p[i] == '^')
-		i++;
-	if (i < len && p[i] == ']')
-		i++;
-	while (i < len && p[i] != ']') {
-		if (p[i] == '\\' && i + 1 < len && p[i + 1] == 'Q') {
-			e = memmem(p + i, len - i, "\\E", 2);
-			i = e != NULL ? (size_t)(e - p) + 2 : len;
-		} else if (p[i] == '\\' && i + 1 < len)
-			i += 2;
-		else if (p[i] == '[' && i + 1 < len && strchr(":.=",
-		    p[i + 1]) != NULL) {
-			char	d = p[i + 1];
-
-			for (i += 2; i + 1 < len && !(p[i] == d &&
-			    p[i + 1] == ']'); i++)
-				;
-			i += 2;
-		} else
-			i++;
-	}
-	return i < len ? i + 1 : len;
-}
 
 /* Adds what cp matches beyond ASCII (with its case forms if caseless). */
 static void
@@ -265,7 +236,7 @@ hsr_parse_class(struct parser *ps, struct flags f, struct item *it)
 	long		 prev = -1, c;
 	int		 wide = 0, L = 1, kelvin, longs;
 
-	end = class_end(p, ps->len, start);
+	end = pattern_class_end(p, ps->len, start);
 	hsr_item_init(it, I_CLASS);
 	if ((end - start == 7 && (memcmp(p + start, "[[:<:]]", 7) == 0 ||
 	    memcmp(p + start, "[[:>:]]", 7) == 0))) {

@@ -21,6 +21,7 @@
 #include <unistr.h>
 
 #include "literals.h"
+#include "pattern.h"
 #include "xmalloc.h"
 
 #define EXACT_MAX	16	/* strings in an exact set */
@@ -30,7 +31,6 @@
 struct wbuf;
 
 static void	put(struct wbuf *, const char *, size_t, int);
-static size_t	skip_class(const char *, size_t, size_t);
 static size_t	skip_group(const char *, size_t, size_t);
 
 /* A growing buffer for a widened pattern. */
@@ -54,27 +54,6 @@ put(struct wbuf *w, const char *s, size_t n, int atom)
 	w->atom = atom;
 }
 
-/* The index just past the class [...] that starts at i (or len). */
-static size_t
-skip_class(const char *p, size_t len, size_t i)
-{
-	i++;
-	if (i < len && p[i] == '^')
-		i++;
-	if (i < len && p[i] == ']')
-		i++;
-	while (i < len && p[i] != ']') {
-		if (p[i] == '\\' && i + 1 < len)
-			i += 2;
-		else if (p[i] == '[' && i + 1 < len && p[i + 1] == ':') {
-			while (i + 1 < len && !(p[i] == ':' && p[i + 1] == ']'))
-				i++;
-			i += 2;
-		} else
-			i++;
-	}
-	return i < len ? i + 1 : len;
-}
 
 /* The index just past the group that opens at i (or len). */
 static size_t
@@ -92,7 +71,7 @@ skip_group(const char *p, size_t len, size_t i)
 			continue;
 		}
 		if (p[i] == '[') {
-			i = skip_class(p, len, i);
+			i = pattern_class_end(p, len, i);
 			continue;
 		}
 		if (p[i] == '(')
@@ -190,7 +169,7 @@ literals_widen(const char *pat)
 			continue;
 		}
 		if (c == '[') {
-			i = skip_class(pat, len, i);
+			i = pattern_class_end(pat, len, i);
 			put(&w, ".", 1, 1);
 			continue;
 		}

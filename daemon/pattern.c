@@ -215,3 +215,38 @@ pattern_jit_works(void)
 	pcre2_code_free(code);
 	return size > 0;
 }
+
+/*
+ * The end of the bracket class of PCRE2 pattern p (len bytes) that opens
+ * at i: just past its ']', or len. A ']' first is a member; escapes,
+ * \Q...\E and POSIX [:name:] (and [.x.], [=x=]) are skipped whole.
+ */
+size_t
+pattern_class_end(const char *p, size_t len, size_t i)
+{
+	const char	*e;
+
+	i++;
+	if (i < len && p[i] == '^')
+		i++;
+	if (i < len && p[i] == ']')
+		i++;
+	while (i < len && p[i] != ']') {
+		if (p[i] == '\\' && i + 1 < len && p[i + 1] == 'Q') {
+			e = memmem(p + i, len - i, "\\E", 2);
+			i = e != NULL ? (size_t)(e - p) + 2 : len;
+		} else if (p[i] == '\\' && i + 1 < len)
+			i += 2;
+		else if (p[i] == '[' && i + 1 < len && strchr(":.=",
+		    p[i + 1]) != NULL) {
+			char	d = p[i + 1];
+
+			for (i += 2; i + 1 < len && !(p[i] == d &&
+			    p[i + 1] == ']'); i++)
+				;
+			i += 2;
+		} else
+			i++;
+	}
+	return i < len ? i + 1 : len;
+}

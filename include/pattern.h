@@ -26,6 +26,7 @@ struct normalizer;
 struct pcre2_real_code_8 *pattern_words(struct diag *, struct yfile *,
 		    yaml_node_t *, int, int, struct normalizer *, unsigned,
 		    char **);
+size_t	pattern_class_end(const char *, size_t, size_t);
 /* Whether PCRE2's JIT compiles here (built in, and memory allows). */
 int	pattern_jit_works(void);
 
