@@ -42,6 +42,7 @@ struct child {
 	struct job	 job;
 	double		 since;		/* its budget runs from here (ms) */
 	double		 budget;
+	size_t		 rss0;		/* resident at fork: the parent's pages */
 	unsigned char	*in;		/* what it wrote */
 	size_t		 len;
 	size_t		 cap;
@@ -201,6 +202,8 @@ run_here(struct pool *p, const struct job *j)
 	g->ms = now_ms() - t0;
 }
 
+static size_t	rss(pid_t);
+
 static int
 spawn(struct pool *p, const struct job *j)
 {
@@ -227,6 +230,7 @@ spawn(struct pool *p, const struct job *j)
 	k->since = now_ms();
 	k->budget = j->kind == JOB_TEST ? p->budget :
 	    GROUP_BUDGET_MS(p->budget, j->group->n);
+	k->rss0 = rss(pid);
 	p->nkids++;
 	return 0;
 }
@@ -376,8 +380,9 @@ run(struct pool *p)
 				reap(p, i);
 				continue;
 			}
+			/* A fork shares its parent's pages: count its growth. */
 			if (t - k->since > k->budget || rss(k->pid) >
-			    HS_MEMORY_MAX) {
+			    k->rss0 + HS_MEMORY_MAX) {
 				kill(k->pid, SIGKILL);
 				k->killed = 1;
 				reap(p, i);
