@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -141,7 +142,7 @@ group_build(const struct hs_group *g, size_t *len, char *whybuf, size_t whylen)
 
 /* The child: a job's results down fd, then out. */
 static void
-child_main(struct pool *p, const struct job *j, int fd)
+child_main(struct pool *p, const struct job *j, int fd, pid_t parent)
 {
 	static const int sigs[] = { SIGHUP, SIGINT, SIGTERM, SIGUSR1, SIGUSR2,
 	    SIGPIPE };
@@ -152,6 +153,9 @@ child_main(struct pool *p, const struct job *j, int fd)
 	size_t		 i, len;
 	unsigned char	 c;
 
+	/* A child outlives no parent (killed, say): it would compile on. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
+		_exit(1);
 	/* The daemon's handlers would wake its loop from here. */
 	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
 		signal(sigs[i], SIG_DFL);
@@ -211,6 +215,8 @@ spawn(struct pool *p, const struct job *j)
 	int		 fd[2];
 	pid_t		 pid;
 
+	pid_t		 parent = getpid();
+
 	if (pipe(fd) != 0)
 		return -1;
 	if ((pid = fork()) < 0) {
@@ -220,7 +226,7 @@ spawn(struct pool *p, const struct job *j)
 	}
 	if (pid == 0) {
 		close(fd[0]);
-		child_main(p, j, fd[1]);
+		child_main(p, j, fd[1], parent);
 	}
 	close(fd[1]);
 	memset(k, 0, sizeof *k);
