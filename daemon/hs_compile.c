@@ -213,9 +213,7 @@ spawn(struct pool *p, const struct job *j)
 {
 	struct child	*k = &p->kids[p->nkids];
 	int		 fd[2];
-	pid_t		 pid;
-
-	pid_t		 parent = getpid();
+	pid_t		 pid, parent = getpid();
 
 	if (pipe(fd) != 0)
 		return -1;
