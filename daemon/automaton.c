@@ -182,8 +182,10 @@ compile(struct prefilter *pf, struct chunk *c, size_t n, const char *dir,
 			    "failed (%s); its rules take the literal path",
 			    g[k].n, g[k].why);
 			note(pf, m);
+			/* A database killed for time: each pattern was. */
 			for (j = 0; j < c[i].n; j++)
-				c[i].out[j] = HS_OUT_FAILED;
+				c[i].out[j] = g[k].killed ? HS_OUT_OVER :
+				    HS_OUT_FAILED;
 		} else {
 			c[i].db = g[k].db;
 			pf->built++;

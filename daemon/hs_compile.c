@@ -308,8 +308,10 @@ reap(struct pool *p, size_t i)
 		}
 	} else {
 		g->ms = now_ms() - k->since;
-		if (k->killed)
+		if (k->killed) {
 			g->why = "over its compile budget";
+			g->killed = 1;
+		}
 		else if (k->len < sizeof n)
 			g->why = "the compiler died";
 		else {
@@ -451,6 +453,7 @@ hs_compile_groups(struct hs_group *g, size_t n, double budget,
 	for (i = n; i-- > 0;) {
 		g[i].db = NULL;
 		g[i].why = "given up";
+		g[i].killed = 0;
 		j.group = &g[i];
 		push(&p, j);
 	}

@@ -30,6 +30,7 @@ struct hs_group {
 	size_t			  n;
 	struct hs_database	 *db;	/* out: NULL if it failed */
 	const char		 *why;	/* ... why */
+	int			  killed; /* ... over its budget */
 	double			  ms;	/* ... how long it took */
 };
 
