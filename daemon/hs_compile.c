@@ -140,6 +140,23 @@ group_build(const struct hs_group *g, size_t *len, char *whybuf, size_t whylen)
 	return bytes;
 }
 
+/* Closes every descriptor but keep. */
+static void
+close_others(int keep)
+{
+	long	max = sysconf(_SC_OPEN_MAX);
+	int	fd;
+
+	if ((keep == 0 || close_range(0, (unsigned)keep - 1, 0) == 0) &&
+	    close_range((unsigned)keep + 1, ~0u, 0) == 0)
+		return;
+	if (max < 0 || max > 65536)
+		max = 65536;
+	for (fd = 0; fd < max; fd++)
+		if (fd != keep)
+			(void)close(fd);
+}
+
 /* The child: a job's results down fd, then out. */
 static void
 child_main(struct pool *p, const struct job *j, int fd, pid_t parent)
@@ -156,6 +173,12 @@ child_main(struct pool *p, const struct job *j, int fd, pid_t parent)
 	/* A child outlives no parent (killed, say): it would compile on. */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
 		_exit(1);
+	/*
+	 * Only its pipe stays open: the parent's stdio buffers came along,
+	 * and whatever flushes them at exit (valgrind's libc cleanup does)
+	 * would write them to the daemon's log a second time.
+	 */
+	close_others(fd);
 	/* The daemon's handlers would wake its loop from here. */
 	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
 		signal(sigs[i], SIG_DFL);
