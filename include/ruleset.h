@@ -30,7 +30,7 @@ struct rules_options {
 #define RULES_DEFAULT_MATCH_LIMIT	10000
 #define RULES_DEFAULT_DEPTH_LIMIT	10000
 #define RULES_DEFAULT_JIT_STACK		(1024u * 1024)
-#define RULES_DEFAULT_COMPILE_BUDGET_MS	1000.0
+#define RULES_DEFAULT_COMPILE_BUDGET_MS	5000.0
 
 struct rule_example {
 	char	*text;

@@ -27,7 +27,8 @@ run() {
 	fixed)	setarch -R "$diff" "$@" --moderatord "$MODERATORD" ;;
 	valgrind)
 		valgrind -q --error-exitcode=99 --leak-check=full \
-		    --errors-for-leak-kinds=definite "$diff" "$@" --no-jit \
+		    --errors-for-leak-kinds=definite \
+		    --child-silent-after-fork=yes "$diff" "$@" --no-jit \
 		    --moderatord "$MODERATORD" ;;
 	*)	echo "prefilter_generated.sh: layout $layout?" >&2; exit 2 ;;
 	esac
