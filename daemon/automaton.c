@@ -70,8 +70,7 @@ chunk_add(struct chunk *c, char *expr, unsigned id)
 
 /* The chunks of every view: rules' derived patterns, hashed apart. */
 static struct chunk *
-split(struct prefilter *pf, const struct ruleset *rs, char **expr,
-    size_t *nchunks)
+split(const struct ruleset *rs, char **expr, int keyed, size_t *nchunks)
 {
 	struct chunk	*c = NULL;
 	size_t		 v, i, k, n, first = 0, base;
@@ -99,10 +98,10 @@ split(struct prefilter *pf, const struct ruleset *rs, char **expr,
 		c[i].out = xcalloc(c[i].n ? c[i].n : 1, 1);
 		c[i].first = first;
 		first += c[i].n;
-		hs_cache_key(c[i].exprs, c[i].ids, c[i].n, AUTOMATON_FLAGS,
-		    c[i].key);
+		if (keyed)	/* the key serves the cache only */
+			hs_cache_key(c[i].exprs, c[i].ids, c[i].n,
+			    AUTOMATON_FLAGS, c[i].key);
 	}
-	(void)pf;
 	return c;
 }
 
@@ -241,7 +240,7 @@ automaton_build(struct prefilter *pf, const struct ruleset *rs,
 			pf->why[i] = why;
 	}
 	hs_rewriter_free(rw);
-	c = split(pf, rs, expr, &n);
+	c = split(rs, expr, dir != NULL && *dir != '\0', &n);
 	from_cache(pf, c, n, dir);
 	compile(pf, c, n, dir, o->compile_budget_ms, o->cancel);
 	for (i = 0; i < n; i++) {

@@ -334,8 +334,7 @@ reap(struct pool *p, size_t i)
 		if (k->killed) {
 			g->why = "over its compile budget";
 			g->killed = 1;
-		}
-		else if (k->len < sizeof n)
+		} else if (k->len < sizeof n)
 			g->why = "the compiler died";
 		else {
 			memcpy(&n, k->in, sizeof n);
@@ -366,13 +365,12 @@ run(struct pool *p)
 	while (p->nqueue > 0 || p->nkids > 0) {
 		if (p->cancel != NULL && *p->cancel) {
 			/* What is queued fails: its outcomes say so already. */
-			p->nqueue = 0;
 			for (i = p->nkids; i-- > 0;) {
 				kill(p->kids[i].pid, SIGKILL);
 				p->kids[i].killed = 1;
 				reap(p, i);
 			}
-			p->nqueue = 0;
+			p->nqueue = 0;	/* reap requeued what was left */
 			continue;
 		}
 		while (p->nqueue > 0 && p->nkids < p->workers) {
