@@ -85,22 +85,26 @@ static const struct ckey ckeys[] = {
 static int	parse_log_decisions(const char *, enum log_decisions *);
 static int	set_key(struct config *, const struct ckey *, struct diag *,
 		    struct yfile *, yaml_node_t *);
+static void	cache_dir_resolve(struct config *);
 static void	load_section(struct config *, const char *, struct diag *,
 		    struct yfile *, yaml_node_t *);
 
 /*
- * The automaton's cache: under systemd the unit's CacheDirectory= (the
- * first of $CACHE_DIRECTORY), else none until the config names one.
+ * The automaton's cache, when the config names none (""): under systemd
+ * the unit's CacheDirectory= (the first of $CACHE_DIRECTORY), else none.
  */
 static void
-cache_dir_default(struct config *c)
+cache_dir_resolve(struct config *c)
 {
 	const char	*env = getenv("CACHE_DIRECTORY");
-	size_t		 n;
+	size_t		 n = env != NULL ? strcspn(env, ":") : 0;
 
-	n = env != NULL ? strcspn(env, ":") : 0;
-	c->rules_cache_dir = xstrndup(env != NULL ? env : "", n);
-	c->rules.cache_dir = n > 0 ? c->rules_cache_dir : NULL;
+	if (*c->rules_cache_dir == '\0' && n > 0) {
+		free(c->rules_cache_dir);
+		c->rules_cache_dir = xstrndup(env, n);
+	}
+	c->rules.cache_dir = *c->rules_cache_dir != '\0' ? c->rules_cache_dir :
+	    NULL;
 }
 
 void
@@ -123,7 +127,8 @@ config_init(struct config *c)
 	c->dead_letter_stream = xstrdup("comments:dead");
 	c->rules_dir = xstrdup(MODERATORD_RULES_DEFAULT);
 	ruleset_options_default(&c->rules);
-	cache_dir_default(c);
+	c->rules_cache_dir = xstrdup("");
+	cache_dir_resolve(c);
 	c->rules_compile_budget_ms = (uint64_t)RULES_DEFAULT_COMPILE_BUDGET_MS;
 	entry_limits_default(&c->limits);
 	c->log.level = xstrdup("info");
@@ -312,8 +317,7 @@ config_load(struct config *c, const char *path, struct diag *d)
 		}
 	}
 	yfile_free(&yf);
-	c->rules.cache_dir = *c->rules_cache_dir != '\0' ? c->rules_cache_dir :
-	    NULL;
+	cache_dir_resolve(c);
 	c->rules.compile_budget_ms = (double)c->rules_compile_budget_ms;
 	return d->n == before ? 0 : -1;
 }

@@ -25,6 +25,7 @@
 #include <nettle/sha2.h>
 
 #include "hs_cache.h"
+#include "hs_compile.h"
 #include "hs_rewrite.h"
 #include "xmalloc.h"
 
@@ -57,8 +58,7 @@ hs_cache_key(char **exprs, const unsigned *ids, size_t n, unsigned flags,
 	size_t			 i;
 
 	sha256_init(&c);
-	memset(&plat, 0, sizeof plat);
-	(void)hs_populate_platform(&plat);
+	hs_target_platform(&plat);
 	snprintf(t, sizeof t, "%s rewrite %d hs %s tune %u cpu %llu flags %u",
 	    MAGIC, HS_REWRITE_VERSION, hs_version(), plat.tune,
 	    (unsigned long long)plat.cpu_features, flags);

@@ -34,6 +34,9 @@ struct hs_group {
 	double			  ms;	/* ... how long it took */
 };
 
+struct hs_platform_info;
+
+void	hs_target_platform(struct hs_platform_info *);
 void	hs_compile_test(char **, unsigned, size_t, unsigned char *, double,
 	    const volatile int *);
 void	hs_compile_groups(struct hs_group *, size_t, double,

@@ -68,6 +68,8 @@ static void	load(struct side *, const char *, int, int);
 static int	same(const struct decision *, const struct decision *);
 static int	has_hit(const struct decision *, size_t);
 static void	print_quoted(FILE *, const char *, size_t, const char *);
+static void	span(const struct textview *, const struct hit *,
+		    const char *);
 static void	report(struct run *, const struct entry *,
 		    const struct decision *, const struct decision *,
 		    const char *);
@@ -157,6 +159,19 @@ print_quoted(FILE *fp, const char *s, size_t len, const char *tail)
 	fprintf(fp, "%s'", tail);
 }
 
+/* The span of hit h (if any) in view tv, as matched "with"/"without". */
+static void
+span(const struct textview *tv, const struct hit *h, const char *side)
+{
+	if (h == NULL || h->vend > tv->len || h->vstart > h->vend)
+		return;
+	fprintf(stderr, "    matched %s the prefilter at view[%zu..%zu] "
+	    "(text[%zu..%zu], error %d): ", side, h->vstart, h->vend, h->start,
+	    h->end, h->error);
+	print_quoted(stderr, tv->p + h->vstart, h->vend - h->vstart, "");
+	fputc('\n', stderr);
+}
+
 /* Says how a (with the prefilter) and b (without) differ on comment e. */
 static void
 report(struct run *run, const struct entry *e, const struct decision *a,
@@ -203,6 +218,10 @@ report(struct run *run, const struct entry *e, const struct decision *a,
 			print_quoted(stderr, tv->p, tv->len, "");
 			fputc('\n', stderr);
 		}
+		if (tv != NULL)
+			span(tv, ha >= 0 ? &a->hits[ha] : NULL, "with");
+		if (tv != NULL)
+			span(tv, hb >= 0 ? &b->hits[hb] : NULL, "without");
 	}
 	fputs("  reproduce: printf ", stderr);
 	print_quoted(stderr, e->text->value, e->text->value_len, "\\n");

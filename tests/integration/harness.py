@@ -34,8 +34,10 @@ VALGRIND = (["valgrind", "-q", "--leak-check=full",
              "--errors-for-leak-kinds=definite,indirect",
              "--error-exitcode=99"]
             if os.environ.get("MODERATORD_VALGRIND") else [])
-# Beside the binary: a build's release tests fill it, its valgrind run
-# (the same binary) finds it warm.
+# Beside the binary, unless AUTOMATON_CACHE names one (scripts/test.sh
+# gives every stage the same): the release tests fill it and the valgrind
+# run finds it warm, for the databases are built for AVX2 at most, the
+# CPU valgrind emulates (hs_target_platform).
 AUTOMATON_CACHE = os.environ.get("AUTOMATON_CACHE", os.path.join(
     os.path.dirname(os.path.abspath(MODERATORD)), "tests", "hs-cache"))
 os.makedirs(AUTOMATON_CACHE, exist_ok=True)

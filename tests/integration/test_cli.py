@@ -14,9 +14,31 @@ RULES = os.environ.get("RULES_DIR", "rules")
 PROJECT = os.environ.get("PROJECT_DIR", ".")
 
 
-def run(*args, stdin=b""):
+# The integration tests' automaton cache (harness.py): the shipped rules
+# compile once for the build, not once a command (each takes seconds
+# under the sanitizers). Given as systemd gives it, so that it also
+# serves a named config whose cache_dir is unset.
+CACHE = os.environ.get("AUTOMATON_CACHE", os.path.join(
+    os.path.dirname(os.path.abspath(BIN)), "tests", "hs-cache"))
+os.makedirs(CACHE, exist_ok=True)
+# Without -c: a budget no loaded machine runs past, so that every
+# database is cached (a pattern killed for time is not), and nothing of
+# the host's /etc/moderatord.
+DEFAULT_CONF = os.path.join(CACHE, "cli.conf")
+with open(DEFAULT_CONF, "w") as f:
+    f.write("rules:\n  compile_budget: 60s\n")
+
+
+def run(*args, stdin=b"", cache=CACHE):
+    """moderatord ARGS; cache: the automaton cache, None for none."""
+    env = dict(os.environ)
+    env.pop("CACHE_DIRECTORY", None)
+    if cache is not None:
+        env["CACHE_DIRECTORY"] = cache
+    if "-c" not in args:
+        args = ("-c", DEFAULT_CONF) + args
     p = subprocess.run([BIN] + list(args), input=stdin, capture_output=True,
-                       timeout=60)
+                       timeout=60, env=env)
     return p.returncode, p.stdout.decode(), p.stderr.decode()
 
 
@@ -67,9 +89,18 @@ class CliTest(unittest.TestCase):
         conf = self.write("c.conf", "rules:\n  cache_dir: %s\n"
                           "  compile_budget: 10m\n" % cache)
         stats = r"automaton: (\d+) databases from the cache, (\d+) compiled"
+        # Three views, three databases, compiled in milliseconds (the
+        # shipped rules take seconds a compile under the sanitizers).
+        self.write("r/10-a.yaml", "- name: pills\n  match: 'viagra|cialis'\n"
+                   "  action: reject\n- name: shout\n"
+                   "  match: '\\bclick\\s+here\\b'\n"
+                   "  normalize: [nfkc, casefold]\n  action: flag\n"
+                   "- name: who\n  field: author\n  match: '^bot\\d+$'\n"
+                   "  action: flag\n")
+        rules = os.path.join(self.tmp, "r")
 
         def check():
-            rc, out, err = run("-t", "-c", conf, "-r", RULES)
+            rc, out, err = run("-t", "-c", conf, "-r", rules)
             self.assertEqual(rc, 0, out + err)
             self.assertIn("configuration OK", out)
             m = re.search(stats, out)
@@ -100,10 +131,15 @@ class CliTest(unittest.TestCase):
         shutil.copy(os.path.join(cache, entries[1]), path)
         self.assertIn("an entry of other patterns; rebuilt", check()[2])
         self.assertEqual(check()[:2], (built, 0))
+        # cache_dir "" (the example config's): systemd's CacheDirectory=.
+        rc, out, err = run("-t", "-c", os.path.join(
+            PROJECT, "moderatord.conf.example"), "-r", rules, cache=cache)
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(re.search(stats, out).groups(), (str(built), "0"))
         # A cache that cannot be written: the rules load all the same.
         conf2 = self.write("d.conf", "rules:\n  cache_dir: %s/none\n" %
                            self.tmp)
-        rc, out, err = run("-t", "-c", conf2, "-r", RULES)
+        rc, out, err = run("-t", "-c", conf2, "-r", rules)
         self.assertEqual(rc, 0, err)
         self.assertIn("automaton cache: ", out)
         self.assertIn("configuration OK", out)
@@ -113,7 +149,8 @@ class CliTest(unittest.TestCase):
         automaton for its literals, said by -t; the rules still load and
         decide alike."""
         conf = self.write("b.conf", "rules:\n  compile_budget: 1ms\n")
-        rc, out, err = run("-t", "-c", conf, "-r", RULES)
+        # No cache: an entry built under a longer budget would be used.
+        rc, out, err = run("-t", "-c", conf, "-r", RULES, cache=None)
         self.assertEqual(rc, 0, err)
         self.assertRegex(out, r"rule slurs-cyrillic \(\S+:\d+\) (is on "
                          r"required literals|runs on every comment): over "

@@ -56,9 +56,11 @@ class RulesetTest(harness.TestCase):
         after = checked_hash(rules)
         self.assertNotEqual(after, before)
         d.signal(signal.SIGHUP)
-        self.assertTrue(d.wait_log("ruleset %s, built" % after))
+        self.assertTrue(d.wait_log("ruleset %s, built" % after, timeout=120))
         o = self.decide("a2", "a tangerine", 2)
         self.assertEqual((o["decision"], o["ruleset"]), ("reject", after))
+        # The file log is written once Redis has taken the batch.
+        self.assertTrue(harness.wait_logged(d, 2))
         logged = [l for l in harness.read_json_lines(d.decisions_log)
                   if l.get("event") == "decision"]
         self.assertEqual([l["ruleset"] for l in logged], [before, after])
