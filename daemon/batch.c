@@ -44,6 +44,7 @@ batch_free(struct batch *b)
 		free(it->rules);
 		free(it->shadow);
 		free(it->reason);
+		free(it->acts);
 		for (j = 0; j < it->nchecks; j++)
 			free(it->checks[j].key);
 		free(it->checks);
@@ -73,12 +74,31 @@ limit_of(struct batch *b, const struct rule *r)
 	l = &b->limits[b->nlimits];
 	l->name = xstrdup(r->name);
 	l->reason = xstrdup(r->reason);
-	l->action = r->action;
-	l->shadow = r->shadow;
+	l->action = rule_action(r);
+	l->shadow = rule_shadowed(r);
 	l->max = r->limit->max;
 	l->per_ms = r->limit->per_ms;
 	l->order = r->index;
 	return b->nlimits++;
+}
+
+/*
+ * The letters of the actions the rules of d's names were written with,
+ * live rules then shadow ones: what a verdict is judged against.
+ */
+static char *
+acts_of(const struct decision *d)
+{
+	char	*s = xmalloc(d->nhits + 1);
+	size_t	 i, n = 0;
+	int	 shadow;
+
+	for (shadow = 0; shadow < 2; shadow++)
+		for (i = 0; i < d->nhits; i++)
+			if (rule_shadowed(d->hits[i].rule) == shadow)
+				s[n++] = action_name(d->hits[i].rule->action)[0];
+	s[n] = '\0';
+	return s;
 }
 
 /* Moves what d decided into it; d is left empty, to be freed. */
@@ -87,6 +107,7 @@ item_decided(struct batch *b, struct batch_item *it, struct decision *d)
 {
 	size_t	i;
 
+	it->acts = acts_of(d);
 	it->action = d->action;
 	it->rules = d->rules;
 	it->shadow = d->shadow;
@@ -133,6 +154,7 @@ batch_decide(struct matcher *m, const struct ruleset *rs,
 			it->rules = xstrdup("");
 			it->shadow = xstrdup("");
 			it->reason = xstrdup("delivered too often");
+			it->acts = xstrdup("");
 			continue;
 		}
 		decision_make(m, rs, &it->entry, default_action, &d);

@@ -1,7 +1,7 @@
 /*
- * The config file: YAML sections redis, rules, log and metrics, each key
- * in one table with its type and bounds. config_init() holds the defaults that
- * moderatord.conf.example documents.
+ * The config file: YAML sections redis, rules, verdicts, log and metrics,
+ * each key in one table with its type and bounds. config_init() holds the
+ * defaults that moderatord.conf.example documents.
  */
 
 #include <errno.h>
@@ -54,6 +54,10 @@ static const struct ckey ckeys[] = {
 	    7 * 86400000ull },
 	{ "redis", "max_deliveries", C_U32, O(max_deliveries), 1, 1000 },
 	{ "redis", "dead_letter_stream", C_STR, O(dead_letter_stream), 1, 0 },
+	{ "redis", "verdict_stream", C_STR, O(verdict_stream), 0, 0 },
+	{ "redis", "verdict_prefix", C_STR, O(verdict_prefix), 1, 0 },
+	{ "verdicts", "window", C_DURATION, O(verdict_window_ms), 60000,
+	    366 * 86400000ull },
 	{ "rules", "directory", C_STR, O(rules_dir), 1, 0 },
 	{ "rules", "default_action", C_ACTION, O(rules.default_action), 0, 0 },
 	{ "rules", "jit", C_BOOL, O(rules.jit), 0, 0 },
@@ -125,6 +129,9 @@ config_init(struct config *c)
 	c->claim_idle_ms = 60000;
 	c->max_deliveries = 5;
 	c->dead_letter_stream = xstrdup("comments:dead");
+	c->verdict_stream = xstrdup("comments:verdicts");
+	c->verdict_prefix = xstrdup("moderatord:v:");
+	c->verdict_window_ms = 7 * 86400000ull;
 	c->rules_dir = xstrdup(MODERATORD_RULES_DEFAULT);
 	ruleset_options_default(&c->rules);
 	c->rules_cache_dir = xstrdup("");
@@ -290,7 +297,7 @@ int
 config_load(struct config *c, const char *path, struct diag *d)
 {
 	static const char *const sections[] = { "redis", "rules", "log",
-	    "metrics", NULL };
+	    "metrics", "verdicts", NULL };
 	struct yfile		 yf;
 	yaml_node_t		*root;
 	yaml_node_pair_t	*p;
@@ -311,6 +318,7 @@ config_load(struct config *c, const char *path, struct diag *d)
 			if (section != NULL && (strcmp(section, "redis") == 0 ||
 			    strcmp(section, "rules") == 0 ||
 			    strcmp(section, "log") == 0 ||
+			    strcmp(section, "verdicts") == 0 ||
 			    strcmp(section, "metrics") == 0))
 				load_section(c, section, d, &yf,
 				    yfile_node(&yf, p->value));

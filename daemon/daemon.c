@@ -29,6 +29,7 @@
 #include "redis_io.h"
 #include "reload.h"
 #include "rules_load.h"
+#include "script.h"
 
 #define STATUS_INTERVAL_US	1000000
 
@@ -61,6 +62,9 @@ static const struct redis_io_events redis_events = {
 	.on_fatal = on_fatal,
 	.on_presence = on_presence,
 	.on_reload = on_reload,
+	.rules = standing_rules,
+	.on_verdicts = standing_verdicts,
+	.on_shared = standing_shared,
 };
 
 /* Loads the rules and runs their tests; logs every error. */
@@ -263,6 +267,8 @@ on_reloaded(struct ruleset *rs, const struct diag *d, double build_ms,
 		else
 			ruleset_free(dm->rules);
 		dm->rules = rs;
+		standing_apply(dm, rs);
+		redis_io_publish_rules(dm->rio, rs);
 		/*
 		 * Compiling takes far more memory than the rules keep, much of
 		 * it in the build thread's arena: give the free pages back, or
@@ -324,6 +330,7 @@ on_ready(void *arg)
 	struct daemon	*dm = arg;
 
 	dm->connected = 1;
+	redis_io_publish_rules(dm->rio, dm->rules);
 	if (dm->ready) {
 		dm->metrics.reconnects++;
 		return;
@@ -598,7 +605,7 @@ daemon_run(struct daemon *dm)
 	    SIGUSR1 };
 	struct redis_io_config	 rc;
 	struct config		*c = &dm->cfg;
-	char			*cause = NULL;
+	char			*cause = NULL, *join_prefix = NULL;
 	sigset_t		 mask;
 	struct timespec		 now;
 	size_t			 i;
@@ -682,6 +689,19 @@ daemon_run(struct daemon *dm)
 	rc.command_timeout_ms = c->command_timeout_ms;
 	rc.claim_idle_ms = c->claim_idle_ms;
 	rc.limits = c->limits;
+	rc.verdicts.layout = verdict_lua_layout;
+	rc.verdicts.stream = c->verdict_stream;
+	rc.verdicts.decisions = c->output_stream;
+	rc.verdicts.group = c->group;
+	rc.verdicts.consumer = c->consumer;
+	rc.verdicts.prefix = c->verdict_prefix;
+	rc.verdicts.window_ms = c->verdict_window_ms;
+	rc.verdicts.max_deliveries = c->max_deliveries;
+	if (*c->verdict_stream != '\0') {
+		rc.stream.join_prefix = join_prefix = verdict_key(
+		    c->verdict_prefix, "j:");
+		rc.stream.join_ttl_ms = c->verdict_window_ms;
+	}
 	dm->rio = redis_io_new(dm->base, &rc, &dm->log, &redis_events, dm);
 	if (redis_io_start(dm->rio) != 0)
 		dm->exit_code = 1;
@@ -723,6 +743,8 @@ out:
 		event_base_free(dm->base);
 	matcher_free(dm->matcher);
 	ruleset_free(dm->rules);
+	standing_free(dm);
+	free(join_prefix);
 	metrics_free(&dm->metrics);
 	logger_close(&dm->log);
 	return dm->exit_code;

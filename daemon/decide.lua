@@ -1,6 +1,7 @@
 -- The decide script: one call per batch. For each entry still pending for
 -- this consumer, in one atomic step: count it in the windows of the rate
--- limits it meets, settle its decision, XADD the decision, XACK the entry.
+-- limits it meets, settle its decision, XADD the decision, XACK the entry,
+-- and keep what a moderator's verdict on it will be joined to (verdict.lua).
 -- An entry is counted exactly when its decision is written, so a crash or
 -- a redelivery never counts it twice. An entry no longer pending (another
 -- consumer claimed and decided it) is left alone. An entry delivered more
@@ -15,14 +16,16 @@
 -- ARGV: 1 layout version, 2 number of rate-limit rules L, 3 number of
 --   entries E, 4 number of entries with checks C, 5 number of checks K,
 --   6 group, 7 consumer, 8 output maxlen, 9 key expiry slack (ms),
---   10 max deliveries, 11 the hash of the rule set that decided;
+--   10 max deliveries, 11 the hash of the rule set that decided, 12 the
+--   join key prefix ('' keeps none), 13 how long a join key lives (ms);
 --   then per rate-limit rule (7): name, action, precedence, shadow (0/1),
 --   max, per (ms), reason;
---   then per entry (7): stream id, comment id, decision, rules, shadow,
---   reason, number of checks n; and if n > 0 (2 + n): the precedence of
+--   then per entry (8): stream id, comment id, decision, rules, shadow,
+--   reason, the letters of the named rules' own actions (rules then
+--   shadow), number of checks n; and if n > 0 (2 + n): the precedence of
 --   the decision, final (0/1), and n rule numbers (1-based, into the
 --   rate-limit rules above).
--- So #ARGV = 11 + 7 L + 7 E + 2 C + K and #KEYS = 3 + K; anything else
+-- So #ARGV = 13 + 7 L + 8 E + 2 C + K and #KEYS = 3 + K; anything else
 -- is an error reply, before anything is written.
 --
 -- Precedence numbers come from C (action_precedence): the greater wins.
@@ -36,8 +39,13 @@
 -- (t - per, +inf): later ones included, which only a second daemon or a
 -- redelivery can have added first. Only the newest max + 1 members are
 -- kept: enough to answer exactly, so a key holds O(max) whatever the load.
+--
+-- A join key (prefix .. comment id), for a comment some rule named: a
+-- hash of r (rules), s (shadow), a (their actions' letters), d (the
+-- decision), t (entry time, ms), e (entry id). Keys are made here from
+-- the comment id, so Redis Cluster is not supported (nor is it elsewhere).
 
-local LAYOUT = 3
+local LAYOUT = 4
 
 if ARGV[1] ~= tostring(LAYOUT) then
   return redis.error_reply('moderatord decide script: argument layout ' ..
@@ -53,7 +61,7 @@ end
 if not (nlimits and nentries and nchecked and nchecks) then
   return bad_layout('counts are not numbers')
 end
-if #ARGV ~= 11 + 7 * nlimits + 7 * nentries + 2 * nchecked + nchecks or
+if #ARGV ~= 13 + 7 * nlimits + 8 * nentries + 2 * nchecked + nchecks or
     #KEYS ~= 3 + nchecks then
   return bad_layout(#ARGV .. ' arguments and ' .. #KEYS .. ' keys for ' ..
     nlimits .. ' limits, ' .. nentries .. ' entries, ' .. nchecks ..
@@ -62,11 +70,11 @@ end
 -- Walk the entries once before writing anything: each entry's own count
 -- must add up too, or a write would read a shifted layout.
 do
-  local a, seen = 12 + 7 * nlimits, 0
+  local a, seen = 14 + 7 * nlimits, 0
   for _ = 1, nentries do
-    local n = tonumber(ARGV[a + 6])
+    local n = tonumber(ARGV[a + 7])
     if not n then return bad_layout('entry at argument ' .. a) end
-    a = a + 7
+    a = a + 8
     if n > 0 then a = a + 2 + n; seen = seen + n end
   end
   if a ~= #ARGV + 1 or seen ~= nchecks then
@@ -76,9 +84,9 @@ end
 
 local group, consumer, maxlen = ARGV[6], ARGV[7], ARGV[8]
 local slack, maxdel = tonumber(ARGV[9]), tonumber(ARGV[10])
-local ruleset = ARGV[11]
+local ruleset, jprefix, jttl = ARGV[11], ARGV[12], tonumber(ARGV[13])
 local limits = {}
-local a = 12
+local a = 14
 for d = 1, nlimits do
   limits[d] = { name = ARGV[a], action = ARGV[a + 1],
     prec = tonumber(ARGV[a + 2]), shadow = ARGV[a + 3] == '1',
@@ -95,9 +103,10 @@ local function append(list, name)
 end
 
 -- Counts entry sid at time t under the n checks from ARGV[a], KEYS[k];
--- returns the decision as the exceeded limits leave it, and whether they
+-- returns the decision as the exceeded limits leave it (with the letters
+-- of the rules' actions, live ones and shadow ones), and whether they
 -- changed it.
-local function count(sid, t, n, decision, rules, shadow, reason)
+local function count(sid, t, n, decision, rules, shadow, reason, la, sa)
   local prec, final = tonumber(ARGV[a]), ARGV[a + 1] == '1'
   local changed = false
   for c = 0, n - 1 do
@@ -118,15 +127,24 @@ local function count(sid, t, n, decision, rules, shadow, reason)
     if inwindow > l.max then
       if l.shadow then
         shadow, changed = append(shadow, l.name), true
+        sa = sa .. string.sub(l.action, 1, 1)
       elseif not final then
         rules, changed = append(rules, l.name), true
+        la = la .. string.sub(l.action, 1, 1)
         if l.prec > prec then
           decision, prec, reason = l.action, l.prec, l.reason
         end
       end
     end
   end
-  return decision, rules, shadow, reason, changed
+  return decision, rules, shadow, reason, changed, la, sa
+end
+
+-- How many names a comma-separated list holds.
+local function names(list)
+  if list == '' then return 0 end
+  local _, commas = string.gsub(list, ',', '')
+  return commas + 1
 end
 
 -- The batch's entries still pending for this consumer, and how often
@@ -149,8 +167,8 @@ do
     if not hi or ms > hi[1] or (ms == hi[1] and seq > hi[2]) then
       hi = { ms, seq, sid }
     end
-    local n = tonumber(ARGV[b + 6])
-    b = b + 7
+    local n = tonumber(ARGV[b + 7])
+    b = b + 8
     if n > 0 then b = b + 2 + n end
   end
   if lo then
@@ -175,9 +193,11 @@ local out = {}
 for _ = 1, nentries do
   local sid, id, decision = ARGV[a], ARGV[a + 1], ARGV[a + 2]
   local rules, shadow, reason = ARGV[a + 3], ARGV[a + 4], ARGV[a + 5]
-  local n = tonumber(ARGV[a + 6])
+  local acts, n = ARGV[a + 6], tonumber(ARGV[a + 7])
+  local la = string.sub(acts, 1, names(rules))
+  local sa = string.sub(acts, names(rules) + 1)
   local changed = false
-  a = a + 7
+  a = a + 8
   local delivered = deliveries(sid)
   if delivered and delivered > maxdel then
     local e = redis.call('XRANGE', KEYS[1], sid, sid)
@@ -199,10 +219,17 @@ for _ = 1, nentries do
     redis.call('XACK', KEYS[1], group, sid)
     out[#out + 1] = 2
   elseif delivered then
+    local t = tonumber(string.match(sid, '^(%d+)'))
     if n > 0 then
-      decision, rules, shadow, reason, changed = count(sid,
-        tonumber(string.match(sid, '^(%d+)')), n, decision, rules, shadow,
-        reason)
+      decision, rules, shadow, reason, changed, la, sa = count(sid, t, n,
+        decision, rules, shadow, reason, la, sa)
+    end
+    if jprefix ~= '' and id ~= '' and (rules ~= '' or shadow ~= '') then
+      local jkey = jprefix .. id
+      redis.call('DEL', jkey)
+      redis.call('HSET', jkey, 'r', rules, 's', shadow, 'a', la .. sa,
+        'd', decision, 't', t, 'e', sid)
+      redis.call('PEXPIRE', jkey, jttl)
     end
     redis.call('XADD', KEYS[2], 'MAXLEN', '~', maxlen, '*', 'id', id,
       'decision', decision, 'rules', rules, 'shadow', shadow,

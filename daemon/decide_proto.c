@@ -12,11 +12,6 @@
 #include "decide_proto.h"
 #include "xmalloc.h"
 
-static void	arg(struct decide_argv *, const char *, size_t);
-static void	arg_str(struct decide_argv *, const char *);
-static void	arg_made(struct decide_argv *, const char *, size_t,
-		    const char *, size_t);
-static void	arg_u64(struct decide_argv *, uint64_t);
 static void	reserve(struct decide_argv *, size_t);
 
 void
@@ -48,8 +43,8 @@ reserve(struct decide_argv *a, size_t n)
 }
 
 /* A borrowed argument: s must live until the command is queued. */
-static void
-arg(struct decide_argv *a, const char *s, size_t len)
+void
+argv_add(struct decide_argv *a, const char *s, size_t len)
 {
 	reserve(a, 1);
 	a->v[a->n] = s;
@@ -57,15 +52,15 @@ arg(struct decide_argv *a, const char *s, size_t len)
 	a->off[a->n++] = SIZE_MAX;
 }
 
-static void
-arg_str(struct decide_argv *a, const char *s)
+void
+argv_str(struct decide_argv *a, const char *s)
 {
-	arg(a, s, strlen(s));
+	argv_add(a, s, strlen(s));
 }
 
 /* An argument made here: p then s, copied into buf. */
-static void
-arg_made(struct decide_argv *a, const char *p, size_t plen, const char *s,
+void
+argv_made(struct decide_argv *a, const char *p, size_t plen, const char *s,
     size_t slen)
 {
 	if (a->buflen + plen + slen > a->bufcap) {
@@ -81,14 +76,14 @@ arg_made(struct decide_argv *a, const char *p, size_t plen, const char *s,
 	a->buflen += plen + slen;
 }
 
-static void
-arg_u64(struct decide_argv *a, uint64_t v)
+void
+argv_u64(struct decide_argv *a, uint64_t v)
 {
 	char	num[24];
 	int	n;
 
 	n = snprintf(num, sizeof num, "%llu", (unsigned long long)v);
-	arg_made(a, "", 0, num, (size_t)n);
+	argv_made(a, "", 0, num, (size_t)n);
 }
 
 /*
@@ -111,59 +106,71 @@ decide_proto_encode(struct decide_argv *a, const struct decide_params *p,
 		nchecks += b->items[i].nchecks;
 		nchecked += b->items[i].nchecks > 0;
 	}
-	arg_str(a, cmd);
-	arg_str(a, body);
-	arg_u64(a, 3 + (uint64_t)nchecks);
-	arg_str(a, p->input_stream);
-	arg_str(a, p->output_stream);
-	arg_str(a, p->dead_letter_stream);
+	argv_str(a, cmd);
+	argv_str(a, body);
+	argv_u64(a, 3 + (uint64_t)nchecks);
+	argv_str(a, p->input_stream);
+	argv_str(a, p->output_stream);
+	argv_str(a, p->dead_letter_stream);
 	for (i = 0; i < b->n; i++) {
 		it = &b->items[i];
 		for (j = 0; j < it->nchecks; j++)
-			arg_made(a, p->rl_prefix, prefix, it->checks[j].key,
+			argv_made(a, p->rl_prefix, prefix, it->checks[j].key,
 			    strlen(it->checks[j].key));
 	}
-	arg_u64(a, p->layout);
-	arg_u64(a, b->nlimits);
-	arg_u64(a, b->n);
-	arg_u64(a, nchecked);
-	arg_u64(a, nchecks);
-	arg_str(a, p->group);
-	arg_str(a, p->consumer);
-	arg_u64(a, p->output_maxlen);
-	arg_u64(a, p->rl_slack_ms);
-	arg_u64(a, p->max_deliveries);
-	arg_str(a, b->ruleset);
+	argv_u64(a, p->layout);
+	argv_u64(a, b->nlimits);
+	argv_u64(a, b->n);
+	argv_u64(a, nchecked);
+	argv_u64(a, nchecks);
+	argv_str(a, p->group);
+	argv_str(a, p->consumer);
+	argv_u64(a, p->output_maxlen);
+	argv_u64(a, p->rl_slack_ms);
+	argv_u64(a, p->max_deliveries);
+	argv_str(a, b->ruleset);
+	argv_str(a, p->join_prefix != NULL ? p->join_prefix : "");
+	argv_u64(a, p->join_ttl_ms);
 	for (i = 0; i < b->nlimits; i++) {
 		l = &b->limits[i];
-		arg_str(a, l->name);
-		arg_str(a, action_name(l->action));
-		arg_u64(a, action_precedence(l->action, l->order));
-		arg_str(a, l->shadow ? "1" : "0");
-		arg_u64(a, l->max);
-		arg_u64(a, l->per_ms);
-		arg_str(a, l->reason);
+		argv_str(a, l->name);
+		argv_str(a, action_name(l->action));
+		argv_u64(a, action_precedence(l->action, l->order));
+		argv_str(a, l->shadow ? "1" : "0");
+		argv_u64(a, l->max);
+		argv_u64(a, l->per_ms);
+		argv_str(a, l->reason);
 	}
 	for (i = 0; i < b->n; i++) {
 		it = &b->items[i];
 		id = it->entry.id;
-		arg_str(a, it->entry.stream_id);
+		argv_str(a, it->entry.stream_id);
 		if (id != NULL)
-			arg(a, id->value, id->value_len);
+			argv_add(a, id->value, id->value_len);
 		else
-			arg_str(a, "");
-		arg_str(a, action_name(it->action));
-		arg_str(a, it->rules);
-		arg_str(a, it->shadow);
-		arg_str(a, it->reason);
-		arg_u64(a, it->nchecks);
+			argv_str(a, "");
+		argv_str(a, action_name(it->action));
+		argv_str(a, it->rules);
+		argv_str(a, it->shadow);
+		argv_str(a, it->reason);
+		argv_str(a, it->acts != NULL ? it->acts : "");
+		argv_u64(a, it->nchecks);
 		if (it->nchecks == 0)
 			continue;
-		arg_u64(a, action_precedence(it->action, it->order));
-		arg_str(a, it->final ? "1" : "0");
+		argv_u64(a, action_precedence(it->action, it->order));
+		argv_str(a, it->final ? "1" : "0");
 		for (j = 0; j < it->nchecks; j++)
-			arg_u64(a, 1 + (uint64_t)it->checks[j].limit);
+			argv_u64(a, 1 + (uint64_t)it->checks[j].limit);
 	}
+	argv_done(a);
+}
+
+/* Points the arguments made here into buf, now that it has stopped moving. */
+void
+argv_done(struct decide_argv *a)
+{
+	size_t	i;
+
 	for (i = 0; i < a->n; i++)
 		if (a->off[i] != SIZE_MAX)
 			a->v[i] = a->buf + a->off[i];

@@ -75,12 +75,12 @@ names_csv(const struct decision *d, int shadow)
 	char	*s;
 
 	for (i = 0; i < d->nhits; i++)
-		if (d->hits[i].rule->shadow == shadow)
+		if (rule_shadowed(d->hits[i].rule) == shadow)
 			len += strlen(d->hits[i].rule->name) + 1;
 	s = xmalloc(len + 1);
 	len = 0;
 	for (i = 0; i < d->nhits; i++) {
-		if (d->hits[i].rule->shadow != shadow)
+		if (rule_shadowed(d->hits[i].rule) != shadow)
 			continue;
 		if (len != 0)
 			s[len++] = ',';
@@ -146,7 +146,7 @@ decision_make(struct matcher *m, const struct ruleset *rs,
 			if (rs->timed > 0 && !rule_in_force(r, m->now))
 				continue;
 			/* 0: live final rules; 1: rate limits; 2: the rest. */
-			if (pass != (r->limit != NULL ? 1 : r->final && !r->shadow ?
+			if (pass != (r->limit != NULL ? 1 : r->final && !rule_shadowed(r) ?
 			    0 : 2))
 				continue;
 			res = matcher_rule_timed(m, r, e, &h, &slow);
@@ -176,21 +176,21 @@ decision_make(struct matcher *m, const struct ruleset *rs,
 				continue;
 			}
 			add_hit(d, &h, &cap);
-			if (r->shadow)
+			if (rule_shadowed(r))
 				continue;
 			if (pass == 0) {
 				decider = r;
 				d->final = 1;
 				break;
 			}
-			if (decider == NULL || r->action > decider->action)
+			if (decider == NULL || rule_action(r) > rule_action(decider))
 				decider = r;
 		}
 	}
 	d->order = decider != NULL ? decider->index : SIZE_MAX;
 
 	if (decider != NULL)
-		d->action = decider->action;
+		d->action = rule_action(decider);
 	if (failed != NULL && d->action < ACTION_FLAG) {
 		d->action = ACTION_FLAG;
 		xasprintf(&d->reason, "rule error: %s could not run",

@@ -80,6 +80,7 @@ heartbeat_send(struct redis_io *rio)
 	argv[0] = "GET";
 	argv[1] = reload;
 	(void)send_argv(rio, reload_cb, 2, argv);
+	verdicts_poll(rio);
 out:
 	free(inst);
 	free(all);

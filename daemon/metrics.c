@@ -23,6 +23,9 @@ struct metrics_rule {
 	uint64_t	 retired_errors;
 	uint64_t	 retired_runs;
 	uint64_t	 retired_matches;
+	uint64_t	 verdicts[2];	/* counted here: agreed, disagreed */
+	uint64_t	 shared[2];	/* ... by every instance (Redis) */
+	int		 demoted;	/* enum demotion, as Redis says */
 	const struct rule_stats *stats;	/* the rule in force, or NULL */
 	unsigned	 generation;
 };
@@ -130,6 +133,57 @@ metrics_hits(struct metrics *m, const char *list, int shadow)
 	}
 }
 
+/* What a verdict became: approve and remove are verdicts counted. */
+const char *const verdict_outcomes[VERDICT_OUTCOMES] = { "approve", "remove",
+    "same", "unmatched", "expired", "miss", "malformed" };
+
+/*
+ * A verdict this instance took: outcome (verdict_outcomes, "counted" for
+ * one counted, then verdict says which) and, counted, the rules' "name=a"
+ * or "name=d".
+ */
+void
+metrics_verdict(struct metrics *m, const char *outcome, const char *verdict,
+    const char *said)
+{
+	struct metrics_rule	*e;
+	char			 name[RULE_NAME_BUF];
+	size_t			 i, len;
+
+	if (strcmp(outcome, "counted") == 0)
+		outcome = verdict;
+	for (i = 0; i < VERDICT_OUTCOMES; i++)
+		if (strcmp(outcome, verdict_outcomes[i]) == 0)
+			m->verdicts[i]++;
+	while (*said != '\0') {
+		len = strcspn(said, ",");
+		if (len > 2 && len - 2 < sizeof name && said[len - 2] == '=') {
+			memcpy(name, said, len - 2);
+			name[len - 2] = '\0';
+			if ((e = namemap_find(&m->rules, name)) != NULL)
+				e->verdicts[said[len - 1] == 'a' ? 0 : 1]++;
+		}
+		said += len;
+		if (*said == ',')
+			said++;
+	}
+}
+
+/* What Redis says of rule name over every instance. */
+void
+metrics_shared(struct metrics *m, const char *name, enum metrics_shared what,
+    uint64_t v)
+{
+	struct metrics_rule	*e;
+
+	if ((e = namemap_find(&m->rules, name)) == NULL)
+		return;
+	if (what == METRICS_DEMOTED)
+		e->demoted = (int)v;
+	else
+		e->shared[what == METRICS_DISAGREED] = v;
+}
+
 void
 metrics_observe(struct histogram *h, double v)
 {
@@ -168,7 +222,8 @@ render_histogram(FILE *f, const char *name, const char *help,
 }
 
 /* The per-rule families, each a walk over the tree in name order. */
-enum rule_family { RF_HITS, RF_ERRORS, RF_SECONDS, RF_RUNS, RF_MATCHES };
+enum rule_family { RF_HITS, RF_ERRORS, RF_SECONDS, RF_RUNS, RF_MATCHES,
+	RF_VERDICTS, RF_PRECISION, RF_DEMOTED };
 
 struct rule_walk {
 	FILE			*f;
@@ -211,6 +266,24 @@ render_rule(const char *name, void *value, void *arg)
 		v = e->retired_matches + (e->stats ? e->stats->matches : 0);
 		fprintf(w->f, "moderatord_rule_matches_total{rule=\"%s\"} "
 		    "%llu\n", name, (unsigned long long)v);
+		break;
+	case RF_VERDICTS:
+		fprintf(w->f, "moderatord_rule_verdicts_total{rule=\"%s\","
+		    "outcome=\"agreed\"} %llu\n", name,
+		    (unsigned long long)e->verdicts[0]);
+		fprintf(w->f, "moderatord_rule_verdicts_total{rule=\"%s\","
+		    "outcome=\"disagreed\"} %llu\n", name,
+		    (unsigned long long)e->verdicts[1]);
+		break;
+	case RF_PRECISION:
+		if (e->shared[0] + e->shared[1] > 0)
+			fprintf(w->f, "moderatord_rule_precision{rule=\"%s\"} "
+			    "%.6f\n", name, (double)e->shared[0] /
+			    (double)(e->shared[0] + e->shared[1]));
+		break;
+	case RF_DEMOTED:
+		fprintf(w->f, "moderatord_rule_demoted{rule=\"%s\"} %d\n", name,
+		    e->demoted);
 		break;
 	}
 }
@@ -268,6 +341,24 @@ metrics_render(const struct metrics *m, const struct metrics_gauges *g,
 	    "Runs of each rule that PCRE2 confirmed (over runs: the precision "
 	    "of what picked it).");
 	render_rules(m, f, RF_MATCHES);
+
+	header(f, "moderatord_verdicts_total", "counter",
+	    "Moderators' verdicts this instance took, by what became of them.");
+	for (i = 0; i < VERDICT_OUTCOMES; i++)
+		fprintf(f, "moderatord_verdicts_total{verdict=\"%s\"} %llu\n",
+		    verdict_outcomes[i], (unsigned long long)m->verdicts[i]);
+	header(f, "moderatord_rule_verdicts_total", "counter",
+	    "Verdicts this instance counted for each rule, by whether the "
+	    "moderator agreed with the rule.");
+	render_rules(m, f, RF_VERDICTS);
+	header(f, "moderatord_rule_precision", "gauge",
+	    "Each judged rule's precision over every instance's verdicts: "
+	    "agreed / (agreed + disagreed).");
+	render_rules(m, f, RF_PRECISION);
+	header(f, "moderatord_rule_demoted", "gauge",
+	    "1: the rule acts one step milder (reject as flag), 2: as shadow; "
+	    "moderators' verdicts put it under its min_precision.");
+	render_rules(m, f, RF_DEMOTED);
 
 	render_histogram(f, "moderatord_decision_latency_seconds",
 	    "Time from reading a batch to its decisions being written.",

@@ -105,6 +105,7 @@ redis_io_free(struct redis_io *rio)
 	event_free(rio->drop_ev);
 	event_free(rio->retry_ev);
 	decide_argv_free(&rio->argv);
+	decide_argv_free(&rio->vargv);
 	address_free(&rio->addr);
 	free(rio->sha);
 	free(rio->reload_seen);
@@ -257,6 +258,12 @@ rio_create_group(struct redis_io *rio)
 	    "XGROUP CREATE %s %s 0 MKSTREAM", rio->cfg.stream.input_stream,
 	    rio->cfg.stream.group);
 	rio->setup++;
+	if (verdicts_on(rio)) {
+		redisAsyncCommand(rio->ac, setup_cb, (void *)"XGROUP",
+		    "XGROUP CREATE %s %s 0 MKSTREAM", rio->cfg.verdicts.stream,
+		    rio->cfg.stream.group);
+		rio->setup++;
+	}
 }
 
 static void
@@ -389,6 +396,7 @@ setup_done(struct redis_io *rio)
 	if (rio->state == CONN_UP) {
 		/* The group was made again after a NOGROUP: read on. */
 		stream_start(rio);
+		verdicts_start(rio);
 		return;
 	}
 	if (!rio->ever_up)
@@ -404,6 +412,7 @@ setup_done(struct redis_io *rio)
 	rio->attempts = 0;
 	rio->state = CONN_UP;
 	rio->ev.on_ready(rio->arg);
+	verdicts_start(rio);
 	if (!rio->stopping)
 		stream_start(rio);
 }
@@ -501,6 +510,7 @@ tick_cb(evutil_socket_t fd, short events, void *arg)
 	if (rio->state == CONN_UP && !rio->beating &&
 	    now - rio->last_beat_us >= PRESENCE_EVERY_MS * 1000u)
 		heartbeat_send(rio);
+	verdicts_read(rio);
 }
 
 void
@@ -524,5 +534,6 @@ redis_io_idle(const struct redis_io *rio)
 {
 	if (rio->ac == NULL || rio->state != CONN_UP)
 		return 1;
-	return !rio->reading && rio->writes == 0 && !rio->claiming;
+	return !rio->reading && rio->writes == 0 && !rio->claiming &&
+	    !rio->vbusy;
 }

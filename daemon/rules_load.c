@@ -22,6 +22,7 @@
 #include "normalize.h"
 #include "pattern.h"
 #include "prefilter.h"
+#include "precision.h"
 #include "ratelimit.h"
 #include "rules_list.h"
 #include "rules_load.h"
@@ -33,7 +34,7 @@
 static const char *const rule_keys[] = { "name", "match", "words", "field",
     "except", "when", "rate_limit", "action", "reason", "final", "mode",
     "caseless", "normalize", "tests", "words_file", "valid_from",
-    "valid_until", NULL };
+    "valid_until", "min_precision", "min_verdicts", NULL };
 static const char *const test_keys[] = { "match", "no_match", NULL };
 
 struct loader {
@@ -483,6 +484,8 @@ load_rule(struct loader *l, yaml_node_t *n)
 		}
 	}
 	if (load_window(l, &r, n) != 0)
+		bad = 1;
+	if (precision_load(l->d, l->yf, n, &r) != 0)
 		bad = 1;
 	if (r.final && limit != NULL) {
 		yfile_error(l->d, l->yf, yfile_find(l->yf, n, "final"), "a "

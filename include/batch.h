@@ -44,6 +44,8 @@ struct batch_item {
 	char		*rules;		/* comma-separated live rules that matched */
 	char		*shadow;	/* comma-separated shadow rules that matched */
 	char		*reason;	/* deciding rule's reason, or "" */
+	char		*acts;		/* a letter a rule named, rules then
+					   shadow: its own action (a, f, r) */
 	size_t		 order;		/* deciding rule's place, or SIZE_MAX */
 	int		 final;		/* a final rule decided */
 	size_t		 errors;	/* rules that could not run */

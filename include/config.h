@@ -33,6 +33,11 @@ struct config {
 	uint64_t	 claim_idle_ms;
 	unsigned	 max_deliveries;
 	char		*dead_letter_stream;
+	char		*verdict_stream;	/* "": verdicts off */
+	char		*verdict_prefix;	/* keys of verdicts' counts */
+
+	/* verdicts: */
+	uint64_t	 verdict_window_ms;	/* a verdict later is unmatched */
 
 	/* rules: */
 	char		*rules_dir;

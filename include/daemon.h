@@ -18,6 +18,13 @@ struct ruleset;
 
 #define DAEMON_SIGNALS	4	/* TERM, INT, HUP, USR1 */
 
+/* A rule's demotion as Redis last said it (standing.c). */
+struct demotion_rec {
+	char		*name;
+	char		 def[17];	/* of the definition it was made for */
+	int		  level;	/* enum demotion */
+};
+
 /* The one daemon context: everything mutable lives here. */
 struct daemon {
 	struct config	  cfg;
@@ -52,8 +59,21 @@ struct daemon {
 	int		  exit_code;
 	int		  ready;
 	uint64_t	  status_us;
+	struct demotion_rec *dem;	/* every instance's demotions */
+	size_t		  ndem;
 };
 
 int	daemon_run(struct daemon *);
+
+/* standing.c: what moderators' verdicts say of the rules. */
+struct bytes;
+struct verdict_outcome;
+const struct ruleset *standing_rules(void *);
+void	standing_verdicts(const struct verdict_outcome *, size_t,
+	    const char *const *, size_t, void *);
+void	standing_shared(const struct bytes *, size_t, const struct bytes *,
+	    size_t, void *);
+void	standing_apply(struct daemon *, const struct ruleset *);
+void	standing_free(struct daemon *);
 
 #endif

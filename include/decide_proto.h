@@ -26,6 +26,8 @@ struct decide_params {
 	uint64_t	 output_maxlen;
 	uint64_t	 rl_slack_ms;
 	uint64_t	 max_deliveries;
+	const char	*join_prefix;	/* "": keep nothing for verdicts */
+	uint64_t	 join_ttl_ms;
 };
 
 /*
@@ -67,6 +69,13 @@ struct decide_reply {
 
 void		decide_argv_init(struct decide_argv *);
 void		decide_argv_free(struct decide_argv *);
+/* Building an argument vector (the verdict script's too): a->n = 0 first. */
+void		argv_add(struct decide_argv *, const char *, size_t);
+void		argv_str(struct decide_argv *, const char *);
+void		argv_made(struct decide_argv *, const char *, size_t,
+		    const char *, size_t);
+void		argv_u64(struct decide_argv *, uint64_t);
+void		argv_done(struct decide_argv *);
 void		decide_proto_encode(struct decide_argv *,
 		    const struct decide_params *, const char *, const char *,
 		    const struct batch *);

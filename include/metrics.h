@@ -10,6 +10,9 @@
 
 struct ruleset;
 
+#define VERDICT_OUTCOMES	7
+extern const char *const verdict_outcomes[VERDICT_OUTCOMES];
+
 /* Fixed buckets (upper bounds, +Inf implied) and what fell in each. */
 #define METRICS_MAX_BUCKETS	16
 struct histogram {
@@ -36,6 +39,7 @@ struct metrics {
 	struct histogram latency;	/* seconds from read to written */
 	struct histogram batch;		/* entries a batch */
 	struct namemap	 rules;		/* struct metrics_rule by rule name */
+	uint64_t	 verdicts[VERDICT_OUTCOMES];	/* by verdict_outcomes */
 	unsigned	 generation;
 };
 
@@ -59,6 +63,11 @@ void	metrics_rules(struct metrics *, const struct ruleset *,
 	    const struct ruleset *);
 /* A written decision named these rules (comma-separated, may be ""). */
 void	metrics_hits(struct metrics *, const char *, int);
+void	metrics_verdict(struct metrics *, const char *, const char *,
+	    const char *);
+enum metrics_shared { METRICS_AGREED, METRICS_DISAGREED, METRICS_DEMOTED };
+void	metrics_shared(struct metrics *, const char *, enum metrics_shared,
+	    uint64_t);
 void	metrics_observe(struct histogram *, double);
 /* The Prometheus text format (version 0.0.4) of everything. */
 void	metrics_render(const struct metrics *, const struct metrics_gauges *,

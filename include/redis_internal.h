@@ -64,6 +64,11 @@ struct redis_io {
 	int			 ever_up;
 	char			 cursor[STREAM_ID_MAX + 1];
 	char			 claim_cursor[STREAM_ID_MAX + 1];
+	/* Verdicts (verdicts.c): read a batch at a time, off the BLOCK. */
+	struct decide_argv	 vargv;
+	int			 vbusy;		/* a read or a script in flight */
+	int			 vpending;	/* re-reading our own first */
+	char			 vcursor[STREAM_ID_MAX + 1];
 };
 
 /* redis_io.c */
@@ -78,6 +83,12 @@ void	rio_create_group(struct redis_io *);
 
 /* heartbeat.c */
 void	heartbeat_send(struct redis_io *);
+
+/* verdicts.c */
+int	verdicts_on(const struct redis_io *);
+void	verdicts_start(struct redis_io *);
+void	verdicts_read(struct redis_io *);
+void	verdicts_poll(struct redis_io *);
 
 /* stream.c */
 void	stream_start(struct redis_io *);

@@ -7,6 +7,7 @@
 #include "decide_proto.h"
 #include "entry.h"
 #include "log.h"
+#include "verdict_proto.h"
 
 struct event_base;
 struct presence_record;
@@ -32,6 +33,14 @@ struct redis_io_config {
 	uint64_t	 command_timeout_ms;
 	uint64_t	 claim_idle_ms;
 	struct entry_limits limits;
+	struct verdict_params verdicts;	/* its stream NULL or "": none */
+};
+
+/* What became of one verdict (verdict.lua's reply): borrowed strings. */
+struct verdict_outcome {
+	const struct verdict	*v;
+	const char		*outcome;	/* counted, same, unmatched, ... */
+	const char		*detail;	/* counted: "rule=a,rule=d" */
 };
 
 /*
@@ -47,6 +56,10 @@ struct redis_io_config {
  * on_presence	fill in this daemon's record (presence.h), sent each second
  * on_reload	moderatorctl reload asked for a reload; gen is the counter's
  *		value, to be reported as the record's reload_gen when done
+ * rules	the rules in force (their floors go with each verdict call)
+ * on_verdicts	verdicts were counted: what became of each, and the rules
+ *		the call demoted ("name level precision verdicts")
+ * on_shared	each second: the counts and demoted hashes, as pairs
  */
 struct redis_io_events {
 	void	(*on_ready)(void *);
@@ -57,6 +70,11 @@ struct redis_io_events {
 	void	(*on_fatal)(const char *, void *);
 	void	(*on_presence)(struct presence_record *, void *);
 	void	(*on_reload)(const char *, void *);
+	const struct ruleset *(*rules)(void *);
+	void	(*on_verdicts)(const struct verdict_outcome *, size_t,
+		    const char *const *, size_t, void *);
+	void	(*on_shared)(const struct bytes *, size_t, const struct bytes *,
+		    size_t, void *);
 };
 
 struct redis_io	*redis_io_new(struct event_base *,
@@ -71,6 +89,11 @@ void		 redis_io_stop(struct redis_io *);
  * count, as XINFO GROUPS said a few seconds ago; -1 when not known.
  */
 void		 redis_io_group(const struct redis_io *, int64_t *, int64_t *);
+/* Lifts rule name's demotion (verdict_lift_lua). */
+void		 redis_io_lift(struct redis_io *, const char *);
+/* Says in Redis what rules rs are, for moderatorctl rules. */
+void		 redis_io_publish_rules(struct redis_io *,
+		    const struct ruleset *);
 /* Nothing in flight that stopping should wait for. */
 int		 redis_io_idle(const struct redis_io *);
 

@@ -48,7 +48,17 @@ struct rule_stats {
 	uint64_t	matches;	/* runs that matched: over runs, the
 					   precision of what picked it to run */
 	uint64_t	reported_ns;	/* slowest single match logged so far */
+	int		demoted;	/* enum demotion, as Redis last said */
 };
+
+/* Where moderators' verdicts have put a rule (verdict.lua demotes). */
+enum demotion {
+	DEMOTED_NONE = 0,
+	DEMOTED_FLAG,		/* a reject rule that now flags */
+	DEMOTED_SHADOW		/* a flag (or approve) rule now in shadow */
+};
+
+#define RULES_DEFAULT_MIN_VERDICTS	30
 
 #define RULES_SLOW_NS	(10u * 1000 * 1000)	/* a slow single match */
 
@@ -76,12 +86,31 @@ struct rule {
 	char		*reason;	/* never NULL: defaults to the name */
 	int		 final;
 	int		 shadow;
+	/* Demoted below this precision (min_precision:), or -1: never. */
+	double		 min_precision;
+	uint64_t	 min_verdicts;
+	char		 def[17];	/* a hash of its definition (not tests) */
 	/* In force from valid_from (ms since the epoch) until valid_until. */
 	int64_t		 valid_from;	/* INT64_MIN: always was */
 	int64_t		 valid_until;	/* INT64_MAX: never ends */
 	struct rule_example *examples;
 	size_t		 nexamples;
 };
+
+/* A rule as it stands: demoted by verdicts, it acts one step milder. */
+static inline int
+rule_shadowed(const struct rule *r)
+{
+	return r->shadow || (r->stats != NULL &&
+	    r->stats->demoted == DEMOTED_SHADOW);
+}
+
+static inline enum action
+rule_action(const struct rule *r)
+{
+	return r->stats != NULL && r->stats->demoted == DEMOTED_FLAG ?
+	    ACTION_FLAG : r->action;
+}
 
 /*
  * A view of a field that some rule matches (stages 0: the field as it

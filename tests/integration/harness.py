@@ -199,6 +199,13 @@ class Daemon:
         return text in self.output()
 
 
+def ctl(redis_server, *args, timeout=60):
+    """moderatorctl ARGS against redis_server: the CompletedProcess."""
+    return subprocess.run([os.environ.get("MODERATORCTL", "build/moderatorctl"),
+                           "--redis", redis_server.sock] + list(args),
+                          capture_output=True, timeout=timeout)
+
+
 def read_json_lines(path):
     with open(path, "rb") as f:
         return [json.loads(l) for l in f.read().splitlines() if l]

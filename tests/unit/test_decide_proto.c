@@ -13,7 +13,8 @@
 #include "decide_proto.h"
 
 static const struct decide_params params = {
-	7, "in", "out", "dead", "grp", "me", "rl:", 1000, 600000, 5
+	7, "in", "out", "dead", "grp", "me", "rl:", 1000, 600000, 5, "j:",
+	691200000
 };
 
 /* An item with its decision set by hand. */
@@ -33,6 +34,7 @@ add_item(struct batch *b, const char *sid, const char *id, enum action a,
 	it->rules = strdup(rules);
 	it->shadow = strdup("");
 	it->reason = strdup(reason);
+	it->acts = strdup(*rules != '\0' ? "r" : "");
 	it->order = order;
 	it->final = final;
 	return it;
@@ -78,16 +80,16 @@ assert_args(const struct decide_argv *a, const char *const *want, size_t n)
 	assert_int_equal(a->n, n);
 }
 
-/* Entries without checks keep the short layout: seven arguments each. */
+/* Entries without checks keep the short layout: eight arguments each. */
 static void
 test_no_checks(void **state)
 {
 	static const char *const want[] = {
 		"EVALSHA", "abc", "3", "in", "out", "dead",
 		"7", "0", "2", "0", "0", "grp", "me", "1000", "600000", "5",
-		"feedbeef1234",
-		"1-0", "c1", "approve", "", "", "", "0",
-		"1-1", "c2", "reject", "spam", "", "pharma", "0",
+		"feedbeef1234", "j:", "691200000",
+		"1-0", "c1", "approve", "", "", "", "", "0",
+		"1-1", "c2", "reject", "spam", "", "pharma", "r", "0",
 	};
 	struct decide_argv	 a;
 	struct batch		*b = batch_new(2);
@@ -115,11 +117,13 @@ test_checks(void **state)
 		"EVAL", "return 1", "6", "in", "out", "dead",
 		"rl:flood:3:bob", "rl:copy:#:ab", "rl:flood:3:eve",
 		"7", "2", "3", "2", "3", "grp", "me", "1000", "600000", "5", "",
+		"j:", "691200000",
 		"flood", "flag", "8589934587", "0", "5", "60000", "flood",
 		"copy", "reject", "12884901881", "1", "5", "60000", "copy",
-		"1-0", "c1", "approve", "", "", "", "2", "0", "0", "1", "2",
-		"1-1", "", "flag", "", "", "malformed: no id field", "0",
-		"2-0", "c3", "reject", "spam", "", "pharma", "1", "12884901885",
+		"1-0", "c1", "approve", "", "", "", "", "2", "0", "0", "1", "2",
+		"1-1", "", "flag", "", "", "malformed: no id field", "", "0",
+		"2-0", "c3", "reject", "spam", "", "pharma", "r", "1",
+		"12884901885",
 		"1", "1",
 	};
 	struct decide_argv	 a;
@@ -135,7 +139,7 @@ test_checks(void **state)
 		add_check(it, 0, "a-rather-long-key-that-fills-the-buffer");
 	}
 	decide_proto_encode(&a, &params, "EVALSHA", "abc", b);
-	assert_int_equal(a.n, 6 + 40 + 11 + 7 + 40 * 10);
+	assert_int_equal(a.n, 6 + 40 + 13 + 7 + 40 * 11);
 	batch_free(b);
 
 	b = batch_new(3);

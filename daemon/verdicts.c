@@ -1,0 +1,372 @@
+/*
+ * Moderators' verdicts over the decision connection: a batch read from
+ * the verdict stream (never with BLOCK: comments own the blocking read),
+ * this consumer's pending ones first after every connect, then new ones;
+ * each batch counted and acknowledged by one call of the verdict script.
+ * Each second the counts and demotions come back for the metrics and the
+ * rules' standing (verdicts_poll, with the heartbeat).
+ */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <hiredis/async.h>
+#include <hiredis/hiredis.h>
+
+#include "redis_internal.h"
+#include "ruleset.h"
+#include "script.h"
+#include "xmalloc.h"
+
+#define VERDICT_BATCH	256
+
+struct vcall {
+	struct verdict	*v;
+	size_t		 n;
+};
+
+static void	read_cb(redisAsyncContext *, void *, void *);
+static void	script_cb(redisAsyncContext *, void *, void *);
+static void	shared_cb(redisAsyncContext *, void *, void *);
+static void	ignore_cb(redisAsyncContext *, void *, void *);
+
+int
+verdicts_on(const struct redis_io *rio)
+{
+	return rio->cfg.verdicts.stream != NULL &&
+	    *rio->cfg.verdicts.stream != '\0';
+}
+
+void
+verdicts_start(struct redis_io *rio)
+{
+	rio->vpending = 1;
+	rio->vbusy = 0;
+	strcpy(rio->vcursor, "0");
+}
+
+static int
+send_argv(struct redis_io *rio, redisCallbackFn *cb, void *priv, int argc,
+    const char **argv, const size_t *lens)
+{
+	rio_sent(rio);
+	if (redisAsyncCommandArgv(rio->ac, cb, priv, argc, argv, lens) ==
+	    REDIS_OK)
+		return 0;
+	rio_lost(rio, "cannot queue a verdicts command: %s", rio->ac->errstr);
+	return -1;
+}
+
+/* The next batch of verdicts, unless one is in flight. */
+void
+verdicts_read(struct redis_io *rio)
+{
+	const char	*argv[9];
+	char		 count[16];
+
+	if (!verdicts_on(rio) || rio->state != CONN_UP || rio->stopping ||
+	    rio->vbusy || !rio_usable(rio))
+		return;
+	snprintf(count, sizeof count, "%d", VERDICT_BATCH);
+	argv[0] = "XREADGROUP";
+	argv[1] = "GROUP";
+	argv[2] = rio->cfg.stream.group;
+	argv[3] = rio->cfg.stream.consumer;
+	argv[4] = "COUNT";
+	argv[5] = count;
+	argv[6] = "STREAMS";
+	argv[7] = rio->cfg.verdicts.stream;
+	argv[8] = rio->vpending ? rio->vcursor : ">";
+	if (send_argv(rio, read_cb, NULL, 9, argv, NULL) == 0)
+		rio->vbusy = 1;
+}
+
+static void
+free_call(struct vcall *c)
+{
+	size_t	i;
+
+	for (i = 0; i < c->n; i++)
+		verdict_clear(&c->v[i]);
+	free(c->v);
+	free(c);
+}
+
+/* [[id, [f, v, ...]], ...] -> verdicts; one without fields is malformed. */
+static struct vcall *
+parse(const redisReply *entries)
+{
+	struct vcall		*c = xcalloc(1, sizeof *c);
+	const redisReply	*e, *f;
+	struct bytes		*kv;
+	size_t			 i, j;
+
+	c->v = xcalloc(entries->elements + 1, sizeof *c->v);
+	for (i = 0; i < entries->elements; i++) {
+		e = entries->element[i];
+		if (e->type != REDIS_REPLY_ARRAY || e->elements != 2 ||
+		    e->element[0]->type != REDIS_REPLY_STRING ||
+		    e->element[0]->len > STREAM_ID_MAX)
+			continue;
+		f = e->element[1];
+		if (f->type != REDIS_REPLY_ARRAY || f->elements % 2 != 0) {
+			verdict_parse(&c->v[c->n], e->element[0]->str, NULL, 0);
+			free(c->v[c->n].bad);
+			c->v[c->n++].bad = xstrdup("deleted from the stream");
+			continue;
+		}
+		kv = xcalloc(f->elements + 1, sizeof *kv);
+		for (j = 0; j < f->elements; j++)
+			if (f->element[j]->type == REDIS_REPLY_STRING)
+				kv[j] = (struct bytes){ f->element[j]->str,
+				    f->element[j]->len };
+			else
+				kv[j] = (struct bytes){ "", 0 };
+		verdict_parse(&c->v[c->n++], e->element[0]->str, kv,
+		    f->elements / 2);
+		free(kv);
+	}
+	return c;
+}
+
+static void
+read_cb(redisAsyncContext *ac, void *r, void *priv)
+{
+	struct redis_io		*rio = ac->data;
+	redisReply		*reply = r;
+	struct decide_argv	*a = &rio->vargv;
+	struct vcall		*c;
+	const redisReply	*entries;
+
+	(void)priv;
+	if (reply == NULL || !rio_usable(rio))
+		return;
+	rio_replied(rio);
+	rio->vbusy = 0;
+	if (reply->type == REDIS_REPLY_ERROR) {
+		/* NOGROUP: the stream or group went; setup makes them again. */
+		log_warnx(rio->log, "reading verdicts failed: %s", reply->str);
+		if (strncmp(reply->str, "NOGROUP", 7) == 0)
+			rio_create_group(rio);
+		return;
+	}
+	if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 1 ||
+	    reply->element[0]->type != REDIS_REPLY_ARRAY ||
+	    reply->element[0]->elements != 2 ||
+	    reply->element[0]->element[1]->type != REDIS_REPLY_ARRAY) {
+		if (reply->type != REDIS_REPLY_NIL)
+			log_warnx(rio->log, "unexpected reply reading verdicts");
+		return;
+	}
+	entries = reply->element[0]->element[1];
+	if (entries->elements == 0) {
+		rio->vpending = 0;
+		return;
+	}
+	c = parse(entries);
+	if (rio->vpending)
+		snprintf(rio->vcursor, sizeof rio->vcursor, "%s",
+		    entries->element[entries->elements - 1]->element[0]->str);
+	if (c->n == 0) {
+		free_call(c);
+		return;
+	}
+	verdict_encode(a, &rio->cfg.verdicts, "EVAL", verdict_lua,
+	    rio->ev.rules(rio->arg), c->v, c->n);
+	if (send_argv(rio, script_cb, c, (int)a->n, a->v, a->len) != 0)
+		free_call(c);
+	else
+		rio->vbusy = 1;
+}
+
+static const char *
+str_of(const redisReply *r)
+{
+	return r != NULL && r->type == REDIS_REPLY_STRING ? r->str : "";
+}
+
+static void
+script_cb(redisAsyncContext *ac, void *r, void *priv)
+{
+	struct redis_io		*rio = ac->data;
+	redisReply		*reply = r;
+	struct vcall		*c = priv;
+	struct verdict_outcome	*o;
+	const redisReply	*made, *e;
+	const char		**m;
+	size_t			 i, n = 0;
+
+	if (reply == NULL || !rio_usable(rio)) {
+		/* Not acknowledged: read again from the pending list. */
+		free_call(c);
+		return;
+	}
+	rio_replied(rio);
+	rio->vbusy = 0;
+	if (reply->type != REDIS_REPLY_ARRAY || reply->elements != c->n + 1) {
+		log_errorx(rio->log, "the verdict script failed: %s; the "
+		    "verdicts stay pending", reply->type == REDIS_REPLY_ERROR ?
+		    reply->str : "an unexpected reply");
+		rio->vpending = 1;
+		strcpy(rio->vcursor, "0");
+		free_call(c);
+		return;
+	}
+	o = xcalloc(c->n + 1, sizeof *o);
+	for (i = 0; i < c->n; i++) {
+		e = reply->element[i];
+		if (e->type != REDIS_REPLY_ARRAY || e->elements != 2)
+			continue;	/* no longer pending: another took it */
+		o[n].v = &c->v[i];
+		o[n].outcome = str_of(e->element[0]);
+		o[n++].detail = str_of(e->element[1]);
+	}
+	made = reply->element[c->n];
+	m = xcalloc(made->elements + 1, sizeof *m);
+	for (i = 0; made->type == REDIS_REPLY_ARRAY && i < made->elements; i++)
+		m[i] = str_of(made->element[i]);
+	rio->ev.on_verdicts(o, n, m, made->type == REDIS_REPLY_ARRAY ?
+	    made->elements : 0, rio->arg);
+	free(m);
+	free(o);
+	free_call(c);
+	/* More may be waiting: read on at once rather than at the tick. */
+	verdicts_read(rio);
+}
+
+/* The counts and demoted hashes, for the metrics and the rules' standing. */
+void
+verdicts_poll(struct redis_io *rio)
+{
+	static const char both[] = "return { redis.call('HGETALL', KEYS[1]), "
+	    "redis.call('HGETALL', KEYS[2]) }";
+	const char	*argv[5];
+	char		*counts, *demoted;
+
+	if (!verdicts_on(rio))
+		return;
+	counts = verdict_key(rio->cfg.verdicts.prefix, "counts");
+	demoted = verdict_key(rio->cfg.verdicts.prefix, "demoted");
+	argv[0] = "EVAL";
+	argv[1] = both;
+	argv[2] = "2";
+	argv[3] = counts;
+	argv[4] = demoted;
+	(void)send_argv(rio, shared_cb, NULL, 5, argv, NULL);
+	free(counts);
+	free(demoted);
+}
+
+/* A flat [k, v, ...] reply -> pairs of bytes (allocated; *n pairs). */
+static struct bytes *
+pairs(const redisReply *r, size_t *n)
+{
+	struct bytes	*kv;
+	size_t		 i;
+
+	*n = r->type == REDIS_REPLY_ARRAY ? r->elements / 2 : 0;
+	kv = xcalloc(2 * *n + 1, sizeof *kv);
+	for (i = 0; i < 2 * *n; i++)
+		if (r->element[i]->type == REDIS_REPLY_STRING)
+			kv[i] = (struct bytes){ r->element[i]->str,
+			    r->element[i]->len };
+		else
+			kv[i] = (struct bytes){ "", 0 };
+	return kv;
+}
+
+static void
+shared_cb(redisAsyncContext *ac, void *r, void *priv)
+{
+	struct redis_io	*rio = ac->data;
+	redisReply	*reply = r;
+	struct bytes	*c, *d;
+	size_t		 nc, nd;
+
+	(void)priv;
+	if (reply == NULL || !rio_usable(rio))
+		return;
+	rio_replied(rio);
+	if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 2)
+		return;
+	c = pairs(reply->element[0], &nc);
+	d = pairs(reply->element[1], &nd);
+	rio->ev.on_shared(c, nc, d, nd, rio->arg);
+	free(c);
+	free(d);
+}
+
+/* Lifts rule name's demotion: moderatorctl rules --reset, or a new definition. */
+void
+redis_io_lift(struct redis_io *rio, const char *name)
+{
+	const char	*argv[6];
+	char		*counts, *demoted;
+
+	if (!verdicts_on(rio) || rio->state != CONN_UP || !rio_usable(rio))
+		return;
+	counts = verdict_key(rio->cfg.verdicts.prefix, "counts");
+	demoted = verdict_key(rio->cfg.verdicts.prefix, "demoted");
+	argv[0] = "EVAL";
+	argv[1] = verdict_lift_lua;
+	argv[2] = "2";
+	argv[3] = counts;
+	argv[4] = demoted;
+	argv[5] = name;
+	(void)send_argv(rio, ignore_cb, NULL, 6, argv, NULL);
+	free(counts);
+	free(demoted);
+}
+
+/*
+ * Each rule's own action, mode and floor, by name, for moderatorctl
+ * rules: "ACTION MODE MIN_PRECISION MIN_VERDICTS FILE:LINE".
+ */
+void
+redis_io_publish_rules(struct redis_io *rio, const struct ruleset *rs)
+{
+	const char	**argv;
+	char		**vals, *key;
+	size_t		  i, n = 0;
+
+	if (!verdicts_on(rio) || rio->state != CONN_UP || !rio_usable(rio) ||
+	    rs->nrules == 0)
+		return;
+	key = verdict_key(rio->cfg.verdicts.prefix, "rules");
+	argv = xcalloc(2 + 2 * rs->nrules, sizeof *argv);
+	vals = xcalloc(rs->nrules, sizeof *vals);
+	argv[n++] = "HSET";
+	argv[n++] = key;
+	for (i = 0; i < rs->nrules; i++) {
+		const struct rule *r = &rs->rules[i];
+
+		xasprintf(&vals[i], "%s %s %g %llu %s:%zu",
+		    action_name(r->action), r->shadow ? "shadow" : "live",
+		    r->min_precision > 0 ? r->min_precision : 0,
+		    (unsigned long long)r->min_verdicts, r->file, r->line);
+		argv[n++] = r->name;
+		argv[n++] = vals[i];
+	}
+	(void)send_argv(rio, ignore_cb, NULL, (int)n, argv, NULL);
+	for (i = 0; i < rs->nrules; i++)
+		free(vals[i]);
+	free(vals);
+	free(argv);
+	free(key);
+}
+
+/* An answer that changes nothing here: said if it is an error. */
+static void
+ignore_cb(redisAsyncContext *ac, void *r, void *priv)
+{
+	struct redis_io	*rio = ac->data;
+	redisReply	*reply = r;
+
+	(void)priv;
+	if (reply == NULL || !rio_usable(rio))
+		return;
+	rio_replied(rio);
+	if (reply->type == REDIS_REPLY_ERROR)
+		log_warnx(rio->log, "a verdicts command failed: %s",
+		    reply->str);
+}
