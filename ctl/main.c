@@ -31,6 +31,8 @@ static const struct command commands[] = {
 	{ "reload",	ctl_reload,	"make every instance reload its rules; "
 					"wait for each" },
 	{ "export",	ctl_export,	"the last input entries as JSON lines" },
+	{ "rules",	ctl_rules,	"every rule with its verdicts, precision "
+					"and state; --reset NAME" },
 };
 #define NCOMMANDS	(sizeof commands / sizeof commands[0])
 

@@ -141,3 +141,16 @@ jbuf_int(struct jbuf *j, const char *key, int64_t v)
 	n = snprintf(num, sizeof num, "%lld", (long long)v);
 	jbuf_raw(j, num, (size_t)n);
 }
+
+/* A number with key; not a number (NaN) is null. */
+void
+jbuf_num(struct jbuf *j, const char *key, double v)
+{
+	char	num[40];
+	int	n;
+
+	jbuf_key(j, key);
+	n = v == v ? snprintf(num, sizeof num, "%.6g", v) :
+	    snprintf(num, sizeof num, "null");
+	jbuf_raw(j, num, (size_t)n);
+}

@@ -24,5 +24,6 @@ void	jbuf_str(struct jbuf *, const char *, const char *, size_t);
 void	jbuf_cstr(struct jbuf *, const char *, const char *);
 void	jbuf_int(struct jbuf *, const char *, int64_t);
 void	jbuf_raw(struct jbuf *, const char *, size_t);
+void	jbuf_num(struct jbuf *, const char *, double);
 
 #endif
