@@ -21,8 +21,8 @@ LAYOUT = int([l for l in SCRIPT.splitlines()
 def call(r, sid, version=LAYOUT, nentries=1, extra=()):
     """The script on one entry without checks, by the documented layout."""
     argv = [version, 0, nentries, 0, 0, GROUP, "me", 1000, 600000, 5,
-            "0123456789ab",
-            sid, "c1", "reject", "spam", "", "pharma", 0] + list(extra)
+            "0123456789ab", "j:", 60000,
+            sid, "c1", "reject", "spam", "", "pharma", "r", 0] + list(extra)
     return r.eval(SCRIPT, 3, IN, OUT, "comments:dead", *argv)
 
 
@@ -49,7 +49,8 @@ class ProtocolTest(harness.TestCase):
         with self.assertRaises(harness.redis.ResponseError) as cm:
             self.r.eval(SCRIPT, 3, IN, OUT, "comments:dead", LAYOUT, 0, 1,
                         0, 0, GROUP, "me", 1000, 600000, 5, "0123456789ab",
-                        sid, "c1", "reject", "spam", "", "pharma", "x")
+                        "j:", 60000,
+                        sid, "c1", "reject", "spam", "", "pharma", "r", "x")
         self.assertIn("entry at argument", str(cm.exception))
         # The same call with the documented layout is written.
         self.assertEqual(call(self.r, sid), [1])
@@ -58,6 +59,11 @@ class ProtocolTest(harness.TestCase):
                            o["ruleset"]) for o in out],
                          [("c1", "reject", "pharma", "0123456789ab")])
         self.assertEqual(harness.pending(self.r), 0)
+        # What a verdict on it is joined to, kept for the window.
+        j = {k.decode(): v.decode() for k, v in self.r.hgetall("j:c1").items()}
+        self.assertEqual((j["r"], j["s"], j["a"], j["d"], j["e"]),
+                         ("spam", "", "r", "reject", sid.decode()))
+        self.assertTrue(0 < self.r.pttl("j:c1") <= 60000)
 
     def test_drifted_daemon_is_refused(self):
         harness.push(self.r, [{"id": "c%d" % i, "text": "hello %d" % i}

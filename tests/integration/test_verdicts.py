@@ -10,6 +10,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
+from test_operations import PROMTOOL, get, samples  # noqa: E402
 
 VERDICTS = "comments:verdicts"
 COUNTS = "moderatord:v:counts"
@@ -85,7 +86,9 @@ class VerdictTest(harness.TestCase):
 
     def test_counts_move_exactly(self):
         rules = self.rules()
-        d = self.daemon(rules=rules)
+        port = harness.free_port()
+        d = self.daemon(rules=rules, conf="metrics:\n  listen: "
+                        "\"127.0.0.1:%d\"\n" % port)
         out = self.decide([
             {"id": "c1", "text": "buy viagra, you idiot"},
             {"id": "c2", "text": "what a moron"},
@@ -123,10 +126,31 @@ class VerdictTest(harness.TestCase):
         t = self.totals()
         self.assertEqual((t["remove"], t["approve"], t["changed"]), (0, 2, 1))
 
-        # The metrics say it too.
+        # The metrics say it too: this instance's counts, and precision
+        # and demotion as Redis holds them (polled each second).
+        deadline = time.time() + 30
+        while True:
+            body = get(port, "/metrics")[1]
+            got = samples(body)
+            if got.get('moderatord_rule_precision{rule="pills"}') == 0.0 or \
+                    time.time() > deadline:
+                break
+            time.sleep(0.2)
+        p = harness.subprocess.run([PROMTOOL, "check", "metrics"],
+                                   input=body.encode(), capture_output=True)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertEqual(got['moderatord_rule_precision{rule="pills"}'], 0.0)
+        self.assertEqual(got['moderatord_rule_verdicts_total{rule="pills",'
+                             'outcome="agreed"}'], 1)
+        self.assertEqual(got['moderatord_rule_verdicts_total{rule="pills",'
+                             'outcome="disagreed"}'], 1)
+        self.assertEqual(got['moderatord_rule_demoted{rule="noisy"}'], 0)
+        for v, n in (("approve", 2), ("remove", 1), ("same", 1), ("miss", 1),
+                     ("unmatched", 1), ("malformed", 3)):
+            self.assertEqual(got['moderatord_verdicts_total{verdict="%s"}'
+                                 % v], n, v)
         self.assertEqual(d.stop(), 0)
-        log = d.output()
-        self.assertIn("malformed", log)
+        self.assertIn("verdict entry", d.output())
 
     def test_redelivery_after_sigkill_counts_once(self):
         rules = self.rules()
