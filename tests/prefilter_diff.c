@@ -8,8 +8,12 @@
  *     prefilter_diff RULES_DIR [--tsv CORPUS.tsv] [--thread THREAD.tsv]
  *                    [--blns BLNS.base64.txt] [--random N] [--long N]
  *                    [--seed S]
- *                    [--limit N] [--no-jit] [--moderatord PATH] ...
+ *                    [--limit N] [--no-jit] [--no-errors]
+ *                    [--moderatord PATH] ...
  *
+ * --no-errors: a rule that hits PCRE2's match or depth limit on any of
+ * the comments fails the run (the shipped rules must never: a comment
+ * they cannot judge is flagged for a human).
  * CORPUS.tsv: id, author, author_age_days, thread, text (bench/corpus.py
  * --tsv); THREAD.tsv: id, author, author_age_days, text[, expected] (the
  * sample threads); --random: N comments made of the words the rules look
@@ -61,6 +65,8 @@ struct run {
 	size_t		 differed;
 	size_t		 matched;	/* comments some rule matched */
 	size_t		 missed;	/* rules PCRE2 matched, not named */
+	size_t		 errored;	/* comments a rule could not run on */
+	int		 no_errors;	/* --no-errors: each one fails */
 	unsigned char	*named;		/* per rule, for one comment */
 };
 
@@ -265,6 +271,16 @@ compare(struct run *run, const struct bytes *kv, size_t n, const char *where)
 	run->matched += b.nhits > 0;
 	if (!same(&a, &b) && run->differed++ < SHOWN)
 		report(run, &e, &a, &b, where);
+	for (i = 0; run->no_errors && i < b.nhits; i++)
+		if (b.hits[i].error != 0 && run->errored++ < SHOWN) {
+			fprintf(stderr, "%s: RULE ERROR: rule %s (%s:%zu) hit "
+			    "PCRE2's limit (error %d) on the comment ", where,
+			    b.hits[i].rule->name, b.hits[i].rule->file,
+			    b.hits[i].rule->line, b.hits[i].error);
+			print_quoted(stderr, e.text->value, e.text->value_len,
+			    "");
+			fputc('\n', stderr);
+		}
 	for (i = 0; i < run->off.rs->nrules; i++) {
 		const struct rule	*r = &run->off.rs->rules[i];
 		struct hit		 h;
@@ -427,7 +443,8 @@ main(int argc, char **argv)
 	if (argc < 2) {
 		fprintf(stderr, "usage: prefilter_diff RULES_DIR [--tsv FILE] "
 		    "[--thread FILE] [--blns FILE] [--random N] [--seed S] "
-		    "[--limit N] [--no-jit] [--moderatord PATH] ...\n");
+		    "[--limit N] [--no-jit] [--no-errors] [--moderatord PATH] "
+		    "...\n");
 		return 2;
 	}
 	memset(&run, 0, sizeof run);
@@ -435,7 +452,9 @@ main(int argc, char **argv)
 	run.moderatord = "moderatord";
 	/* Options that shape the run first, then the inputs in order. */
 	for (i = 2; i < argc; i++) {
-		if (strcmp(argv[i], "--no-jit") == 0)
+		if (strcmp(argv[i], "--no-errors") == 0)
+			run.no_errors = 1;
+		else if (strcmp(argv[i], "--no-jit") == 0)
 			jit = 0;
 		else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc)
 			seed = strtoull(argv[++i], NULL, 10);
@@ -469,16 +488,19 @@ main(int argc, char **argv)
 	}
 	printf("%s: %zu rules (%zu on the automaton, %zu on literals, %zu "
 	    "always run); %zu comments decided both ways (seed %llu), %zu "
-	    "matched by some rule, %zu differ, %zu rule matches missed\n",
+	    "matched by some rule, %zu differ, %zu rule matches missed, "
+	    "%zu rule errors\n",
 	    run.dir, run.on.rs->nrules, run.on.rs->prefilter->exact +
 	    run.on.rs->prefilter->hsprefilter, run.on.rs->prefilter->literal,
 	    run.on.rs->prefilter->always, run.compared,
-	    (unsigned long long)seed, run.matched, run.differed, run.missed);
+	    (unsigned long long)seed, run.matched, run.differed, run.missed,
+	    run.errored);
 	matcher_free(run.on.m);
 	matcher_free(run.off.m);
 	ruleset_free(run.on.rs);
 	ruleset_free(run.off.rs);
 	free(run.shifted.buf);
 	free(run.named);
-	return run.compared == 0 || run.differed != 0 || run.missed != 0;
+	return run.compared == 0 || run.differed != 0 || run.missed != 0 ||
+	    run.errored != 0;
 }
