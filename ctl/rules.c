@@ -203,3 +203,35 @@ ctl_rules(struct ctl *c, int argc, char **argv)
 	freeReplyObject(dem);
 	return 0;
 }
+
+/* moderatorctl stats' lines on verdicts: totals, and what is demoted. */
+void
+ctl_verdicts_summary(struct ctl *c)
+{
+	static const char *const kinds[] = { "approve", "remove", "changed",
+	    "miss", "unmatched", "expired", "malformed" };
+	redisReply	*t, *d;
+	char		*k;
+	const char	*v;
+	size_t		 i;
+
+	if (*c->cfg.verdict_stream == '\0')
+		return;
+	k = verdict_key(c->cfg.verdict_prefix, "totals");
+	t = ctl_command(c, "HGETALL %s", k);
+	free(k);
+	k = verdict_key(c->cfg.verdict_prefix, "demoted");
+	d = ctl_command(c, "HGETALL %s", k);
+	free(k);
+	printf("moderators' verdicts (all time):");
+	for (i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+		printf("%s %s %s", i ? "," : "", (v = ctl_field(t, kinds[i])) !=
+		    NULL ? v : "0", kinds[i]);
+	putchar('\n');
+	for (i = 0; d->type == REDIS_REPLY_ARRAY && i + 1 < d->elements; i += 2)
+		printf("  rule %s demoted to %.*s (moderatorctl rules)\n",
+		    d->element[i]->str, (int)strcspn(d->element[i + 1]->str,
+		    " "), d->element[i + 1]->str);
+	freeReplyObject(t);
+	freeReplyObject(d);
+}

@@ -159,6 +159,7 @@ ctl_stats(struct ctl *c, int argc, char **argv)
 	print_counts("top shadow rules", w.shadow, w.nshadow, CTL_TOP);
 	print_counts("authors flagged or rejected most", w.authors, w.nauthors,
 	    CTL_TOP);
+	ctl_verdicts_summary(c);
 	print_chart(&w);
 	ctl_window_free(&w);
 	return 0;

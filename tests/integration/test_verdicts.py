@@ -229,6 +229,11 @@ class VerdictTest(harness.TestCase):
                          (2, 18))
         self.assertAlmostEqual(rows["loud"]["precision"], 0.1)
         self.assertEqual(rows["trial"]["state"], "shadow")
+        p = harness.ctl(self.redis, "stats")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn(b"moderators' verdicts (all time): 18 approve, 2 remove",
+                      p.stdout)
+        self.assertIn(b"rule noisy demoted to shadow", p.stdout)
         self.assertEqual(a.stop(), 0)
         self.assertEqual(b.stop(), 0)
 
