@@ -501,8 +501,13 @@ tick_cb(evutil_socket_t fd, short events, void *arg)
 		every = CLAIM_EVERY_MIN_MS;
 	if (every > CLAIM_EVERY_MAX_MS)
 		every = CLAIM_EVERY_MAX_MS;
+	/*
+	 * Not before our own pending entries are decided: XAUTOCLAIM drops
+	 * entries deleted from the stream from the pending list, ours too,
+	 * which would leave one of ours without its decision.
+	 */
 	if (rio->state == CONN_UP && !rio->stopping && !rio->claiming &&
-	    now - rio->last_claim_us >= every * 1000)
+	    !rio->pending_phase && now - rio->last_claim_us >= every * 1000)
 		stream_claim(rio);
 	if (rio->state == CONN_UP && !rio->stopping &&
 	    now - rio->last_info_us >= GROUP_INFO_EVERY_US)

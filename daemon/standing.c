@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "daemon.h"
 #include "redis_io.h"
 #include "ruleset.h"
@@ -19,6 +20,35 @@ standing_rules(void *arg)
 	struct daemon	*dm = arg;
 
 	return dm->rules;
+}
+
+#define VLOG_WINDOW_US	10000000	/* verdict lines: at most */
+#define VLOG_MAX	10		/* ... this many a window */
+
+/*
+ * Whether a line about an odd verdict may be logged now: a flood of
+ * malformed verdicts must not flood the log. Says how many were left out.
+ */
+static int
+vlog_ok(struct daemon *dm)
+{
+	uint64_t	now = clock_monotonic_us();
+
+	if (now - dm->vlog_since_us >= VLOG_WINDOW_US) {
+		if (dm->vlog_dropped > 0)
+			log_warnx(&dm->log, "%u more verdicts that were "
+			    "malformed, unmatched or late were not logged "
+			    "(moderatord_verdicts_total counts them all)",
+			    dm->vlog_dropped);
+		dm->vlog_since_us = now;
+		dm->vlog_n = dm->vlog_dropped = 0;
+	}
+	if (dm->vlog_n < VLOG_MAX) {
+		dm->vlog_n++;
+		return 1;
+	}
+	dm->vlog_dropped++;
+	return 0;
 }
 
 /* Verdicts counted: the log says what the batch demoted, once. */
@@ -40,6 +70,8 @@ standing_verdicts(const struct verdict_outcome *o, size_t n,
 			log_debug(&dm->log, "verdict %s on comment %s: %s %s",
 			    o[i].v->verdict, o[i].v->id, o[i].outcome,
 			    o[i].detail);
+		else if (!vlog_ok(dm))
+			continue;
 		else if (strcmp(o[i].outcome, "malformed") == 0)
 			log_warnx(&dm->log, "verdict entry %s is malformed (%s): "
 			    "counted as such and acknowledged", o[i].v->sid,

@@ -61,6 +61,9 @@ struct daemon {
 	uint64_t	  status_us;
 	struct demotion_rec *dem;	/* every instance's demotions */
 	size_t		  ndem;
+	uint64_t	  vlog_since_us; /* verdicts logged: this window's */
+	unsigned	  vlog_n;	/* ... lines, and those left out */
+	unsigned	  vlog_dropped;
 };
 
 int	daemon_run(struct daemon *);
