@@ -183,7 +183,8 @@ decision_make(struct matcher *m, const struct ruleset *rs,
 				d->final = 1;
 				break;
 			}
-			if (decider == NULL || rule_action(r) > rule_action(decider))
+			if (decider == NULL ||
+			    rule_action(r) > rule_action(decider))
 				decider = r;
 		}
 	}

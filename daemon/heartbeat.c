@@ -19,18 +19,6 @@
 static void	beat_cb(redisAsyncContext *, void *, void *);
 static void	reload_cb(redisAsyncContext *, void *, void *);
 
-static int
-send_argv(struct redis_io *rio, redisCallbackFn *cb, int argc,
-    const char **argv)
-{
-	rio_sent(rio);
-	if (redisAsyncCommandArgv(rio->ac, cb, NULL, argc, argv, NULL) ==
-	    REDIS_OK)
-		return 0;
-	rio_lost(rio, "cannot queue the heartbeat: %s", rio->ac->errstr);
-	return -1;
-}
-
 void
 heartbeat_send(struct redis_io *rio)
 {
@@ -59,27 +47,32 @@ heartbeat_send(struct redis_io *rio)
 	argv[0] = "HSET";
 	argv[1] = inst;
 	presence_fields(&r, now_ms, argv + 2, num, &n);
-	if (send_argv(rio, beat_cb, 2 + 2 * (int)n, argv) != 0)
+	if (rio_queue(rio, beat_cb, NULL, 2 + 2 * (int)n, argv, NULL,
+	    "the heartbeat") != 0)
 		goto out;
 	argv[0] = "PEXPIRE";
 	argv[2] = ttl;
-	if (send_argv(rio, beat_cb, 3, argv) != 0)
+	if (rio_queue(rio, beat_cb, NULL, 3, argv, NULL, "the heartbeat") !=
+	    0)
 		goto out;
 	argv[0] = "ZADD";
 	argv[1] = all;
 	argv[2] = now;
 	argv[3] = consumer;
-	if (send_argv(rio, beat_cb, 4, argv) != 0)
+	if (rio_queue(rio, beat_cb, NULL, 4, argv, NULL, "the heartbeat") !=
+	    0)
 		goto out;
 	/* Instances gone for a while leave the set. */
 	argv[0] = "ZREMRANGEBYSCORE";
 	argv[2] = "-inf";
 	argv[3] = old;
-	if (send_argv(rio, beat_cb, 4, argv) != 0)
+	if (rio_queue(rio, beat_cb, NULL, 4, argv, NULL, "the heartbeat") !=
+	    0)
 		goto out;
 	argv[0] = "GET";
 	argv[1] = reload;
-	(void)send_argv(rio, reload_cb, 2, argv);
+	(void)rio_queue(rio, reload_cb, NULL, 2, argv, NULL,
+	    "the heartbeat");
 	verdicts_poll(rio);
 out:
 	free(inst);

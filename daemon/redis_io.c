@@ -150,6 +150,19 @@ rio_replied(struct redis_io *rio)
 }
 
 /* Can a callback go on with its reply? Not after a drop was decided. */
+/* Queues a command; if hiredis cannot, the connection is given up. */
+int
+rio_queue(struct redis_io *rio, redisCallbackFn *cb, void *priv, int argc,
+    const char **argv, const size_t *lens, const char *what)
+{
+	rio_sent(rio);
+	if (redisAsyncCommandArgv(rio->ac, cb, priv, argc, argv, lens) ==
+	    REDIS_OK)
+		return 0;
+	rio_lost(rio, "cannot queue %s: %s", what, rio->ac->errstr);
+	return -1;
+}
+
 int
 rio_usable(const struct redis_io *rio)
 {

@@ -154,7 +154,7 @@ standing_free(struct daemon *dm)
 	dm->ndem = 0;
 }
 
-/* counts NAME|a, NAME|d ... and demoted NAME -> "LEVEL DEF P N", each second. */
+/* The counts (NAME|a, NAME|d, ...) and demotions, read each second. */
 void
 standing_shared(const struct bytes *c, size_t nc, const struct bytes *d,
     size_t nd, void *arg)

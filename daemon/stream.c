@@ -37,25 +37,10 @@ static void	info_cb(redisAsyncContext *, void *, void *);
 static void	write_cb(redisAsyncContext *, void *, void *);
 static struct batch *parse_entries(struct redis_io *, const redisReply *);
 static void	send_precheck(struct redis_io *, struct batch *);
-static int	queue(struct redis_io *, redisCallbackFn *, void *, int,
-		    const char **, const size_t *, const char *);
 static int	is_string(const redisReply *);
 static void	decide_and_write(struct redis_io *, struct batch *);
 static void	send_write(struct redis_io *, struct batch *);
 static void	reply_view(const redisReply *, struct decide_reply *);
-
-/* Queues a command; if hiredis cannot, the connection is given up. */
-static int
-queue(struct redis_io *rio, redisCallbackFn *cb, void *priv, int argc,
-    const char **argv, const size_t *lens, const char *what)
-{
-	rio_sent(rio);
-	if (redisAsyncCommandArgv(rio->ac, cb, priv, argc, argv, lens) ==
-	    REDIS_OK)
-		return 0;
-	rio_lost(rio, "cannot queue %s: %s", what, rio->ac->errstr);
-	return -1;
-}
 
 /* After setup: this consumer's pending entries first, then new ones. */
 void
@@ -115,7 +100,7 @@ stream_read(struct redis_io *rio)
 	argv[argc++] = "STREAMS";
 	argv[argc++] = c->stream.input_stream;
 	argv[argc++] = rio->pending_phase ? rio->cursor : ">";
-	if (queue(rio, read_cb, NULL, argc, argv, NULL, "a read") != 0)
+	if (rio_queue(rio, read_cb, NULL, argc, argv, NULL, "a read") != 0)
 		return;
 	rio->reading = 1;
 	rio->blocking = !rio->pending_phase;
@@ -268,7 +253,7 @@ send_precheck(struct redis_io *rio, struct batch *b)
 	argv[4] = b->items[b->n - 1].entry.stream_id;
 	argv[5] = count;
 	argv[6] = c->stream.consumer;
-	if (queue(rio, precheck_cb, b, 7, argv, NULL, "XPENDING") != 0) {
+	if (rio_queue(rio, precheck_cb, b, 7, argv, NULL, "XPENDING") != 0) {
 		batch_free(b);
 		return;
 	}
@@ -340,7 +325,7 @@ stream_claim(struct redis_io *rio)
 	argv[5] = rio->claim_cursor;
 	argv[6] = "COUNT";
 	argv[7] = count;
-	if (queue(rio, claim_cb, NULL, 8, argv, NULL, "a claim") != 0)
+	if (rio_queue(rio, claim_cb, NULL, 8, argv, NULL, "a claim") != 0)
 		return;
 	rio->claiming = 1;
 }
@@ -402,7 +387,7 @@ send_write(struct redis_io *rio, struct batch *b)
 
 	decide_proto_encode(a, &rio->cfg.stream, b->eval ? "EVAL" : "EVALSHA",
 	    b->eval ? decide_lua : rio->sha, b);
-	if (queue(rio, write_cb, b, (int)a->n, a->v, a->len,
+	if (rio_queue(rio, write_cb, b, (int)a->n, a->v, a->len,
 	    "the decisions") != 0)
 		batch_free(b);
 	else
@@ -489,7 +474,7 @@ stream_group_info(struct redis_io *rio)
 	    rio->cfg.stream.input_stream };
 
 	rio->last_info_us = clock_monotonic_us();
-	(void)queue(rio, info_cb, NULL, 3, argv, NULL, "XINFO GROUPS");
+	(void)rio_queue(rio, info_cb, NULL, 3, argv, NULL, "XINFO GROUPS");
 }
 
 /* Our group's lag and pending count (each -1 when Redis cannot say). */

@@ -45,18 +45,6 @@ verdicts_start(struct redis_io *rio)
 	strcpy(rio->vcursor, "0");
 }
 
-static int
-send_argv(struct redis_io *rio, redisCallbackFn *cb, void *priv, int argc,
-    const char **argv, const size_t *lens)
-{
-	rio_sent(rio);
-	if (redisAsyncCommandArgv(rio->ac, cb, priv, argc, argv, lens) ==
-	    REDIS_OK)
-		return 0;
-	rio_lost(rio, "cannot queue a verdicts command: %s", rio->ac->errstr);
-	return -1;
-}
-
 /* The next batch of verdicts, unless one is in flight. */
 void
 verdicts_read(struct redis_io *rio)
@@ -77,7 +65,8 @@ verdicts_read(struct redis_io *rio)
 	argv[6] = "STREAMS";
 	argv[7] = rio->cfg.verdicts.stream;
 	argv[8] = rio->vpending ? rio->vcursor : ">";
-	if (send_argv(rio, read_cb, NULL, 9, argv, NULL) == 0)
+	if (rio_queue(rio, read_cb, NULL, 9, argv, NULL, "a verdicts read") ==
+	    0)
 		rio->vbusy = 1;
 }
 
@@ -173,7 +162,8 @@ read_cb(redisAsyncContext *ac, void *r, void *priv)
 	}
 	verdict_encode(a, &rio->cfg.verdicts, "EVAL", verdict_lua,
 	    rio->ev.rules(rio->arg), c->v, c->n);
-	if (send_argv(rio, script_cb, c, (int)a->n, a->v, a->len) != 0)
+	if (rio_queue(rio, script_cb, c, (int)a->n, a->v, a->len,
+	    "the verdicts") != 0)
 		free_call(c);
 	else
 		rio->vbusy = 1;
@@ -234,27 +224,40 @@ script_cb(redisAsyncContext *ac, void *r, void *priv)
 	verdicts_read(rio);
 }
 
+/*
+ * script over the counts and demoted hashes (KEYS[1], KEYS[2]), with
+ * name as ARGV[1] if not NULL; cb has the answer.
+ */
+static void
+on_hashes(struct redis_io *rio, const char *script, const char *name,
+    redisCallbackFn *cb)
+{
+	const char	*argv[6];
+	char		*counts, *demoted;
+
+	counts = verdict_key(rio->cfg.verdicts.prefix, "counts");
+	demoted = verdict_key(rio->cfg.verdicts.prefix, "demoted");
+	argv[0] = "EVAL";
+	argv[1] = script;
+	argv[2] = "2";
+	argv[3] = counts;
+	argv[4] = demoted;
+	argv[5] = name;
+	(void)rio_queue(rio, cb, NULL, name != NULL ? 6 : 5, argv, NULL,
+	    "a verdicts command");
+	free(counts);
+	free(demoted);
+}
+
 /* The counts and demoted hashes, for the metrics and the rules' standing. */
 void
 verdicts_poll(struct redis_io *rio)
 {
 	static const char both[] = "return { redis.call('HGETALL', KEYS[1]), "
 	    "redis.call('HGETALL', KEYS[2]) }";
-	const char	*argv[5];
-	char		*counts, *demoted;
 
-	if (!verdicts_on(rio))
-		return;
-	counts = verdict_key(rio->cfg.verdicts.prefix, "counts");
-	demoted = verdict_key(rio->cfg.verdicts.prefix, "demoted");
-	argv[0] = "EVAL";
-	argv[1] = both;
-	argv[2] = "2";
-	argv[3] = counts;
-	argv[4] = demoted;
-	(void)send_argv(rio, shared_cb, NULL, 5, argv, NULL);
-	free(counts);
-	free(demoted);
+	if (verdicts_on(rio))
+		on_hashes(rio, both, NULL, shared_cb);
 }
 
 /* A flat [k, v, ...] reply -> pairs of bytes (allocated; *n pairs). */
@@ -296,26 +299,12 @@ shared_cb(redisAsyncContext *ac, void *r, void *priv)
 	free(d);
 }
 
-/* Lifts rule name's demotion: moderatorctl rules --reset, or a new definition. */
+/* Lifts rule name's demotion: its definition changed. */
 void
 redis_io_lift(struct redis_io *rio, const char *name)
 {
-	const char	*argv[6];
-	char		*counts, *demoted;
-
-	if (!verdicts_on(rio) || rio->state != CONN_UP || !rio_usable(rio))
-		return;
-	counts = verdict_key(rio->cfg.verdicts.prefix, "counts");
-	demoted = verdict_key(rio->cfg.verdicts.prefix, "demoted");
-	argv[0] = "EVAL";
-	argv[1] = verdict_lift_lua;
-	argv[2] = "2";
-	argv[3] = counts;
-	argv[4] = demoted;
-	argv[5] = name;
-	(void)send_argv(rio, ignore_cb, NULL, 6, argv, NULL);
-	free(counts);
-	free(demoted);
+	if (verdicts_on(rio) && rio->state == CONN_UP && rio_usable(rio))
+		on_hashes(rio, verdict_lift_lua, name, ignore_cb);
 }
 
 /*
@@ -347,7 +336,8 @@ redis_io_publish_rules(struct redis_io *rio, const struct ruleset *rs)
 		argv[n++] = r->name;
 		argv[n++] = vals[i];
 	}
-	(void)send_argv(rio, ignore_cb, NULL, (int)n, argv, NULL);
+	(void)rio_queue(rio, ignore_cb, NULL, (int)n, argv, NULL,
+	    "the rules' list");
 	for (i = 0; i < rs->nrules; i++)
 		free(vals[i]);
 	free(vals);

@@ -75,6 +75,8 @@ struct redis_io {
 void	rio_sent(struct redis_io *);
 void	rio_replied(struct redis_io *);
 int	rio_usable(const struct redis_io *);
+int	rio_queue(struct redis_io *, redisCallbackFn *, void *, int,
+	    const char **, const size_t *, const char *);
 void	rio_lost(struct redis_io *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	rio_fatal(struct redis_io *, const char *, ...)
