@@ -8,7 +8,7 @@ baseline (a single rule that never matches) measured in the same run.
 
     bench/throughput.py [--comments 100000] [--runs 3] [--binary PATH]
                         [--corpus sample|real] [--compare OTHER_BINARY]
-                        [--normalize] [--metrics]
+                        [--normalize] [--metrics] [--verdicts]
 
 --corpus real: comments of real length (median about 1 KiB) from 5,000
 authors, made by bench/corpus.py from public text; sample (the default):
@@ -17,6 +17,9 @@ the sample thread cycled, short comments from 50 authors.
 normalize key (and the tests that need it) taken out.
 --metrics: the baseline and the shipped rules with rate limits, each
 with metrics off and on (GET /metrics scraped every second meanwhile).
+--verdicts: the shipped rules with verdicts off, on with none arriving,
+and on with a moderator's verdict for every tenth decided comment, pushed
+while the daemon decides (what the verdict path costs the decision path).
 
 With --compare, both binaries run interleaved on the baseline rules (the
 Redis path) and on the shipped rules with rate limits (the decide
@@ -108,6 +111,25 @@ def scraper(port, stop):
             pass
 
 
+def verdict_feeder(sock, stop, every=10):
+    """A verdict for every tenth decision as it is written."""
+    r = redis.Redis(unix_socket_path=sock)
+    last, n = "0", 0
+    while not stop.is_set():
+        got = r.xread({"comments:decisions": last}, count=1000, block=50)
+        if not got:
+            continue
+        p = r.pipeline(transaction=False)
+        for sid, f in got[0][1]:
+            last = sid
+            n += 1
+            if n % every == 0:
+                p.xadd("comments:verdicts", {
+                    "id": f[b"id"], "decision_entry": sid,
+                    "verdict": "approve" if n % 30 == 0 else "remove"})
+        p.execute()
+
+
 def one_run(binary, rules, conf, comments, tmp):
     d = tempfile.mkdtemp(dir=tmp)
     port = None
@@ -133,6 +155,9 @@ def one_run(binary, rules, conf, comments, tmp):
                 sys.exit("moderatord exited: see %s/log" % d)
             time.sleep(0.001)
         stop = threading.Event()
+        if "verdict_stream: comments:verdicts" in conf:
+            threading.Thread(target=verdict_feeder, args=(sock, stop),
+                             daemon=True).start()
         if port is not None:
             threading.Thread(target=scraper, args=(port, stop),
                              daemon=True).start()
@@ -161,6 +186,7 @@ def main():
     ap.add_argument("--corpus", choices=("sample", "real"), default="sample")
     ap.add_argument("--normalize", action="store_true")
     ap.add_argument("--metrics", action="store_true")
+    ap.add_argument("--verdicts", action="store_true")
     args = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="moderatord-bench.")
     try:
@@ -206,6 +232,15 @@ def main():
                        ("baseline, metrics on", b, base_rules, on),
                        ("shipped rules, metrics off", b, shipped, quiet),
                        ("shipped rules, metrics on", b, shipped, on)]
+        if args.verdicts:
+            shipped = os.path.join(ROOT, "rules")
+            off = quiet + "redis:\n  verdict_stream: \"\"\n"
+            idle = quiet + "redis:\n  verdict_stream: idle:verdicts\n"
+            fed = quiet + "redis:\n  verdict_stream: comments:verdicts\n"
+            configs = [configs[0],
+                       ("shipped rules, verdicts off", b, shipped, off),
+                       ("shipped rules, verdicts on, none", b, shipped, idle),
+                       ("shipped rules, verdicts at 10 %", b, shipped, fed)]
         if args.corpus == "real":
             sys.path.insert(0, HERE)
             import corpus as real_corpus
