@@ -15,7 +15,8 @@
 
 enum mode { MODE_RUN, MODE_CHECK, MODE_EXPLAIN, MODE_PROFILE, MODE_REPLAY };
 enum { OPT_REDIS = 256, OPT_CONSUMER, OPT_EXPLAIN, OPT_PROFILE, OPT_REPLAY,
-    OPT_JSON, OPT_FAIL_ON_CHANGE, OPT_FROM_STREAM, OPT_COUNT, OPT_AT };
+    OPT_JSON, OPT_FAIL_ON_CHANGE, OPT_FROM_STREAM, OPT_COUNT, OPT_AT,
+    OPT_VERDICTS, OPT_FROM_VERDICTS };
 
 static const struct option longopts[] = {
 	{ "config",	required_argument,	NULL, 'c' },
@@ -31,6 +32,8 @@ static const struct option longopts[] = {
 	{ "from-stream", required_argument,	NULL, OPT_FROM_STREAM },
 	{ "count",	required_argument,	NULL, OPT_COUNT },
 	{ "at",		required_argument,	NULL, OPT_AT },
+	{ "verdicts",	required_argument,	NULL, OPT_VERDICTS },
+	{ "from-verdicts", no_argument,		NULL, OPT_FROM_VERDICTS },
 	{ "version",	no_argument,		NULL, 'V' },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ NULL,		0,			NULL, 0 }
@@ -52,6 +55,7 @@ usage(FILE *f)
 "                  [--fail-on-change] [--at TIME] < comments.jsonl\n"
 "       moderatord --replay OLD_RULES_DIR [-r NEW_RULES_DIR] --redis URL\n"
 "                  --from-stream KEY [--count N] [--json] [--fail-on-change]\n"
+"                  (either with --verdicts FILE or --from-verdicts)\n"
 "       moderatord --version | --help\n"
 "\n"
 "  -c, --config FILE   config file (default " MODERATORD_CONF_DEFAULT ")\n"
@@ -70,6 +74,10 @@ usage(FILE *f)
 "      --from-stream KEY  replay the last --count N (default 1000)\n"
 "                      entries of a stream, not consumed\n"
 "      --json          the replay report as one JSON object\n"
+"      --verdicts FILE moderators' verdicts (JSON lines: id, verdict) that\n"
+"                      judge the replay: what each rule gains or loses that\n"
+"                      they removed or approved, each rule set's precision\n"
+"      --from-verdicts the same from the verdict stream (needs --redis)\n"
 "      --at TIME       --explain or --replay as at TIME (ISO 8601), for\n"
 "                      rules with valid_from or valid_until\n"
 "  -V, --version       print the version\n"
@@ -157,6 +165,12 @@ main(int argc, char **argv)
 				return 1;
 			}
 			break;
+		case OPT_VERDICTS:
+			ro.verdicts = optarg;
+			break;
+		case OPT_FROM_VERDICTS:
+			ro.from_verdicts = 1;
+			break;
 		case OPT_AT:
 			at = optarg;
 			if (clock_parse_iso8601(at, &ro.at) != 0) {
@@ -190,9 +204,20 @@ main(int argc, char **argv)
 		usage(stderr);
 		return 1;
 	}
-	if ((ro.json || ro.fail_on_change || ro.stream) && mode != MODE_REPLAY) {
-		fprintf(stderr, "moderatord: --json, --fail-on-change and "
-		    "--from-stream go with --replay\n");
+	if ((ro.json || ro.fail_on_change || ro.stream || ro.verdicts ||
+	    ro.from_verdicts) && mode != MODE_REPLAY) {
+		fprintf(stderr, "moderatord: --json, --fail-on-change, "
+		    "--from-stream, --verdicts and --from-verdicts go with "
+		    "--replay\n");
+		return 1;
+	}
+	if (ro.verdicts != NULL && ro.from_verdicts) {
+		fprintf(stderr, "moderatord: --verdicts or --from-verdicts, not "
+		    "both\n");
+		return 1;
+	}
+	if (ro.from_verdicts && redis == NULL) {
+		fprintf(stderr, "moderatord: --from-verdicts needs --redis\n");
 		return 1;
 	}
 	if (at != NULL && mode != MODE_REPLAY && mode != MODE_EXPLAIN) {

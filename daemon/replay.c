@@ -25,6 +25,7 @@
 #include "namemap.h"
 #include "ratelimit.h"
 #include "redis_sync.h"
+#include "replay_verdicts.h"
 #include "xmalloc.h"
 
 #define EXAMPLES	3	/* a transition's or a rule's */
@@ -59,6 +60,7 @@ struct tally {
 	unsigned long	 lost;		/* ... only with the old */
 	unsigned long	 fired;		/* matched with either */
 	unsigned long	 old, new;	/* comments matched with each */
+	unsigned long	 judged[2][2];	/* [lost, gained][approved, removed] */
 	int		 listed;	/* as never fired */
 	struct example	 ex[EXAMPLES];
 	size_t		 nex;
@@ -68,6 +70,8 @@ struct side {
 	struct ruleset	*rs;
 	struct matcher	*m;
 	struct namemap	 windows;	/* struct window by key */
+	/* Judged comments: [held (flag, reject) or approved][the verdict]. */
+	unsigned long	 judged[2][2];
 };
 
 struct replay {
@@ -80,6 +84,9 @@ struct replay {
 	int64_t			 last_ts;
 	int			 progress;
 	struct bytes		*kv;		/* a stream entry's fields */
+	int			 with_verdicts;
+	struct namemap		 verdicts;	/* int (replay_verdicts.h) by id */
+	unsigned long		 judged;	/* comments with a verdict */
 };
 
 /*
@@ -258,7 +265,7 @@ in_list(const char *list, const char *name, size_t len)
 /* Each rule of a's lists that b's lists lack: counted as gained or lost. */
 static void
 diff_rules(struct replay *rp, const struct outcome *a, const struct outcome *b,
-    const struct entry *e, int gained)
+    const struct entry *e, int gained, int verdict)
 {
 	const char	*lists[2] = { a->rules, a->shadow }, *p;
 	char		 name[128];
@@ -278,6 +285,8 @@ diff_rules(struct replay *rp, const struct outcome *a, const struct outcome *b,
 				t->gained++;
 			else
 				t->lost++;
+			if (verdict != VERDICT_NONE)
+				t->judged[gained][verdict == VERDICT_REMOVE]++;
 			add_example(t, e, a);
 		}
 	}
@@ -312,6 +321,29 @@ outcome_free(struct outcome *o)
 	free(o->shadow);
 }
 
+/* The moderators' verdict on comment e, if any. */
+static int
+verdict_of(const struct replay *rp, const struct entry *e)
+{
+	const int	*v;
+	char		*id;
+
+	if (!rp->with_verdicts || e->id == NULL)
+		return VERDICT_NONE;
+	id = xstrndup(e->id->value, e->id->value_len);
+	v = namemap_find(&rp->verdicts, id);
+	free(id);
+	return v != NULL ? *v : VERDICT_NONE;
+}
+
+static void
+judge(struct side *s, const struct outcome *o, int verdict)
+{
+	if (verdict != VERDICT_NONE)
+		s->judged[o->action != ACTION_APPROVE][verdict ==
+		    VERDICT_REMOVE]++;
+}
+
 /* One comment, both sides. */
 static void
 replay_one(struct replay *rp, const struct entry *e, int64_t t)
@@ -319,16 +351,20 @@ replay_one(struct replay *rp, const struct entry *e, int64_t t)
 	struct outcome	 o, n;
 	struct tally	*tr;
 	char		 name[64];
+	int		 v = verdict_of(rp, e);
 
 	decide(rp, &rp->old, e, t, &o);
 	decide(rp, &rp->new, e, t, &n);
+	rp->judged += v != VERDICT_NONE;
+	judge(&rp->old, &o, v);
+	judge(&rp->new, &n, v);
 	rp->total++;
 	mark_fired(rp, o.rules, 0);
 	mark_fired(rp, o.shadow, 0);
 	mark_fired(rp, n.rules, 1);
 	mark_fired(rp, n.shadow, 1);
-	diff_rules(rp, &n, &o, e, 1);
-	diff_rules(rp, &o, &n, e, 0);
+	diff_rules(rp, &n, &o, e, 1, v);
+	diff_rules(rp, &o, &n, e, 0, v);
 	if (o.action != n.action) {
 		rp->changed++;
 		snprintf(name, sizeof name, "%s -> %s", action_name(o.action),
@@ -526,6 +562,40 @@ examples_json(const struct tally *t)
 	return a;
 }
 
+/* Of the judged comments a rule set held, the share moderators removed. */
+static double
+precision_of(const struct side *s)
+{
+	unsigned long	held = s->judged[1][0] + s->judged[1][1];
+
+	return held > 0 ? (double)s->judged[1][1] / (double)held : -1;
+}
+
+static json_t *
+side_json(const struct side *s)
+{
+	double	p = precision_of(s);
+
+	return json_pack("{s:I, s:I, s:I, s:o}", "held_removed",
+	    (json_int_t)s->judged[1][1], "held_approved",
+	    (json_int_t)s->judged[1][0], "approved_removed",
+	    (json_int_t)s->judged[0][1], "precision", p < 0 ? json_null() :
+	    json_real(p));
+}
+
+static void
+side_text(const char *which, const struct side *s)
+{
+	double	p = precision_of(s);
+
+	printf("  %s rules held %lu of them (%lu removed, %lu approved by "
+	    "moderators)", which, s->judged[1][0] + s->judged[1][1],
+	    s->judged[1][1], s->judged[1][0]);
+	if (p >= 0)
+		printf(": precision %.2f", p);
+	printf("; approved %lu that moderators removed\n", s->judged[0][1]);
+}
+
 static void
 report_json(struct replay *rp)
 {
@@ -545,14 +615,32 @@ report_json(struct replay *rp)
 	json_object_set_new(root, "transitions", trans);
 	ru = sorted(&rp->rules);
 	rules = json_object();
-	for (i = 0; i < ru.n; i++)
-		json_object_set_new(rules, ru.v[i]->name, json_pack(
-		    "{s:I, s:I, s:I, s:I, s:o}", "gained",
+	for (i = 0; i < ru.n; i++) {
+		json_t	*o = json_pack("{s:I, s:I, s:I, s:I, s:o}", "gained",
 		    (json_int_t)ru.v[i]->gained, "lost",
 		    (json_int_t)ru.v[i]->lost, "old", (json_int_t)ru.v[i]->old,
 		    "new", (json_int_t)ru.v[i]->new, "examples",
-		    examples_json(ru.v[i])));
+		    examples_json(ru.v[i]));
+
+		if (rp->with_verdicts) {
+			const unsigned long (*j)[2] = ru.v[i]->judged;
+
+			json_object_set_new(o, "gained_removed",
+			    json_integer((json_int_t)j[1][1]));
+			json_object_set_new(o, "gained_approved",
+			    json_integer((json_int_t)j[1][0]));
+			json_object_set_new(o, "lost_removed",
+			    json_integer((json_int_t)j[0][1]));
+			json_object_set_new(o, "lost_approved",
+			    json_integer((json_int_t)j[0][0]));
+		}
+		json_object_set_new(rules, ru.v[i]->name, o);
+	}
 	json_object_set_new(root, "rules", rules);
+	if (rp->with_verdicts)
+		json_object_set_new(root, "verdicts", json_pack("{s:I, s:o, s:o}",
+		    "judged", (json_int_t)rp->judged, "old", side_json(&rp->old),
+		    "new", side_json(&rp->new)));
 	never = json_array();
 	never_fired(rp, never);
 	json_object_set_new(root, "never_fired", never);
@@ -593,10 +681,23 @@ report_text(struct replay *rp)
 		shown++;
 		printf("  %-32s +%lu -%lu\n", ru.v[i]->name, ru.v[i]->gained,
 		    ru.v[i]->lost);
+		if (rp->with_verdicts)
+			printf("      judged: of the %lu gained, %lu removed and "
+			    "%lu approved by moderators; of the %lu lost, %lu "
+			    "removed and %lu approved\n", ru.v[i]->gained,
+			    ru.v[i]->judged[1][1], ru.v[i]->judged[1][0],
+			    ru.v[i]->lost, ru.v[i]->judged[0][1],
+			    ru.v[i]->judged[0][0]);
 		print_examples(ru.v[i]);
 	}
 	if (shown == 0)
 		printf("  (none)\n");
+	if (rp->with_verdicts) {
+		printf("\nmoderators' verdicts on %lu of the comments:\n",
+		    rp->judged);
+		side_text("old", &rp->old);
+		side_text("new", &rp->new);
+	}
 	printf("\nrules that never fired in either set:\n");
 	never_fired(rp, NULL);
 	free(tr.v);
@@ -643,7 +744,14 @@ replay_main(const struct config *c, const struct replay_opts *o)
 	rp.new.m = matcher_new(&c->rules);
 	rp.old.m->at = rp.new.m->at = o->at;
 	rp.progress = isatty(STDERR_FILENO);
-	if (o->stream != NULL)
+	if (o->verdicts != NULL || o->from_verdicts) {
+		rp.with_verdicts = 1;
+		if (replay_verdicts_load(&rp.verdicts, c, o->verdicts) < 0)
+			rc = 1;
+	}
+	if (rc != 0)
+		;
+	else if (o->stream != NULL)
 		rc = replay_stream(&rp, o->stream, o->count) != 0;
 	else
 		replay_lines(&rp);
@@ -664,6 +772,7 @@ replay_main(const struct config *c, const struct replay_opts *o)
 	}
 	namemap_free(&rp.transitions, tally_clear);
 	namemap_free(&rp.rules, tally_clear);
+	namemap_free(&rp.verdicts, NULL);
 	side_free(&rp.old);
 	side_free(&rp.new);
 	free(rp.kv);

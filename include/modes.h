@@ -20,6 +20,8 @@ struct replay_opts {
 	int		 json;
 	int		 fail_on_change;
 	int64_t		 at;		/* --at, or 0: now */
+	const char	*verdicts;	/* --verdicts FILE, or NULL */
+	int		 from_verdicts;	/* --from-verdicts: the stream's */
 };
 int	replay_main(const struct config *, const struct replay_opts *);
 

@@ -118,6 +118,64 @@ class ReplayTest(harness.TestCase):
         self.assertEqual(rc, 1)
         self.assertIn("bad regex", err)
 
+    def test_verdicts(self):
+        """What the edit gains and loses, judged by moderators' verdicts
+        (the last one on a comment counts), and each set's precision."""
+        old, new = self.rules("old", OLD), self.rules("new", NEW)
+        verdicts = [("c1", "remove"), ("c2", "remove"), ("c3", "approve"),
+                    ("c4", "remove"), ("c4", "approve"), ("c5", "remove"),
+                    ("c6", "remove"), ("f3", "approve"),
+                    ("nobody", "remove")]
+        path = os.path.join(self.tmp, "verdicts.jsonl")
+        with open(path, "w") as f:
+            for cid, v in verdicts:
+                f.write(json.dumps({"id": cid, "verdict": v}) + "\n")
+            f.write('{"id": "c9", "verdict": "maybe"}\n')
+        rc, out, err = self.replay(old, "-r", new, "--json", "--verdicts",
+                                   path, stdin=self.jsonl())
+        self.assertEqual(rc, 0, err)
+        self.assertIn("verdicts.jsonl:10: not a verdict", err)
+        d = json.loads(out)
+        self.check_report(d)
+        v = d["verdicts"]
+        self.assertEqual(v["judged"], 7)
+        self.assertEqual((v["old"]["held_removed"], v["old"]["held_approved"],
+                          v["old"]["approved_removed"]), (3, 2, 1))
+        self.assertEqual((v["new"]["held_removed"], v["new"]["held_approved"],
+                          v["new"]["approved_removed"]), (4, 2, 0))
+        self.assertAlmostEqual(v["old"]["precision"], 0.6)
+        self.assertAlmostEqual(v["new"]["precision"], 4 / 6)
+        r = d["rules"]
+        self.assertEqual((r["spam"]["gained_removed"],
+                          r["spam"]["gained_approved"]), (2, 0))
+        self.assertEqual((r["link"]["lost_removed"],
+                          r["link"]["lost_approved"]), (1, 1))
+        self.assertEqual((r["shout"]["gained_removed"],
+                          r["shout"]["gained_approved"]), (0, 1))
+        rc, out, err = self.replay(old, "-r", new, "--verdicts", path,
+                                   stdin=self.jsonl())
+        self.assertEqual(rc, 0, err)
+        self.assertIn("of the 2 gained, 2 removed and 0 approved", out)
+        self.assertIn("moderators' verdicts on 7 of the comments", out)
+        self.assertIn("new rules held 6 of them (4 removed, 2 approved by "
+                      "moderators): precision 0.67", out)
+        # The same verdicts from the stream, read and left as they were.
+        for cid, said in verdicts:
+            self.r.xadd("comments:verdicts", {"id": cid, "verdict": said})
+        rc, out, err = self.replay(old, "-r", new, "--json",
+                                   "--from-verdicts", "--redis",
+                                   self.redis.sock, stdin=self.jsonl())
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(json.loads(out)["verdicts"], v)
+        self.assertEqual(self.r.xlen("comments:verdicts"), len(verdicts))
+        rc, _, err = self.replay(old, "--verdicts", path, "--from-verdicts",
+                                 stdin=self.jsonl())
+        self.assertEqual(rc, 1)
+        rc, _, err = self.replay(old, "-r", new, "--verdicts",
+                                 "/nonexistent", stdin=self.jsonl())
+        self.assertEqual(rc, 1)
+        self.assertIn("/nonexistent", err)
+
     def test_malformed_lines_are_counted(self):
         old = self.rules("old", OLD)
         lines = self.jsonl().splitlines(keepends=True)
