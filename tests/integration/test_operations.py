@@ -271,6 +271,10 @@ class NotifyTest(harness.TestCase):
                                  "WATCHDOG_USEC": "400000"})
             self.assertTrue(n.wait("READY=1"), n.since(0))
             self.assertTrue(n.wait("STATUS=connected"), n.since(0))
+            # Once the start's automaton is in: under valgrind, which runs
+            # one thread at a time, its build thread starves the loop.
+            self.assertTrue(d.wait_log("automaton in force", timeout=300),
+                            d.output())
             t = time.monotonic()
             time.sleep(1.5)
             pings = [m for m in n.since(t) if m == "WATCHDOG=1"]
