@@ -69,8 +69,10 @@ class RulesetTest(harness.TestCase):
     def test_window_closes_without_a_reload(self):
         rules = os.path.join(self.tmp, "rules")
         os.mkdir(rules)
+        # Long enough for the daemon to start and decide one comment
+        # first, valgrind's start included.
         until = (datetime.datetime.now(datetime.timezone.utc) +
-                 datetime.timedelta(seconds=4))
+                 datetime.timedelta(seconds=20 if harness.VALGRIND else 4))
         with open(os.path.join(rules, "10-surge.yaml"), "w") as f:
             stamp = until.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
             f.write("- name: surge\n  match: 'polls'\n  action: reject\n"
@@ -82,7 +84,7 @@ class RulesetTest(harness.TestCase):
         d = self.daemon(rules=rules)
         self.assertEqual(self.decide("p1", "the polls", 1)["decision"],
                          "reject")
-        self.assertTrue(d.wait_log("rule surge (", timeout=20), d.output())
+        self.assertTrue(d.wait_log("rule surge (", timeout=60), d.output())
         self.assertIn("is no longer in force", d.output())
         self.assertEqual(self.decide("p2", "the polls", 2)["decision"],
                          "approve")
