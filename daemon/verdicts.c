@@ -13,12 +13,14 @@
 #include <hiredis/async.h>
 #include <hiredis/hiredis.h>
 
+#include "clock.h"
 #include "redis_internal.h"
 #include "ruleset.h"
 #include "script.h"
 #include "xmalloc.h"
 
 #define VERDICT_BATCH	256
+#define VERDICT_RETRY_S	5	/* after a failed read or script */
 
 struct vcall {
 	struct verdict	*v;
@@ -42,6 +44,7 @@ verdicts_start(struct redis_io *rio)
 {
 	rio->vpending = 1;
 	rio->vbusy = 0;
+	rio->vnext_us = 0;
 	strcpy(rio->vcursor, "0");
 }
 
@@ -53,7 +56,8 @@ verdicts_read(struct redis_io *rio)
 	char		 count[16];
 
 	if (!verdicts_on(rio) || rio->state != CONN_UP || rio->stopping ||
-	    rio->vbusy || !rio_usable(rio))
+	    rio->vbusy || !rio_usable(rio) || clock_monotonic_us() <
+	    rio->vnext_us)
 		return;
 	snprintf(count, sizeof count, "%d", VERDICT_BATCH);
 	argv[0] = "XREADGROUP";
@@ -134,7 +138,10 @@ read_cb(redisAsyncContext *ac, void *r, void *priv)
 	rio->vbusy = 0;
 	if (reply->type == REDIS_REPLY_ERROR) {
 		/* NOGROUP: the stream or group went; setup makes them again. */
-		log_warnx(rio->log, "reading verdicts failed: %s", reply->str);
+		log_warnx(rio->log, "reading verdicts failed: %s; trying again "
+		    "in %d s", reply->str, VERDICT_RETRY_S);
+		rio->vnext_us = clock_monotonic_us() + VERDICT_RETRY_S *
+		    1000000ull;
 		if (strncmp(reply->str, "NOGROUP", 7) == 0)
 			rio_create_group(rio);
 		return;
@@ -195,8 +202,11 @@ script_cb(redisAsyncContext *ac, void *r, void *priv)
 	rio->vbusy = 0;
 	if (reply->type != REDIS_REPLY_ARRAY || reply->elements != c->n + 1) {
 		log_errorx(rio->log, "the verdict script failed: %s; the "
-		    "verdicts stay pending", reply->type == REDIS_REPLY_ERROR ?
-		    reply->str : "an unexpected reply");
+		    "verdicts stay pending, tried again in %d s",
+		    reply->type == REDIS_REPLY_ERROR ? reply->str :
+		    "an unexpected reply", VERDICT_RETRY_S);
+		rio->vnext_us = clock_monotonic_us() + VERDICT_RETRY_S *
+		    1000000ull;
 		rio->vpending = 1;
 		strcpy(rio->vcursor, "0");
 		free_call(c);

@@ -68,6 +68,7 @@ struct redis_io {
 	struct decide_argv	 vargv;
 	int			 vbusy;		/* a read or a script in flight */
 	int			 vpending;	/* re-reading our own first */
+	uint64_t		 vnext_us;	/* after a failure: not before */
 	char			 vcursor[STREAM_ID_MAX + 1];
 };
 
