@@ -190,6 +190,11 @@ class VerdictTest(harness.TestCase):
         self.assertEqual(sorted(dem), ["loud", "noisy"])
         self.assertTrue(dem["loud"].startswith("flag "))
         self.assertTrue(dem["noisy"].startswith("shadow "))
+        # Logged once the script's answer is read, just after the ack.
+        deadline = time.time() + 60
+        while "rule loud demoted" not in a.output() + b.output() and \
+                time.time() < deadline:
+            time.sleep(0.05)
         logs = a.output() + b.output()
         self.assertEqual(logs.count("rule loud demoted to flag"), 1, logs)
         self.assertIn("precision 0.20 over 10 verdicts", logs)
