@@ -160,13 +160,15 @@ read_cb(redisAsyncContext *ac, void *r, void *priv)
 		return;
 	}
 	c = parse(entries);
-	if (rio->vpending)
-		snprintf(rio->vcursor, sizeof rio->vcursor, "%s",
-		    entries->element[entries->elements - 1]->element[0]->str);
 	if (c->n == 0) {
+		/* Nothing with an id to go on from: read new ones. */
+		rio->vpending = 0;
 		free_call(c);
 		return;
 	}
+	if (rio->vpending)
+		snprintf(rio->vcursor, sizeof rio->vcursor, "%s",
+		    c->v[c->n - 1].sid);
 	verdict_encode(a, &rio->cfg.verdicts, "EVAL", verdict_lua,
 	    rio->ev.rules(rio->arg), c->v, c->n);
 	if (rio_queue(rio, script_cb, c, (int)a->n, a->v, a->len,
