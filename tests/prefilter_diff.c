@@ -77,6 +77,8 @@ struct run {
 static void	load(struct side *, const char *, int, int);
 static int	same(const struct decision *, const struct decision *);
 static int	has_hit(const struct decision *, size_t);
+static int	rule_differs(const struct decision *, const struct decision *,
+		    size_t, int *, int *);
 static int	ruled_out(const struct run *, const struct decision *,
 		    const struct decision *);
 static void	print_quoted(FILE *, const char *, size_t, const char *);
@@ -172,6 +174,23 @@ print_quoted(FILE *fp, const char *s, size_t len, const char *tail)
 }
 
 /*
+ * Whether a and b disagree on rule r: one matched it and not the other,
+ * or at another span, or with another error. *ha, *hb: its hits, or -1.
+ */
+static int
+rule_differs(const struct decision *a, const struct decision *b, size_t r,
+    int *ha, int *hb)
+{
+	*ha = has_hit(a, r);
+	*hb = has_hit(b, r);
+	if (*ha < 0 && *hb < 0)
+		return 0;
+	return *ha < 0 || *hb < 0 || a->hits[*ha].start != b->hits[*hb].start ||
+	    a->hits[*ha].end != b->hits[*hb].end ||
+	    a->hits[*ha].error != b->hits[*hb].error;
+}
+
+/*
  * Whether every rule a (with the prefilter) and b (without) disagree on
  * is one that PCRE2 could not finish on without the prefilter, and that
  * the prefilter did not name: the automaton proved it cannot match (it
@@ -186,13 +205,7 @@ ruled_out(const struct run *run, const struct decision *a,
 	int	ha, hb, any = 0;
 
 	for (i = 0; i < run->off.rs->nrules; i++) {
-		ha = has_hit(a, i);
-		hb = has_hit(b, i);
-		if (ha < 0 && hb < 0)
-			continue;
-		if (ha >= 0 && hb >= 0 && a->hits[ha].start ==
-		    b->hits[hb].start && a->hits[ha].end == b->hits[hb].end &&
-		    a->hits[ha].error == b->hits[hb].error)
+		if (!rule_differs(a, b, i, &ha, &hb))
 			continue;
 		if (ha >= 0 || b->hits[hb].error == 0 || run->named[i])
 			return 0;
@@ -233,13 +246,7 @@ report(struct run *run, const struct entry *e, const struct decision *a,
 	print_quoted(stderr, e->text->value, e->text->value_len, "");
 	fputc('\n', stderr);
 	for (i = 0; i < run->off.rs->nrules; i++) {
-		ha = has_hit(a, i);
-		hb = has_hit(b, i);
-		if (ha < 0 && hb < 0)
-			continue;
-		if (ha >= 0 && hb >= 0 && a->hits[ha].start ==
-		    b->hits[hb].start && a->hits[ha].end == b->hits[hb].end &&
-		    a->hits[ha].error == b->hits[hb].error)
+		if (!rule_differs(a, b, i, &ha, &hb))
 			continue;
 		r = &run->off.rs->rules[i];
 		v = &run->off.rs->views[r->view];
