@@ -33,6 +33,8 @@ static const struct command commands[] = {
 	{ "export",	ctl_export,	"the last input entries as JSON lines" },
 	{ "rules",	ctl_rules,	"every rule with its verdicts, precision "
 					"and state; --reset NAME" },
+	{ "learn",	ctl_learn,	"teach the classifier spam or ham: JSON "
+					"lines on stdin" },
 };
 #define NCOMMANDS	(sizeof commands / sizeof commands[0])
 

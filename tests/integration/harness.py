@@ -199,11 +199,12 @@ class Daemon:
         return text in self.output()
 
 
-def ctl(redis_server, *args, timeout=60):
-    """moderatorctl ARGS against redis_server: the CompletedProcess."""
+def ctl(redis_server, *args, timeout=60, stdin=None):
+    """moderatorctl ARGS against redis_server (stdin: bytes to give it):
+    the CompletedProcess."""
     return subprocess.run([os.environ.get("MODERATORCTL", "build/moderatorctl"),
                            "--redis", redis_server.sock] + list(args),
-                          capture_output=True, timeout=timeout)
+                          capture_output=True, timeout=timeout, input=stdin)
 
 
 def read_json_lines(path):

@@ -1,0 +1,181 @@
+/*
+ * moderatorctl learn spam|ham: teaches the site's classifier the comments
+ * of JSON lines on stdin (their "text"; with an "id", a comment is learned
+ * once, and learned again under the other class it moves over). A line
+ * that is not a comment is said, with its number, and left out; the rest
+ * are learned.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bayes_proto.h"
+#include "ctl.h"
+#include "jsonl.h"
+#include "normalize.h"
+#include "verdict_proto.h"
+#include "xmalloc.h"
+
+#define LEARN_BATCH	64
+
+struct learning {
+	struct ctl		*c;
+	struct bayes_item	 items[LEARN_BATCH];
+	char			*ids[LEARN_BATCH];
+	size_t			 n;
+	unsigned long		 outcome[4];	/* learned, moved, same, other */
+	struct decide_argv	 argv;
+	int			 failed;
+};
+
+static const char *const outcomes[] = { "learned", "moved", "same" };
+
+static void
+flush(struct learning *l)
+{
+	redisReply	*r;
+	size_t		 i, k;
+
+	if (l->n == 0)
+		return;
+	if (!l->failed) {
+		bayes_learn_encode(&l->argv, l->c->cfg.verdict_prefix,
+		    l->c->cfg.verdict_window_ms, l->items, l->n);
+		r = redisCommandArgv(l->c->rc, (int)l->argv.n, l->argv.v,
+		    l->argv.len);
+		if (r == NULL || r->type != REDIS_REPLY_ARRAY ||
+		    r->elements != l->n) {
+			fprintf(stderr, "moderatorctl learn: %s\n", r == NULL ?
+			    l->c->rc->errstr : r->type == REDIS_REPLY_ERROR ?
+			    r->str : "an unexpected reply from Redis");
+			l->failed = 1;
+		} else
+			for (i = 0; i < r->elements; i++) {
+				for (k = 0; k < 3; k++)
+					if (r->element[i]->type ==
+					    REDIS_REPLY_STRING && strcmp(
+					    r->element[i]->str, outcomes[k]) == 0)
+						break;
+				l->outcome[k]++;
+			}
+		freeReplyObject(r);
+	}
+	for (i = 0; i < l->n; i++) {
+		free(l->items[i].words);
+		free(l->ids[i]);
+	}
+	l->n = 0;
+}
+
+/* What the classifier has learned in all, from every source. */
+static void
+learned_so_far(struct ctl *c)
+{
+	redisReply	*r;
+
+	r = redisCommand(c->rc, "HMGET %sb spam ham", c->cfg.verdict_prefix);
+	if (r != NULL && r->type == REDIS_REPLY_ARRAY && r->elements == 2)
+		printf("the classifier has learned %s spam and %s ham "
+		    "comments\n", r->element[0]->type == REDIS_REPLY_STRING ?
+		    r->element[0]->str : "0", r->element[1]->type ==
+		    REDIS_REPLY_STRING ? r->element[1]->str : "0");
+	freeReplyObject(r);
+}
+
+static const struct bytes *
+field(const struct jsonl *j, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < j->n; i++)
+		if (j->kv[2 * i].len == strlen(name) &&
+		    memcmp(j->kv[2 * i].p, name, j->kv[2 * i].len) == 0)
+			return &j->kv[2 * i + 1];
+	return NULL;
+}
+
+int
+ctl_learn(struct ctl *c, int argc, char **argv)
+{
+	struct learning		 l;
+	struct jsonl		 j;
+	struct normalizer	*nz;
+	const struct bytes	*text, *id;
+	struct bayes_item	*it;
+	char			*line = NULL, *err;
+	size_t			 cap = 0;
+	ssize_t			 len;
+	unsigned long		 lineno = 0, bad = 0;
+	int			 spam;
+
+	if (argc != 2 || (strcmp(argv[1], "spam") != 0 &&
+	    strcmp(argv[1], "ham") != 0)) {
+		fprintf(argc == 2 && strcmp(argv[1], "--help") == 0 ? stdout :
+		    stderr, "usage: moderatorctl learn spam|ham < "
+		    "comments.jsonl\n"
+		    "  teaches the classifier the comments of JSON lines "
+		    "on stdin: each an\n  object with \"text\"; with \"id\", "
+		    "a comment is learned once\n");
+		return argc == 2 && strcmp(argv[1], "--help") == 0 ? 0 : 1;
+	}
+	spam = strcmp(argv[1], "spam") == 0;
+	memset(&l, 0, sizeof l);
+	l.c = c;
+	decide_argv_init(&l.argv);
+	jsonl_init(&j);
+	nz = normalizer_new();
+	while (!l.failed && (len = getline(&line, &cap, stdin)) > 0) {
+		lineno++;
+		if (len == 1 && line[0] == '\n')
+			continue;
+		if (jsonl_parse(&j, line, (size_t)len, &err) != 0) {
+			fprintf(stderr, "moderatorctl learn: line %lu: %s\n",
+			    lineno, err);
+			free(err);
+			bad++;
+			continue;
+		}
+		text = field(&j, "text");
+		id = field(&j, "id");
+		if (text == NULL || (id != NULL && (id->len > VERDICT_ID_MAX ||
+		    memchr(id->p, '\0', id->len) != NULL))) {
+			fprintf(stderr, "moderatorctl learn: line %lu: %s\n",
+			    lineno, text == NULL ? "no text" : "an id longer "
+			    "than 1024 bytes or with a NUL byte");
+			bad++;
+			continue;
+		}
+		it = &l.items[l.n];
+		l.ids[l.n] = id != NULL ? xstrndup(id->p, id->len) :
+		    xstrdup("");
+		it->id = l.ids[l.n];
+		it->spam = spam;
+		it->sure = 0;
+		/* The daemon would flag a longer text unread: learn its start. */
+		it->len = bayes_text_words(nz, text->p, text->len >
+		    c->cfg.limits.max_text ? c->cfg.limits.max_text :
+		    text->len, &it->words);
+		if (++l.n == LEARN_BATCH)
+			flush(&l);
+	}
+	flush(&l);
+	normalizer_free(nz);
+	jsonl_free(&j);
+	free(line);
+	decide_argv_free(&l.argv);
+	if (l.failed)
+		return 1;
+	printf("learned %lu %s comments", l.outcome[0] + l.outcome[1],
+	    argv[1]);
+	if (l.outcome[1] > 0)
+		printf(" (%lu of them moved from %s)", l.outcome[1], spam ?
+		    "ham" : "spam");
+	if (l.outcome[2] > 0)
+		printf("; %lu already learned as %s", l.outcome[2], argv[1]);
+	if (bad > 0)
+		printf("; %lu lines left out", bad);
+	printf("\n");
+	learned_so_far(c);
+	return bad > 0 ? 1 : 0;
+}

@@ -1,0 +1,169 @@
+#!/usr/bin/env python3
+"""The classifier's scripts against a real Redis: learn.lua counts each
+comment's words once per class (a changed class moves them, a refused
+batch writes nothing), and bayes_sync.lua gives a daemon the changes since
+the generation it holds, or the whole model when the log cannot; and
+moderatorctl learn, which teaches it from JSON lines."""
+
+import json
+import os
+import struct
+
+import redis
+
+import harness
+
+SRC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                   "daemon")
+LEARN = open(os.path.join(SRC, "learn.lua")).read()
+SYNC = open(os.path.join(SRC, "bayes_sync.lua")).read()
+KEYS = ["b:words", "b", "b:log"]
+
+
+def words(*hashes):
+    return b"".join(struct.pack("<Q", h) for h in hashes)
+
+
+class TestLearn(harness.TestCase):
+
+    def learn(self, *items, keep=1000):
+        args = [1, "b:l:", 60000, keep, len(items)]
+        for item in items:
+            args.extend(item)
+        return [x.decode() for x in
+                self.r.eval(LEARN, len(KEYS), *KEYS, *args)]
+
+    def count(self, letter, h):
+        v = self.r.hget("b:words", letter.encode() + words(h))
+        return int(v) if v is not None else 0
+
+    def model(self):
+        m = self.r.hgetall("b")
+        return {k.decode(): int(v) for k, v in m.items()}
+
+    def sync(self, held, most=100):
+        return self.r.eval(SYNC, len(KEYS), *KEYS, 1, held, most)
+
+    def test_learn_once_per_class(self):
+        w = words(1, 2)
+        self.assertEqual(self.learn(["c1", "spam", "0", w]), ["learned"])
+        self.assertEqual((self.count("s", 1), self.count("s", 2)), (1, 1))
+        self.assertEqual(self.model(), {"spam": 1, "gen": 1})
+        self.assertGreater(self.r.pttl("b:l:c1"), 0)
+        # Again under the same class: nothing moves.
+        self.assertEqual(self.learn(["c1", "spam", "0", w]), ["same"])
+        self.assertEqual(self.count("s", 1), 1)
+        self.assertEqual(self.model()["gen"], 1)
+        # Under the other class: its words move over, the totals too.
+        self.assertEqual(self.learn(["c1", "ham", "0", w]), ["moved"])
+        self.assertEqual((self.count("s", 1), self.count("h", 1)), (0, 1))
+        self.assertFalse(self.r.hexists("b:words", b"s" + words(1)))
+        self.assertEqual(self.model(), {"spam": 0, "ham": 1, "gen": 3})
+        # Train on error: a new comment the model is sure of is left out,
+        # but a changed class moves even then.
+        self.assertEqual(self.learn(["c2", "spam", "1", words(3)]),
+                         ["skipped"])
+        self.assertEqual(self.count("s", 3), 0)
+        self.assertEqual(self.learn(["c1", "spam", "1", w]), ["moved"])
+        self.assertEqual(self.count("s", 2), 1)
+        # Without an id, every call counts.
+        self.assertEqual(self.learn(["", "ham", "0", words(9)],
+                                    ["", "ham", "0", words(9)]),
+                         ["learned", "learned"])
+        self.assertEqual(self.count("h", 9), 2)
+        self.assertEqual(self.model(), {"spam": 1, "ham": 2, "gen": 7})
+        self.assertEqual(self.r.xlen("b:log"), 7)
+
+    def test_refused_batch_writes_nothing(self):
+        for bad in (["c1", "spam", "0", words(1)], ["c2", "eggs", "0", b""]), \
+                (["c3", "spam", "0", b"short"],):
+            with self.assertRaises(redis.ResponseError):
+                self.learn(*bad)
+        self.assertEqual(self.r.dbsize(), 0)
+        with self.assertRaises(redis.ResponseError) as e:
+            self.r.eval(LEARN, len(KEYS), *KEYS, 2, "b:l:", 1, 1, 0)
+        self.assertIn("layout", str(e.exception))
+
+    def test_sync(self):
+        self.assertEqual(self.sync(0), [0, b"none"])  # nothing learned yet
+        self.learn(["c1", "spam", "0", words(1)])
+        self.learn(["c2", "ham", "0", words(1, 2)])
+        self.learn(["c1", "ham", "0", words(1)])
+        gen, kind, hashed, spam, ham = self.sync(0)
+        self.assertEqual((gen, kind, spam, ham), (4, b"full", 0, 2))
+        got = dict(zip(hashed[::2], map(int, hashed[1::2])))
+        self.assertEqual(got, {b"h" + words(1): 2, b"h" + words(2): 1})
+        self.assertEqual(self.sync(4), [4, b"none"])
+        # From generation 1: the three changes since, oldest first.
+        gen, kind, entries, _, _ = self.sync(1)
+        self.assertEqual((gen, kind), (4, b"delta"))
+        self.assertEqual([e[0] for e in entries], [b"0-2", b"0-3", b"0-4"])
+        fields = dict(zip(entries[1][1][::2], entries[1][1][1::2]))
+        self.assertEqual(fields, {b"c": b"spam", b"d": b"-1",
+                                  b"w": words(1)})
+        # At most the count asked for: the caller asks again.
+        self.assertEqual(len(self.sync(1, most=2)[2]), 2)
+        # The log trimmed past what is held: the whole model.
+        self.r.xtrim("b:log", maxlen=1, approximate=False)
+        self.assertEqual(self.sync(1)[1], b"full")
+        self.assertEqual(self.sync(3)[1], b"delta")
+        # Held past the model's generation (deleted, learned again): whole.
+        self.assertEqual(self.sync(9)[1], b"full")
+
+
+class TestCtlLearn(harness.TestCase):
+
+    def learn(self, cls, lines):
+        data = "".join(json.dumps(x) + "\n" if isinstance(x, dict) else x
+                       for x in lines).encode()
+        return harness.ctl(self.redis, "learn", cls, stdin=data)
+
+    def words(self):
+        w = self.r.hgetall("moderatord:v:b:words")
+        return {k: int(v) for k, v in w.items()}
+
+    def test_learn(self):
+        p = self.learn("spam", [{"id": "c1", "text": "FREE money now"},
+                                {"text": "fr\u200bee m0ney n\u043ew"}])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn(b"learned 2 spam comments", p.stdout)
+        self.assertIn(b"learned 2 spam and 0 ham", p.stdout)
+        # Evasions are the same words: three words, each in both comments.
+        w = self.words()
+        self.assertEqual(len(w), 3)
+        self.assertEqual(set(w.values()), {2})
+        self.assertTrue(all(k.startswith(b"s") and len(k) == 9 for k in w))
+        # With an id, once; under the other class, moved over.
+        p = self.learn("spam", [{"id": "c1", "text": "FREE money now"}])
+        self.assertIn(b"learned 0 spam comments; 1 already learned as spam",
+                      p.stdout)
+        p = self.learn("ham", [{"id": "c1", "text": "FREE money now"}])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn(b"learned 1 ham comments (1 of them moved from spam)",
+                      p.stdout)
+        self.assertEqual(sorted(self.words().values()), [1] * 6)
+        self.assertEqual(self.r.hmget("moderatord:v:b", "spam", "ham"),
+                         [b"1", b"1"])
+
+    def test_bad_lines(self):
+        p = self.learn("ham", ['{"text": "a fine comment"}\n', "not json\n",
+                               '{"id": "x"}\n', "\n",
+                               '{"text": "another fine one"}\n'])
+        self.assertEqual(p.returncode, 1)
+        self.assertIn(b"line 2:", p.stderr)
+        self.assertIn(b"line 3: no text", p.stderr)
+        self.assertIn(b"learned 2 ham comments; 2 lines left out", p.stdout)
+        self.assertEqual(self.r.hget("moderatord:v:b", "ham"), b"2")
+        p = harness.ctl(self.redis, "learn", "eggs", stdin=b"")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn(b"usage", p.stderr)
+
+    def test_redis_lost(self):
+        self.redis.stop()
+        p = self.learn("spam", [{"text": "free money"}])
+        self.assertEqual(p.returncode, 1)
+        self.assertIn(b"Redis", p.stderr)
+
+
+if __name__ == "__main__":
+    harness.main()
