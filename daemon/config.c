@@ -1,7 +1,7 @@
 /*
- * The config file: YAML sections redis, rules, verdicts, log and metrics,
- * each key in one table with its type and bounds. config_init() holds the
- * defaults that moderatord.conf.example documents.
+ * The config file: YAML sections redis, rules, verdicts, classifier, log
+ * and metrics, each key in one table with its type and bounds.
+ * config_init() holds the defaults that moderatord.conf.example documents.
  */
 
 #include <errno.h>
@@ -58,6 +58,8 @@ static const struct ckey ckeys[] = {
 	{ "redis", "verdict_prefix", C_STR, O(verdict_prefix), 1, 0 },
 	{ "verdicts", "window", C_DURATION, O(verdict_window_ms), 60000,
 	    366 * 86400000ull },
+	{ "classifier", "min_learned", C_UINT, O(classifier_min_learned), 1,
+	    UINT64_MAX },
 	{ "rules", "directory", C_STR, O(rules_dir), 1, 0 },
 	{ "rules", "default_action", C_ACTION, O(rules.default_action), 0, 0 },
 	{ "rules", "jit", C_BOOL, O(rules.jit), 0, 0 },
@@ -132,6 +134,7 @@ config_init(struct config *c)
 	c->verdict_stream = xstrdup("comments:verdicts");
 	c->verdict_prefix = xstrdup("moderatord:v:");
 	c->verdict_window_ms = 7 * 86400000ull;
+	c->classifier_min_learned = 200;
 	c->rules_dir = xstrdup(MODERATORD_RULES_DEFAULT);
 	ruleset_options_default(&c->rules);
 	c->rules_cache_dir = xstrdup("");
@@ -297,7 +300,7 @@ int
 config_load(struct config *c, const char *path, struct diag *d)
 {
 	static const char *const sections[] = { "redis", "rules", "log",
-	    "metrics", "verdicts", NULL };
+	    "metrics", "verdicts", "classifier", NULL };
 	struct yfile		 yf;
 	yaml_node_t		*root;
 	yaml_node_pair_t	*p;
@@ -319,6 +322,7 @@ config_load(struct config *c, const char *path, struct diag *d)
 			    strcmp(section, "rules") == 0 ||
 			    strcmp(section, "log") == 0 ||
 			    strcmp(section, "verdicts") == 0 ||
+			    strcmp(section, "classifier") == 0 ||
 			    strcmp(section, "metrics") == 0))
 				load_section(c, section, d, &yf,
 				    yfile_node(&yf, p->value));

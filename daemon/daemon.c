@@ -17,6 +17,7 @@
 #include <sys/time.h>
 
 #include "batch.h"
+#include "bayes.h"
 #include "clock.h"
 #include "daemon.h"
 #include "http.h"
@@ -53,6 +54,7 @@ static void	on_fatal(const char *, void *);
 static void	on_presence(struct presence_record *, void *);
 static void	arm_windows(struct daemon *);
 static void	on_reload(const char *, void *);
+static struct bayes_model *daemon_model(void *);
 
 static const struct redis_io_events redis_events = {
 	.on_ready = on_ready,
@@ -65,7 +67,18 @@ static const struct redis_io_events redis_events = {
 	.rules = standing_rules,
 	.on_verdicts = standing_verdicts,
 	.on_shared = standing_shared,
+	.model = daemon_model,
 };
+
+/* The classifier's copy is kept only while some rule classifies. */
+static struct bayes_model *
+daemon_model(void *arg)
+{
+	struct daemon	*dm = arg;
+
+	return dm->rules != NULL && dm->rules->classifying > 0 ? dm->model :
+	    NULL;
+}
 
 /* Loads the rules and runs their tests; logs every error. */
 static struct ruleset *
@@ -636,6 +649,9 @@ daemon_run(struct daemon *dm)
 	metrics_rules(&dm->metrics, NULL, dm->rules);
 	dm->jit = c->rules.jit && pattern_jit_works();
 	dm->matcher = matcher_new(&c->rules);
+	dm->model = bayes_new();
+	dm->matcher->model = dm->model;
+	dm->matcher->min_learned = c->classifier_min_learned;
 	signal(SIGPIPE, SIG_IGN);
 	if ((dm->base = event_base_new()) == NULL) {
 		log_errorx(&dm->log, "cannot create the event base");
@@ -743,6 +759,7 @@ out:
 		event_base_free(dm->base);
 	matcher_free(dm->matcher);
 	ruleset_free(dm->rules);
+	bayes_free(dm->model);
 	standing_free(dm);
 	free(join_prefix);
 	metrics_free(&dm->metrics);

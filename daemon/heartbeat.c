@@ -74,6 +74,7 @@ heartbeat_send(struct redis_io *rio)
 	(void)rio_queue(rio, reload_cb, NULL, 2, argv, NULL,
 	    "the heartbeat");
 	verdicts_poll(rio);
+	classifier_poll(rio);
 out:
 	free(inst);
 	free(all);

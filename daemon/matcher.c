@@ -8,6 +8,7 @@
 #include <hs.h>
 #include <pcre2.h>
 
+#include "classify.h"
 #include "clock.h"
 #include "condition.h"
 #include "matcher.h"
@@ -427,6 +428,8 @@ matcher_rule(struct matcher *m, const struct rule *r, const struct entry *e,
 		return match_text(m, r, f->value, f->value_len, NULL, h);
 	}
 	v = matcher_view(m, r->view, r->field, r->vstages, e);
+	if (r->classify)
+		return classify_match(m, r, v, f->value_len, h);
 	if (!wanted(m, r, v->p, v->len))
 		return MATCH_NONE;
 	return match_text(m, r, v->p, v->len, v, h);

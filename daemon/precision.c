@@ -93,24 +93,13 @@ precision_load(struct diag *d, struct yfile *yf, yaml_node_t *n,
 	struct sha256_ctx	 c;
 	yaml_node_t		*v;
 	uint8_t			 dig[SHA256_DIGEST_SIZE];
-	const char		*s;
-	char			*end;
 	size_t			 i;
 
 	r->min_precision = -1;
 	r->min_verdicts = RULES_DEFAULT_MIN_VERDICTS;
-	if ((v = yfile_find(yf, n, "min_precision")) != NULL) {
-		if (yfile_want_scalar(d, yf, v, "min_precision") != 0)
-			return -1;
-		s = yfile_scalar(v);
-		r->min_precision = strtod(s, &end);
-		if (*s == '\0' || *end != '\0' || !(r->min_precision > 0) ||
-		    r->min_precision > 1) {
-			yfile_error(d, yf, v, "min_precision must be a number "
-			    "above 0 and at most 1, such as 0.7, not '%s'", s);
-			return -1;
-		}
-	}
+	if ((v = yfile_find(yf, n, "min_precision")) != NULL &&
+	    yfile_fraction(d, yf, v, "min_precision", &r->min_precision) != 0)
+		return -1;
 	if ((v = yfile_find(yf, n, "min_verdicts")) != NULL &&
 	    yfile_uint(d, yf, v, 1, 1000000000, &r->min_verdicts) != 0)
 		return -1;

@@ -19,6 +19,8 @@
 #include "lexicon.h"
 #include "literals.h"
 #include "matcher.h"
+#include "bayes.h"
+#include "classify.h"
 #include "normalize.h"
 #include "pattern.h"
 #include "prefilter.h"
@@ -34,7 +36,8 @@
 static const char *const rule_keys[] = { "name", "match", "words", "field",
     "except", "when", "rate_limit", "action", "reason", "final", "mode",
     "caseless", "normalize", "tests", "words_file", "valid_from",
-    "valid_until", "min_precision", "min_verdicts", NULL };
+    "valid_until", "min_precision", "min_verdicts", "classify",
+    "min_probability", NULL };
 static const char *const test_keys[] = { "match", "no_match", NULL };
 
 struct loader {
@@ -325,7 +328,7 @@ static void
 load_rule(struct loader *l, yaml_node_t *n)
 {
 	struct rule	 r;
-	yaml_node_t	*v, *match, *words, *file, *when, *limit;
+	yaml_node_t	*v, *match, *words, *file, *when, *limit, *classify;
 	const char	*s;
 	int		 bad = 0, caseless = 1, islist;
 	size_t		 before = l->d->n;
@@ -364,6 +367,9 @@ load_rule(struct loader *l, yaml_node_t *n)
 	file = yfile_find(l->yf, n, "words_file");
 	when = yfile_find(l->yf, n, "when");
 	limit = yfile_find(l->yf, n, "rate_limit");
+	classify = yfile_find(l->yf, n, "classify");
+	if (classify_load(l->d, l->yf, n, &r) != 0)
+		bad = 1;
 	/*
 	 * Spacing splits a spaced-out run at the words rules look for; a
 	 * rule written in Cyrillic or Greek folds look-alikes toward it.
@@ -387,14 +393,20 @@ load_rule(struct loader *l, yaml_node_t *n)
 	}
 	/* A word list is looked for with case folded unless caseless: false. */
 	liststages = r.stages | NORM_SPACES | (caseless ? NORM_CASEFOLD : 0);
-	if ((match != NULL) + (words != NULL) + (file != NULL) > 1) {
-		yfile_error(l->d, l->yf, file != NULL ? file : words, "a rule "
-		    "has one of match, words and words_file");
+	if ((match != NULL) + (words != NULL) + (file != NULL) +
+	    (classify != NULL) > 1) {
+		yfile_error(l->d, l->yf, classify != NULL ? classify : file !=
+		    NULL ? file : words, "a rule has one of match, words, "
+		    "words_file and classify");
+		bad = 1;
+	} else if (classify != NULL && limit != NULL) {
+		yfile_error(l->d, l->yf, classify, "a rate_limit rule cannot "
+		    "classify");
 		bad = 1;
 	} else if (match == NULL && words == NULL && file == NULL &&
-	    when == NULL && limit == NULL) {
+	    classify == NULL && when == NULL && limit == NULL) {
 		yfile_error(l->d, l->yf, n, "rule %s needs match, words, "
-		    "words_file, when or rate_limit", r.name ? r.name :
+		    "words_file, classify, when or rate_limit", r.name ? r.name :
 		    "without a name");
 		bad = 1;
 	} else if (match != NULL) {
@@ -514,8 +526,13 @@ load_rule(struct loader *l, yaml_node_t *n)
 		l->rs->rules = xreallocarray(l->rs->rules, l->cap,
 		    sizeof *l->rs->rules);
 	}
-	/* A when-only rule has no text to look at. */
-	if (r.match == NULL && r.list == NULL)
+	/*
+	 * A when-only rule has no text to look at; a classify rule reads
+	 * the words the classifier learns by, whatever its normalize says.
+	 */
+	if (r.classify)
+		r.stages = BAYES_STAGES;
+	if (r.match == NULL && r.list == NULL && !r.classify)
 		r.stages = 0;
 	else {
 		r.vstages = r.list != NULL ? liststages : r.stages;
@@ -527,6 +544,7 @@ load_rule(struct loader *l, yaml_node_t *n)
 		    RATELIMIT_TEXT_STAGES);
 	r.index = l->rs->nrules;
 	r.stats = xcalloc(1, sizeof *r.stats);
+	l->rs->classifying += r.classify != CLASSIFY_NONE;
 	l->rs->rules[l->rs->nrules++] = r;
 	l->rs->file_rules[l->rs->nfiles - 1]++;
 }

@@ -321,6 +321,26 @@ yfile_uint(struct diag *d, const struct yfile *yf, const yaml_node_t *n,
 	return 0;
 }
 
+/* A fraction above 0 and at most 1, such as 0.7: key says what it is. */
+int
+yfile_fraction(struct diag *d, const struct yfile *yf, const yaml_node_t *n,
+    const char *key, double *out)
+{
+	const char	*s;
+	char		*end;
+
+	if (yfile_want_scalar(d, yf, n, key) != 0)
+		return -1;
+	s = yfile_scalar(n);
+	*out = strtod(s, &end);
+	if (*s == '\0' || *end != '\0' || !(*out > 0) || *out > 1) {
+		yfile_error(d, yf, n, "%s must be a number above 0 and at "
+		    "most 1, such as 0.7, not '%s'", key, s);
+		return -1;
+	}
+	return 0;
+}
+
 /*
  * A duration with its unit: 500ms, 60s, 10m, 2h, 1d. A bare number is an
  * error: "60" could mean seconds or milliseconds, and a guess is worse.

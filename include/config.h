@@ -39,6 +39,9 @@ struct config {
 	/* verdicts: */
 	uint64_t	 verdict_window_ms;	/* a verdict later is unmatched */
 
+	/* classifier: */
+	uint64_t	 classifier_min_learned; /* of each class, to classify */
+
 	/* rules: */
 	char		*rules_dir;
 	char		*rules_cache_dir;	/* "": none */

@@ -12,6 +12,7 @@ struct event_base;
 struct event;
 struct http;
 struct matcher;
+struct bayes_model;
 struct redis_io;
 struct reloader;
 struct ruleset;
@@ -31,6 +32,7 @@ struct daemon {
 	struct logger	  log;
 	struct ruleset	 *rules;
 	struct matcher	 *matcher;
+	struct bayes_model *model;	/* the classifier's copy (classifier.c) */
 	struct event_base *base;
 	struct event	 *sig[DAEMON_SIGNALS];
 	struct redis_io	 *rio;

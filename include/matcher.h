@@ -15,6 +15,7 @@ struct pcre2_real_match_context_8;
 struct pcre2_real_jit_stack_8;
 
 struct normalizer;
+struct bayes_model;
 
 /* The view of one field of the comment being decided, once built. */
 struct matcher_slot {
@@ -47,6 +48,12 @@ struct matcher {
 	struct textview			 example;	/* an example's view */
 	int64_t				 at;	/* decide as at (ms), or 0: now */
 	int64_t				 now;	/* the comment's time, ms */
+	/* The site's classifier (classify.h): the owner's copy, or NULL. */
+	const struct bayes_model	*model;
+	uint64_t			 min_learned;
+	uint64_t			 scored;	/* the comment scored */
+	size_t				 scored_view;	/* ... in this view */
+	double				 score;
 };
 
 enum match_result {

@@ -70,6 +70,9 @@ struct redis_io {
 	int			 vpending;	/* re-reading our own first */
 	uint64_t		 vnext_us;	/* after a failure: not before */
 	char			 vcursor[STREAM_ID_MAX + 1];
+	/* The classifier's copy (classifier.c): the generation it holds. */
+	uint64_t		 bgen;
+	int			 bbusy;		/* a copy call in flight */
 };
 
 /* redis_io.c */
@@ -92,6 +95,8 @@ int	verdicts_on(const struct redis_io *);
 void	verdicts_start(struct redis_io *);
 void	verdicts_read(struct redis_io *);
 void	verdicts_poll(struct redis_io *);
+/* classifier.c */
+void	classifier_poll(struct redis_io *);
 
 /* stream.c */
 void	stream_start(struct redis_io *);

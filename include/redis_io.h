@@ -11,6 +11,7 @@
 
 struct event_base;
 struct presence_record;
+struct bayes_model;
 struct redis_io;
 
 /*
@@ -75,6 +76,8 @@ struct redis_io_events {
 		    const char *const *, size_t, void *);
 	void	(*on_shared)(const struct bytes *, size_t, const struct bytes *,
 		    size_t, void *);
+	/* The classifier's copy to keep, or NULL: no rule classifies. */
+	struct bayes_model *(*model)(void *);
 };
 
 struct redis_io	*redis_io_new(struct event_base *,

@@ -60,6 +60,15 @@ enum demotion {
 
 #define RULES_DEFAULT_MIN_VERDICTS	30
 
+/* What a classify rule asks the site's classifier (classify.h). */
+enum classify_class {
+	CLASSIFY_NONE = 0,
+	CLASSIFY_SPAM,
+	CLASSIFY_HAM
+};
+
+#define RULES_DEFAULT_MIN_PROBABILITY	0.95
+
 #define RULES_SLOW_NS	(10u * 1000 * 1000)	/* a slow single match */
 
 /* One rule as the moderator wrote it, compiled. Owned by its ruleset. */
@@ -81,6 +90,8 @@ struct rule {
 	struct condition *when;
 	size_t		 nwhen;
 	struct rate_limit *limit;	/* a rate-limit rule, or NULL */
+	int		 classify;	/* enum classify_class, or 0 */
+	double		 min_probability; /* ... the classifier's, to match */
 	struct rule_stats *stats;
 	enum action	 action;
 	char		*reason;	/* never NULL: defaults to the name */
@@ -145,6 +156,7 @@ struct ruleset {
 	 */
 	uint64_t	 born;
 	size_t		 timed;		/* rules with valid_from or valid_until */
+	size_t		 classifying;	/* rules with classify */
 	char		 hash[13];	/* of files, lists and options: hex */
 };
 

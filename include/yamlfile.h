@@ -44,6 +44,8 @@ int		 yfile_bool(struct diag *, const struct yfile *,
 		    const yaml_node_t *, int *);
 int		 yfile_uint(struct diag *, const struct yfile *,
 		    const yaml_node_t *, uint64_t, uint64_t, uint64_t *);
+int		 yfile_fraction(struct diag *, const struct yfile *,
+		    const yaml_node_t *, const char *, double *);
 int		 yfile_duration_ms(struct diag *, const struct yfile *,
 		    const yaml_node_t *, uint64_t, uint64_t, uint64_t *);
 yaml_node_t	*yfile_find(struct yfile *, yaml_node_t *, const char *);

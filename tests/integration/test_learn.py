@@ -8,6 +8,7 @@ moderatorctl learn, which teaches it from JSON lines."""
 import json
 import os
 import struct
+import time
 
 import redis
 
@@ -163,6 +164,85 @@ class TestCtlLearn(harness.TestCase):
         p = self.learn("spam", [{"text": "free money"}])
         self.assertEqual(p.returncode, 1)
         self.assertIn(b"Redis", p.stderr)
+
+
+SPAM = ["cheap pills online buy now limited offer",
+        "win money fast click here casino bonus",
+        "crypto giveaway send your wallet double money",
+        "buy cheap followers click here best offer"]
+HAM = ["the council vote was delayed until march",
+       "i disagree with the article about the budget",
+       "the mayor said the road works end in march",
+       "good reporting on the council budget vote"]
+RULE = """- name: learned-spam
+  classify: spam
+  min_probability: 0.9
+  action: flag
+  reason: the site's classifier says spam
+"""
+
+
+class TestClassify(harness.TestCase):
+
+    def start(self, min_learned=4):
+        rules = os.path.join(self.tmp, "rules")
+        os.makedirs(rules)
+        with open(os.path.join(rules, "10-classify.yaml"), "w") as f:
+            f.write(RULE)
+        d = self.daemon(rules=rules, conf="classifier:\n  min_learned: %d\n"
+                        % min_learned)
+        self.assertTrue(d.wait_log("connected"), d.output())
+        return d
+
+    def decide(self, d, texts):
+        before = self.r.xlen(harness.OUT)
+        harness.push(self.r, [{"id": "t%d-%d" % (before, i), "text": t}
+                              for i, t in enumerate(texts)])
+        self.assertTrue(harness.wait_decided(self.r, before + len(texts),
+                                             daemon=d), d.output())
+        return [x["decision"] for x in harness.decisions(self.r)[before:]]
+
+    def teach(self, cls, texts):
+        p = harness.ctl(self.redis, "learn", cls, stdin="".join(
+            json.dumps({"text": t}) + "\n" for t in texts).encode())
+        self.assertEqual(p.returncode, 0, p.stderr)
+
+    def wait_flagged(self, d, text, timeout=30):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.decide(d, [text]) == ["flag"]:
+                return True
+            time.sleep(0.2)
+        return False
+
+    def test_classifies_once_learned(self):
+        d = self.start()
+        probe = "click here for cheap pills and casino money"
+        # Nothing learned: the rule never matches.
+        self.assertEqual(self.decide(d, [probe]), ["approve"])
+        # Fewer than min_learned of ham: still not.
+        self.teach("spam", SPAM)
+        self.teach("ham", HAM[:3])
+        time.sleep(2.5)
+        self.assertEqual(self.decide(d, [probe]), ["approve"])
+        # Enough of each: the daemon's copy catches up within seconds.
+        self.teach("ham", HAM[3:])
+        self.assertTrue(self.wait_flagged(d, probe), d.output())
+        out = self.decide(d, [probe, "ch3ap p1lls and c\u0430sino m0ney",
+                              "the council budget vote in march"])
+        self.assertEqual(out, ["flag", "flag", "approve"])
+        last = harness.decisions(self.r)[-2]
+        self.assertEqual(last["rules"], "learned-spam")
+        self.assertEqual(last["reason"], "the site's classifier says spam")
+
+    def test_copied_whole_after_restart(self):
+        self.teach("spam", SPAM)
+        self.teach("ham", HAM)
+        # The log trimmed: a new daemon copies the model whole.
+        self.r.xtrim("moderatord:v:b:log", maxlen=0, approximate=False)
+        d = self.start()
+        self.assertTrue(self.wait_flagged(d, "casino bonus click here"),
+                        d.output())
 
 
 if __name__ == "__main__":
