@@ -13,7 +13,13 @@
 
 #include "testutil.h"
 #include "bayes.h"
+#include "bayes_proto.h"
+#include "decision.h"
+#include "matcher.h"
+#include "normalize.h"
 #include "xmalloc.h"
+
+#define B(s)	((struct bytes){ (s), strlen(s) })
 
 static size_t
 tokens_of(const char *s, struct bayes_token **t)
@@ -192,6 +198,99 @@ test_score(void **state)
 	bayes_free(m);
 }
 
+/* What the learn script is given: the words of the classifier's view. */
+static void
+learn_words(struct bayes_model *m, struct normalizer *nz, const char *text,
+    int spam)
+{
+	char	*w;
+	size_t	 len, i;
+	uint64_t h;
+	int	 k;
+
+	len = bayes_text_words(nz, text, strlen(text), &w);
+	for (i = 0; i < len; i += 8) {
+		for (h = 0, k = 7; k >= 0; k--)
+			h = h << 8 | (unsigned char)w[i + (size_t)k];
+		bayes_add(m, h, spam, !spam);
+	}
+	bayes_learned_add(m, spam, !spam);
+	free(w);
+}
+
+static enum action
+decide(struct matcher *m, const struct ruleset *rs, const char *text,
+    struct decision *d)
+{
+	struct entry		e;
+	struct entry_limits	lim;
+	struct bytes		kv[4] = { B("id"), B("c1"), B("text"), B(text) };
+
+	entry_limits_default(&lim);
+	entry_init(&e, B("1-0"), kv, 2, &lim);
+	decision_free(d);
+	decision_make(m, rs, &e, ACTION_APPROVE, d);
+	entry_free(&e);
+	return d->action;
+}
+
+/*
+ * A classify rule: never before min_learned of each class, then on the
+ * probability, through evasions (the learned words and the scored ones
+ * are the same view), its span the whole text.
+ */
+static void
+test_classify_rule(void **state)
+{
+	struct rules_options	 o;
+	struct ruleset		*rs;
+	struct matcher		*m;
+	struct bayes_model	*model = bayes_new();
+	struct normalizer	*nz = normalizer_new();
+	struct decision		 d;
+	const char		*spam = "cheap pills casino bonus click here";
+	const char		*ham = "the council budget vote in march";
+	int			 i;
+
+	rs = test_load_ok("- name: bayes\n  classify: spam\n  action: reject\n"
+	    "- name: sure-ham\n  classify: ham\n  min_probability: 0.99\n"
+	    "  action: approve\n  mode: shadow\n");
+	assert_int_equal(rs->classifying, 2);
+	assert_true(rs->rules[0].min_probability == 0.95);
+	assert_int_equal(rs->rules[0].vstages, BAYES_STAGES);
+	ruleset_options_default(&o);
+	m = matcher_new(&o);
+	memset(&d, 0, sizeof d);
+	/* No model at all, then one short of min_learned: never matches. */
+	assert_int_equal(decide(m, rs, spam, &d), ACTION_APPROVE);
+	m->model = model;
+	m->min_learned = 5;
+	for (i = 0; i < 5; i++)
+		learn_words(model, nz, spam, 1);
+	for (i = 0; i < 4; i++)
+		learn_words(model, nz, ham, 0);
+	assert_int_equal(decide(m, rs, spam, &d), ACTION_APPROVE);
+	assert_string_equal(d.rules, "");
+	learn_words(model, nz, ham, 0);
+	assert_int_equal(decide(m, rs, spam, &d), ACTION_REJECT);
+	assert_string_equal(d.rules, "bayes");
+	assert_int_equal(d.nhits, 1);
+	assert_int_equal(d.hits[0].start, 0);
+	assert_int_equal(d.hits[0].end, strlen(spam));
+	assert_int_equal(decide(m, rs, "CHE\u0410P p1lls C\xe2\x80\x8b"
+	    "ASINO", &d), ACTION_REJECT);
+	assert_int_equal(decide(m, rs, ham, &d), ACTION_APPROVE);
+	assert_string_equal(d.shadow, "sure-ham");
+	assert_int_equal(decide(m, rs, "zebra quantum", &d), ACTION_APPROVE);
+	assert_string_equal(d.rules, "");
+	assert_string_equal(d.shadow, "");
+	decision_free(&d);
+	matcher_free(m);
+	ruleset_free(rs);
+	normalizer_free(nz);
+	bayes_free(model);
+}
+
 int
 main(void)
 {
@@ -200,6 +299,7 @@ main(void)
 		cmocka_unit_test(test_tokens_bounded),
 		cmocka_unit_test(test_counts),
 		cmocka_unit_test(test_score),
+		cmocka_unit_test(test_classify_rule),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

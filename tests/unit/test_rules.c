@@ -177,9 +177,24 @@ test_errors(void **state)
 	expect_error("- name: x\n  match: a\n", "rules.yaml:1:3: rule x has no "
 	    "action");
 	expect_error("- name: x\n  action: flag\n", "rules.yaml:1:3: rule x "
-	    "needs match, words, words_file, when or rate_limit");
+	    "needs match, words, words_file, classify, when or rate_limit");
 	expect_error("- name: x\n  match: a\n  words: [a]\n  action: flag\n",
-	    "rules.yaml:3:10: a rule has one of match, words and words_file");
+	    "rules.yaml:3:10: a rule has one of match, words, words_file and "
+	    "classify");
+	expect_error("- name: x\n  match: a\n  classify: spam\n  action: flag\n",
+	    "rules.yaml:3:13: a rule has one of match, words, words_file and "
+	    "classify");
+	expect_error("- name: x\n  classify: eggs\n  action: flag\n",
+	    "rules.yaml:2:13: classify must be spam or ham, not 'eggs'");
+	expect_error("- name: x\n  classify: spam\n  min_probability: 2\n"
+	    "  action: flag\n", "rules.yaml:3:20: min_probability must be a "
+	    "number above 0 and at most 1");
+	expect_error("- name: x\n  match: a\n  min_probability: 0.9\n"
+	    "  action: flag\n", "rules.yaml:3:20: min_probability needs "
+	    "classify");
+	expect_error("- name: x\n  classify: spam\n  rate_limit: {key: author, "
+	    "max: 1, per: 1m}\n  action: flag\n", "rules.yaml:2:13: a "
+	    "rate_limit rule cannot classify");
 	expect_error("- name: 'a,b'\n  match: a\n  action: flag\n",
 	    "rules.yaml:1:9: rule name must be");
 	expect_error("- name: x\n  match: a\n  action: flag\n  final: maybe\n",
