@@ -5,11 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <hiredis/hiredis.h>
+
 #include "address.h"
 #include "clock.h"
 #include "modes.h"
 #include "normalize.h"
 #include "prefilter.h"
+#include "redis_sync.h"
 #include "rules_load.h"
 
 static void	print_files(const struct ruleset *);
@@ -147,6 +150,47 @@ check_load_rules(const struct config *c, const char *dir)
 	return rs;
 }
 
+/*
+ * For rules that classify: how far the classifier has come, as Redis
+ * says (the config's Redis; unreachable is said, and is no error here).
+ */
+static void
+print_classifier(const struct config *c, const struct ruleset *rs)
+{
+	redisContext	*rc;
+	redisReply	*r;
+
+	if (rs->classifying == 0)
+		return;
+	printf("classifier: %zu rule%s classify; each class needs %llu "
+	    "comments learned\n", rs->classifying, rs->classifying == 1 ? "" :
+	    "s", (unsigned long long)c->classifier_min_learned);
+	if ((rc = redis_sync_connect(c, "moderatord")) == NULL) {
+		printf("classifier: Redis not reachable: how much it has "
+		    "learned is not known\n");
+		return;
+	}
+	r = redisCommand(rc, "HMGET %sb spam ham", c->verdict_prefix);
+	if (r != NULL && r->type == REDIS_REPLY_ARRAY && r->elements == 2) {
+		unsigned long long spam = r->element[0]->type ==
+		    REDIS_REPLY_STRING ? strtoull(r->element[0]->str, NULL,
+		    10) : 0;
+		unsigned long long ham = r->element[1]->type ==
+		    REDIS_REPLY_STRING ? strtoull(r->element[1]->str, NULL,
+		    10) : 0;
+
+		printf("classifier: learned %llu spam and %llu ham comments%s\n",
+		    spam, ham, spam >= c->classifier_min_learned &&
+		    ham >= c->classifier_min_learned ? ": classifying" :
+		    ": not classifying yet");
+	} else
+		printf("classifier: reading it from Redis failed: %s\n",
+		    r == NULL ? rc->errstr : r->type == REDIS_REPLY_ERROR ?
+		    r->str : "an unexpected reply");
+	freeReplyObject(r);
+	redisFree(rc);
+}
+
 int
 check_main(const struct config *c)
 {
@@ -182,6 +226,7 @@ check_main(const struct config *c)
 		    final, limits, examples, d.n);
 		print_windows(rs, (int64_t)clock_realtime_ms());
 		print_prefilter(rs);
+		print_classifier(c, rs);
 		printf("ruleset %s\n", rs->hash);
 		ruleset_free(rs);
 	}

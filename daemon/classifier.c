@@ -12,6 +12,7 @@
 #include <hiredis/hiredis.h>
 
 #include "bayes.h"
+#include "classifier.h"
 #include "redis_internal.h"
 #include "script.h"
 #include "verdict_proto.h"
@@ -130,15 +131,50 @@ int_of(const redisReply *r)
 	return r->type == REDIS_REPLY_INTEGER ? r->integer : 0;
 }
 
+int
+classifier_apply(struct bayes_model *m, const redisReply *reply,
+    uint64_t *held)
+{
+	const redisReply	*kind;
+	uint64_t		 gen, g;
+	size_t			 i;
+
+	if (reply->type != REDIS_REPLY_ARRAY || reply->elements < 2 ||
+	    reply->element[0]->type != REDIS_REPLY_INTEGER ||
+	    reply->element[1]->type != REDIS_REPLY_STRING)
+		return -1;
+	gen = (uint64_t)reply->element[0]->integer;
+	kind = reply->element[1];
+	if (strcmp(kind->str, "none") == 0)
+		return 0;
+	if (reply->elements != 5 || reply->element[2]->type !=
+	    REDIS_REPLY_ARRAY)
+		return -1;
+	if (strcmp(kind->str, "full") == 0) {
+		apply_full(m, reply->element[2]);
+		bayes_learned_add(m, int_of(reply->element[3]),
+		    int_of(reply->element[4]));
+		*held = gen;
+		return 0;
+	}
+	for (i = 0; i < reply->element[2]->elements; i++) {
+		/* Not a change this daemon can read: copy it whole next. */
+		if ((g = apply_change(m, reply->element[2]->element[i])) == 0) {
+			*held = 0;
+			return -1;
+		}
+		*held = g;
+	}
+	return *held < gen;
+}
+
 static void
 sync_cb(redisAsyncContext *ac, void *r, void *priv)
 {
 	struct redis_io		*rio = ac->data;
 	redisReply		*reply = r;
 	struct bayes_model	*m;
-	const redisReply	*kind;
-	uint64_t		 gen, g;
-	size_t			 i;
+	int			 more;
 
 	(void)priv;
 	if (reply == NULL || !rio_usable(rio))
@@ -147,38 +183,41 @@ sync_cb(redisAsyncContext *ac, void *r, void *priv)
 	rio->bbusy = 0;
 	if ((m = rio->ev.model(rio->arg)) == NULL)
 		return;
-	if (reply->type != REDIS_REPLY_ARRAY || reply->elements < 2 ||
-	    reply->element[0]->type != REDIS_REPLY_INTEGER ||
-	    reply->element[1]->type != REDIS_REPLY_STRING) {
+	if ((more = classifier_apply(m, reply, &rio->bgen)) < 0)
 		log_warnx(rio->log, "copying the classifier failed: %s",
 		    reply->type == REDIS_REPLY_ERROR ? reply->str :
-		    "an unexpected reply");
-		return;
-	}
-	gen = (uint64_t)reply->element[0]->integer;
-	kind = reply->element[1];
-	if (strcmp(kind->str, "none") == 0 || reply->elements != 5 ||
-	    reply->element[2]->type != REDIS_REPLY_ARRAY)
-		return;
-	if (strcmp(kind->str, "full") == 0) {
-		apply_full(m, reply->element[2]);
-		bayes_learned_add(m, int_of(reply->element[3]),
-		    int_of(reply->element[4]));
-		rio->bgen = gen;
-		return;
-	}
-	for (i = 0; i < reply->element[2]->elements; i++) {
-		if ((g = apply_change(m, reply->element[2]->element[i])) == 0) {
-			/* Not a change this daemon can read: copy it whole. */
-			log_warnx(rio->log, "the classifier's log has an entry "
-			    "this moderatord cannot read; copying the model "
-			    "whole");
-			rio->bgen = 0;
-			return;
-		}
-		rio->bgen = g;
-	}
-	/* More changes than a call returns: go on at once. */
-	if (rio->bgen < gen)
+		    "an unexpected reply; copying it whole next");
+	else if (more)
+		/* More changes than a call returns: go on at once. */
 		classifier_poll(rio);
+}
+
+struct bayes_model *
+classifier_fetch(struct redisContext *rc, const char *prefix)
+{
+	struct bayes_model	*m;
+	redisReply		*r;
+	char			*k[3];
+	uint64_t		 held = 0;
+	size_t			 i;
+	int			 more = 1;
+
+	k[0] = verdict_key(prefix, "b:words");
+	k[1] = verdict_key(prefix, "b");
+	k[2] = verdict_key(prefix, "b:log");
+	m = bayes_new();
+	while (more > 0) {
+		r = redisCommand(rc, "EVAL %s 3 %s %s %s %u %llu %d",
+		    bayes_sync_lua, k[0], k[1], k[2], bayes_sync_lua_layout,
+		    (unsigned long long)held, SYNC_ENTRIES);
+		more = r != NULL ? classifier_apply(m, r, &held) : -1;
+		freeReplyObject(r);
+	}
+	for (i = 0; i < 3; i++)
+		free(k[i]);
+	if (more < 0) {
+		bayes_free(m);
+		return NULL;
+	}
+	return m;
 }

@@ -11,6 +11,9 @@
 #include <hiredis/hiredis.h>
 
 #include "address.h"
+#include "bayes.h"
+#include "classifier.h"
+#include "classify.h"
 #include "decision.h"
 #include "entry.h"
 #include "modes.h"
@@ -21,6 +24,7 @@
 #include "xmalloc.h"
 
 #define SPAN_SHOWN	80
+#define CLUES_SHOWN	10
 
 static void	print_span(const char *, size_t);
 static void	print_limits(const struct config *, const struct ruleset *,
@@ -112,12 +116,81 @@ print_limits(const struct config *c, const struct ruleset *rs,
 		redisFree(rc);
 }
 
+/*
+ * The classifier's model, for rules that classify: read with --redis,
+ * lent to m; the caller frees it.
+ */
+static struct bayes_model *
+load_model(const struct config *c, const struct ruleset *rs,
+    struct matcher *m, int query)
+{
+	struct bayes_model	*model;
+	redisContext		*rc;
+
+	if (rs->classifying == 0 || !query ||
+	    (rc = redis_sync_connect(c, "moderatord")) == NULL)
+		return NULL;
+	if ((model = classifier_fetch(rc, c->verdict_prefix)) == NULL)
+		fprintf(stderr, "moderatord: reading the classifier from Redis "
+		    "failed: %s\n", rc->err ? rc->errstr : "a script error");
+	redisFree(rc);
+	m->model = model;
+	m->min_learned = c->classifier_min_learned;
+	return model;
+}
+
+/* The probability, what the model has learned, and the words that weighed. */
+static void
+print_classifier(const struct ruleset *rs, struct matcher *m,
+    const struct entry *e, int query)
+{
+	const struct rule	*r = NULL;
+	const struct textview	*v;
+	struct bayes_token	*t;
+	struct bayes_clue	 clues[CLUES_SHOWN];
+	uint64_t		 spam, ham;
+	size_t			 i, n, used;
+	double			 p;
+
+	for (i = 0; i < rs->nrules && r == NULL; i++)
+		if (rs->rules[i].classify)
+			r = &rs->rules[i];
+	if (r == NULL)
+		return;
+	if (m->model == NULL) {
+		printf("classifier: %s, so no classify rule matched\n", query ?
+		    "not read from Redis" : "not consulted without --redis");
+		return;
+	}
+	bayes_learned(m->model, &spam, &ham);
+	if (entry_get(e, r->field) == NULL) {
+		printf("classifier: the comment has no %s\n", r->field);
+		return;
+	}
+	v = matcher_view(m, r->view, r->field, r->vstages, e);
+	n = bayes_tokens(v->p, v->len, &t);
+	p = bayes_score(m->model, t, n, clues, CLUES_SHOWN, &used);
+	printf("classifier: spam probability %.4f from %zu of %zu words; "
+	    "learned %llu spam and %llu ham comments (min_learned %llu%s)\n",
+	    p, used, n, (unsigned long long)spam, (unsigned long long)ham,
+	    (unsigned long long)m->min_learned, classify_ready(m) ? "" :
+	    ": not classifying yet");
+	for (i = 0; i < used && i < CLUES_SHOWN; i++) {
+		printf("  ");
+		print_span(v->p + clues[i].token->off, clues[i].token->len);
+		printf(" %.3f (in %u spam, %u ham)\n", clues[i].prob,
+		    clues[i].spam, clues[i].ham);
+	}
+	free(t);
+}
+
 int
 explain_main(const struct config *c, int argc, char **argv, int query,
     int64_t at)
 {
 	struct ruleset		*rs;
 	struct matcher		*m;
+	struct bayes_model	*model;
 	struct entry		 e;
 	struct decision		 dec;
 	struct bytes		*kv, sid = { "explain", 7 };
@@ -132,6 +205,7 @@ explain_main(const struct config *c, int argc, char **argv, int query,
 		return 1;
 	m = matcher_new(&c->rules);
 	m->at = at;
+	model = load_model(c, rs, m, query);
 
 	/* Read one byte past the limit, so that too long is seen as such. */
 	cap = c->limits.max_text + 2;
@@ -147,6 +221,7 @@ explain_main(const struct config *c, int argc, char **argv, int query,
 			    "arguments, not '%s'\n", argv[i]);
 			free(kv);
 			free(text);
+			bayes_free(model);
 			matcher_free(m);
 			ruleset_free(rs);
 			return 1;
@@ -182,6 +257,11 @@ explain_main(const struct config *c, int argc, char **argv, int query,
 			printf("error: could not run on this text\n");
 			continue;
 		}
+		if (h->rule->classify) {
+			printf("the classifier says %s (below)\n",
+			    h->rule->classify == CLASSIFY_SPAM ? "spam" : "ham");
+			continue;
+		}
 		if ((h->rule->match == NULL && h->rule->list == NULL) ||
 		    (f = entry_get(&e, h->rule->field)) == NULL) {
 			printf("(its conditions hold)\n");
@@ -208,10 +288,12 @@ explain_main(const struct config *c, int argc, char **argv, int query,
 	if (dec.final)
 		printf("a final rule decided: no other rule was run\n");
 	print_limits(c, rs, m, &e, &dec, query);
+	print_classifier(rs, m, &e, query);
 	decision_free(&dec);
 	entry_free(&e);
 	free(kv);
 	free(text);
+	bayes_free(model);
 	matcher_free(m);
 	ruleset_free(rs);
 	return 0;

@@ -8,6 +8,7 @@ moderatorctl learn, which teaches it from JSON lines."""
 import json
 import os
 import struct
+import subprocess
 import time
 
 import redis
@@ -243,6 +244,56 @@ class TestClassify(harness.TestCase):
         d = self.start()
         self.assertTrue(self.wait_flagged(d, "casino bonus click here"),
                         d.output())
+
+    def moderatord(self, *args, stdin=b""):
+        rules = os.path.join(self.tmp, "rules-cli")
+        if not os.path.isdir(rules):
+            os.makedirs(rules)
+            with open(os.path.join(rules, "10-classify.yaml"), "w") as f:
+                f.write(RULE)
+        conf = os.path.join(self.tmp, "cli.conf")
+        with open(conf, "w") as f:
+            f.write("classifier:\n  min_learned: 4\n")
+        return subprocess.run([harness.MODERATORD, "-c", conf, "-r", rules,
+                               *args], input=stdin, capture_output=True,
+                              timeout=120)
+
+    def test_check_and_explain(self):
+        sock = ["--redis", self.redis.sock]
+        p = self.moderatord("-t", *sock)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn(b"classifier: 1 rule classify; each class needs 4",
+                      p.stdout)
+        self.assertIn(b"learned 0 spam and 0 ham comments: not classifying "
+                      b"yet", p.stdout)
+        self.teach("spam", SPAM)
+        self.teach("ham", HAM)
+        p = self.moderatord("-t", *sock)
+        self.assertIn(b"learned 4 spam and 4 ham comments: classifying",
+                      p.stdout)
+        probe = b"click here for cheap casino money"
+        p = self.moderatord("--explain", *sock, stdin=probe)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        out = p.stdout.decode()
+        self.assertIn("decision: flag", out)
+        self.assertIn("match: learned-spam", out)
+        prob = float(out.split("spam probability ")[1].split()[0])
+        self.assertGreater(prob, 0.9)
+        self.assertIn("learned 4 spam and 4 ham comments (min_learned 4)", out)
+        # The words that weighed, strongest first, each from the text.
+        clues = [line.split()[0].strip('"') for line in out.splitlines()
+                 if line.startswith("  \"")]
+        self.assertTrue(clues and set(clues) <= set(probe.decode().split()),
+                        out)
+        # Without --redis the classifier is not consulted, and said so.
+        p = self.moderatord("--explain", stdin=probe)
+        self.assertIn(b"decision: approve", p.stdout)
+        self.assertIn(b"not consulted without --redis", p.stdout)
+        # Redis gone: -t still checks the rules, and says what it lacks.
+        self.redis.stop()
+        p = self.moderatord("-t", *sock)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn(b"Redis not reachable", p.stdout)
 
 
 if __name__ == "__main__":
