@@ -509,6 +509,7 @@ render_metrics(FILE *f, void *arg)
 	g.connected = dm->connected;
 	redis_io_group(dm->rio, &g.lag, &g.pending);
 	g.start_time = dm->start_time;
+	bayes_learned(dm->model, &g.learned_spam, &g.learned_ham);
 	metrics_render(&dm->metrics, &g, f);
 }
 

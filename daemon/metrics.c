@@ -401,4 +401,11 @@ metrics_render(const struct metrics *m, const struct metrics_gauges *g,
 	header(f, "moderatord_jit_enabled", "gauge",
 	    "1 when PCRE2's JIT compiles the rules.");
 	fprintf(f, "moderatord_jit_enabled %d\n", g->jit ? 1 : 0);
+	header(f, "moderatord_classifier_learned", "gauge",
+	    "Comments the classifier has learned, by class, as this "
+	    "instance's copy holds them (0 while no rule classifies).");
+	fprintf(f, "moderatord_classifier_learned{class=\"spam\"} %llu\n",
+	    (unsigned long long)g->learned_spam);
+	fprintf(f, "moderatord_classifier_learned{class=\"ham\"} %llu\n",
+	    (unsigned long long)g->learned_ham);
 }

@@ -51,6 +51,8 @@ struct metrics_gauges {
 	int64_t		 lag;		/* -1: not known */
 	int64_t		 pending;	/* -1: not known */
 	double		 start_time;	/* seconds since the epoch */
+	uint64_t	 learned_spam;	/* the classifier's copy */
+	uint64_t	 learned_ham;
 };
 
 void	metrics_init(struct metrics *);

@@ -14,6 +14,7 @@ import time
 import redis
 
 import harness
+from test_operations import PROMTOOL, get
 
 SRC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
                    "daemon")
@@ -190,8 +191,10 @@ class TestClassify(harness.TestCase):
         os.makedirs(rules)
         with open(os.path.join(rules, "10-classify.yaml"), "w") as f:
             f.write(RULE)
+        self.port = harness.free_port()
         d = self.daemon(rules=rules, conf="classifier:\n  min_learned: %d\n"
-                        % min_learned)
+                        "metrics:\n  listen: \"127.0.0.1:%d\"\n"
+                        % (min_learned, self.port))
         self.assertTrue(d.wait_log("connected"), d.output())
         return d
 
@@ -235,6 +238,12 @@ class TestClassify(harness.TestCase):
         last = harness.decisions(self.r)[-2]
         self.assertEqual(last["rules"], "learned-spam")
         self.assertEqual(last["reason"], "the site's classifier says spam")
+        body = get(self.port, "/metrics")[1]
+        self.assertIn('moderatord_classifier_learned{class="spam"} 4\n', body)
+        self.assertIn('moderatord_classifier_learned{class="ham"} 4\n', body)
+        p = subprocess.run([PROMTOOL, "check", "metrics"], input=body.encode(),
+                           capture_output=True)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
 
     def test_copied_whole_after_restart(self):
         self.teach("spam", SPAM)
