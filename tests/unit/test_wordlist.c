@@ -226,7 +226,8 @@ test_errors(void **state)
 	expect_error("- name: x\n  words_file: list.txt\n  action: flag\n",
 	    "# only comments\n\n", "holds no entry");
 	expect_error("- name: x\n  words_file: list.txt\n  words: [a]\n"
-	    "  action: flag\n", "a\n", "one of match, words and words_file");
+	    "  action: flag\n", "a\n",
+	    "one of match, words, words_file and classify");
 	expect_error("- name: x\n  words_file: list.txt\n  normalize: true\n"
 	    "  action: flag\n", "ok\n\xe2\x80\x8b\n", "list.txt:2: an entry "
 	    "that is empty once normalised");
