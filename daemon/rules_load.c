@@ -13,14 +13,14 @@
 #include <nettle/sha2.h>
 #include <pcre2.h>
 
+#include "bayes.h"
+#include "classify.h"
 #include "clock.h"
 #include "condition.h"
 #include "hscheck.h"
 #include "lexicon.h"
 #include "literals.h"
 #include "matcher.h"
-#include "bayes.h"
-#include "classify.h"
 #include "normalize.h"
 #include "pattern.h"
 #include "prefilter.h"
