@@ -183,11 +183,19 @@ sync_cb(redisAsyncContext *ac, void *r, void *priv)
 	rio->bbusy = 0;
 	if ((m = rio->ev.model(rio->arg)) == NULL)
 		return;
-	if ((more = classifier_apply(m, reply, &rio->bgen)) < 0)
-		log_warnx(rio->log, "copying the classifier failed: %s",
-		    reply->type == REDIS_REPLY_ERROR ? reply->str :
-		    "an unexpected reply; copying it whole next");
-	else if (more)
+	if ((more = classifier_apply(m, reply, &rio->bgen)) < 0) {
+		/* Tried again each second; said once until it works again. */
+		if (!rio->bfailed)
+			log_warnx(rio->log, "copying the classifier failed: %s",
+			    reply->type == REDIS_REPLY_ERROR ? reply->str :
+			    "an unexpected reply; copying it whole next");
+		rio->bfailed = 1;
+		return;
+	}
+	if (rio->bfailed)
+		log_info(rio->log, "the classifier is copied again");
+	rio->bfailed = 0;
+	if (more)
 		/* More changes than a call returns: go on at once. */
 		classifier_poll(rio);
 }

@@ -73,6 +73,7 @@ struct redis_io {
 	/* The classifier's copy (classifier.c): the generation it holds. */
 	uint64_t		 bgen;
 	int			 bbusy;		/* a copy call in flight */
+	int			 bfailed;	/* ... the last failed: said once */
 };
 
 /* redis_io.c */
