@@ -69,8 +69,8 @@ flush(struct learning *l)
 }
 
 /* What the classifier has learned in all, from every source. */
-static void
-learned_so_far(struct ctl *c)
+void
+ctl_learned(struct ctl *c)
 {
 	redisReply	*r;
 
@@ -176,6 +176,6 @@ ctl_learn(struct ctl *c, int argc, char **argv)
 	if (bad > 0)
 		printf("; %lu lines left out", bad);
 	printf("\n");
-	learned_so_far(c);
+	ctl_learned(c);
 	return bad > 0 ? 1 : 0;
 }

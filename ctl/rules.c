@@ -196,6 +196,8 @@ ctl_rules(struct ctl *c, int argc, char **argv)
 	else if (n == 0)
 		printf("no rules known yet: a daemon with verdicts on "
 		    "(redis: verdict_stream) says its rules when it connects\n");
+	if (!json)
+		ctl_learned(c);
 	free(rows);
 	ctl_window_free(&w);
 	freeReplyObject(meta);

@@ -147,6 +147,10 @@ class TestCtlLearn(harness.TestCase):
         self.assertEqual(sorted(self.words().values()), [1] * 6)
         self.assertEqual(self.r.hmget("moderatord:v:b", "spam", "ham"),
                          [b"1", b"1"])
+        # moderatorctl rules says how far it has come too.
+        p = harness.ctl(self.redis, "rules")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn(b"the classifier has learned 1 spam and 1 ham", p.stdout)
 
     def test_bad_lines(self):
         p = self.learn("ham", ['{"text": "a fine comment"}\n', "not json\n",
