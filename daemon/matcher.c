@@ -408,7 +408,7 @@ matcher_rule(struct matcher *m, const struct rule *r, const struct entry *e,
 
 	memset(h, 0, sizeof *h);
 	h->rule = r;
-	if (f == NULL && (r->match != NULL || r->list != NULL))
+	if (f == NULL && (r->match != NULL || r->list != NULL || r->classify))
 		return MATCH_NONE;
 	for (i = 0; i < r->nwhen; i++) {
 		if ((met = condition_eval(&r->when[i], e, m->md, m->mctx,

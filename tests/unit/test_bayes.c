@@ -285,6 +285,14 @@ test_classify_rule(void **state)
 	assert_string_equal(d.rules, "");
 	assert_string_equal(d.shadow, "");
 	decision_free(&d);
+	ruleset_free(rs);
+	/* A comment without the field is not the classifier's to judge. */
+	rs = test_load_ok("- name: bayes\n  classify: spam\n  field: bio\n"
+	    "  action: reject\n");
+	assert_int_equal(decide(m, rs, spam, &d), ACTION_APPROVE);
+	assert_string_equal(d.rules, "");
+	assert_string_equal(d.shadow, "");
+	decision_free(&d);
 	matcher_free(m);
 	ruleset_free(rs);
 	normalizer_free(nz);
