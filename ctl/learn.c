@@ -14,6 +14,7 @@
 #include "ctl.h"
 #include "jsonl.h"
 #include "normalize.h"
+#include "redis_sync.h"
 #include "verdict_proto.h"
 #include "xmalloc.h"
 
@@ -72,15 +73,13 @@ flush(struct learning *l)
 void
 ctl_learned(struct ctl *c)
 {
-	redisReply	*r;
+	unsigned long long	 spam, ham;
+	const char		*why;
 
-	r = redisCommand(c->rc, "HMGET %sb spam ham", c->cfg.verdict_prefix);
-	if (r != NULL && r->type == REDIS_REPLY_ARRAY && r->elements == 2)
-		printf("the classifier has learned %s spam and %s ham "
-		    "comments\n", r->element[0]->type == REDIS_REPLY_STRING ?
-		    r->element[0]->str : "0", r->element[1]->type ==
-		    REDIS_REPLY_STRING ? r->element[1]->str : "0");
-	freeReplyObject(r);
+	if (redis_sync_learned(c->rc, c->cfg.verdict_prefix, &spam, &ham,
+	    &why) == 0)
+		printf("the classifier has learned %llu spam and %llu ham "
+		    "comments\n", spam, ham);
 }
 
 static const struct bytes *

@@ -157,8 +157,9 @@ check_load_rules(const struct config *c, const char *dir)
 static void
 print_classifier(const struct config *c, const struct ruleset *rs)
 {
-	redisContext	*rc;
-	redisReply	*r;
+	redisContext		*rc;
+	unsigned long long	 spam, ham;
+	const char		*why;
 
 	if (rs->classifying == 0)
 		return;
@@ -170,24 +171,13 @@ print_classifier(const struct config *c, const struct ruleset *rs)
 		    "learned is not known\n");
 		return;
 	}
-	r = redisCommand(rc, "HMGET %sb spam ham", c->verdict_prefix);
-	if (r != NULL && r->type == REDIS_REPLY_ARRAY && r->elements == 2) {
-		unsigned long long spam = r->element[0]->type ==
-		    REDIS_REPLY_STRING ? strtoull(r->element[0]->str, NULL,
-		    10) : 0;
-		unsigned long long ham = r->element[1]->type ==
-		    REDIS_REPLY_STRING ? strtoull(r->element[1]->str, NULL,
-		    10) : 0;
-
+	if (redis_sync_learned(rc, c->verdict_prefix, &spam, &ham, &why) == 0)
 		printf("classifier: learned %llu spam and %llu ham comments%s\n",
 		    spam, ham, spam >= c->classifier_min_learned &&
 		    ham >= c->classifier_min_learned ? ": classifying" :
 		    ": not classifying yet");
-	} else
-		printf("classifier: reading it from Redis failed: %s\n",
-		    r == NULL ? rc->errstr : r->type == REDIS_REPLY_ERROR ?
-		    r->str : "an unexpected reply");
-	freeReplyObject(r);
+	else
+		printf("classifier: reading it from Redis failed: %s\n", why);
 	redisFree(rc);
 }
 

@@ -127,3 +127,25 @@ redis_sync_last_entries(struct redisContext *rc, const char *prog,
 	free(pages);
 	return rc_;
 }
+
+int
+redis_sync_learned(redisContext *rc, const char *prefix,
+    unsigned long long *spam, unsigned long long *ham, const char **why)
+{
+	redisReply	*r;
+	int		 ret = -1;
+
+	*spam = *ham = 0;
+	r = redisCommand(rc, "HMGET %sb spam ham", prefix);
+	if (r != NULL && r->type == REDIS_REPLY_ARRAY && r->elements == 2) {
+		if (r->element[0]->type == REDIS_REPLY_STRING)
+			*spam = strtoull(r->element[0]->str, NULL, 10);
+		if (r->element[1]->type == REDIS_REPLY_STRING)
+			*ham = strtoull(r->element[1]->str, NULL, 10);
+		ret = 0;
+	} else
+		*why = r == NULL ? rc->errstr : r->type == REDIS_REPLY_ERROR ?
+		    "an error reply" : "an unexpected reply";
+	freeReplyObject(r);
+	return ret;
+}

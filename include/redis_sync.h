@@ -19,4 +19,12 @@ int	redis_sync_last_entries(struct redisContext *, const char *,
 	    const char *, unsigned long,
 	    void (*)(const char *, const struct redisReply *, void *), void *);
 
+/*
+ * How many comments the classifier has learned, by class (the model
+ * hash under the verdict prefix). 0, or -1 with *why the error (static
+ * or rc's).
+ */
+int	redis_sync_learned(struct redisContext *, const char *,
+	    unsigned long long *, unsigned long long *, const char **);
+
 #endif
