@@ -111,7 +111,7 @@ valgrind_tests() {
 	    -L valgrind || vg_rc=1
 	MODERATORD_VALGRIND=1 ctest --test-dir build/ci-release -L integration \
 	    -E 'integration_(faults|signals)|prefilter_diff_generated' \
-	    --output-on-failure || vg_rc=1
+	    --output-on-failure -j "$jobs" || vg_rc=1
 	return $vg_rc
 }
 if [ "${release_built:-0}" -eq 1 ]; then
