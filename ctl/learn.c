@@ -82,18 +82,6 @@ ctl_learned(struct ctl *c)
 		    "comments\n", spam, ham);
 }
 
-static const struct bytes *
-field(const struct jsonl *j, const char *name)
-{
-	size_t	i;
-
-	for (i = 0; i < j->n; i++)
-		if (j->kv[2 * i].len == strlen(name) &&
-		    memcmp(j->kv[2 * i].p, name, j->kv[2 * i].len) == 0)
-			return &j->kv[2 * i + 1];
-	return NULL;
-}
-
 int
 ctl_learn(struct ctl *c, int argc, char **argv)
 {
@@ -135,8 +123,8 @@ ctl_learn(struct ctl *c, int argc, char **argv)
 			bad++;
 			continue;
 		}
-		text = field(&j, "text");
-		id = field(&j, "id");
+		text = bytes_field(j.kv, j.n, "text");
+		id = bytes_field(j.kv, j.n, "id");
 		if (text == NULL || (id != NULL && (id->len > VERDICT_ID_MAX ||
 		    memchr(id->p, '\0', id->len) != NULL))) {
 			fprintf(stderr, "moderatorctl learn: line %lu: %s\n",

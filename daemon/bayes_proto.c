@@ -14,25 +14,44 @@
 #include "xmalloc.h"
 
 size_t
-bayes_text_words(struct normalizer *nz, const char *text, size_t len,
-    char **out)
+bayes_text_tokens(struct normalizer *nz, const char *text, size_t len,
+    struct bayes_token **out)
 {
-	struct textview		 v;
-	struct bayes_token	*t;
-	size_t			 n, i, k;
-	char			*w;
+	struct textview	 v;
+	size_t		 n;
 
 	textview_init(&v);
 	normalize_view(nz, text, len, BAYES_STAGES, &v);
-	n = bayes_tokens(v.p, v.len, &t);
+	n = bayes_tokens(v.p, v.len, out);
+	textview_free(&v);
+	return n;
+}
+
+size_t
+bayes_token_words(const struct bayes_token *t, size_t n, char **out)
+{
+	size_t	 i, k;
+	char	*w;
+
 	w = xmalloc(8 * n + 1);
 	for (i = 0; i < n; i++)
 		for (k = 0; k < 8; k++)
 			w[8 * i + k] = (char)(t[i].hash >> (8 * k));
-	free(t);
-	textview_free(&v);
 	*out = w;
 	return 8 * n;
+}
+
+size_t
+bayes_text_words(struct normalizer *nz, const char *text, size_t len,
+    char **out)
+{
+	struct bayes_token	*t;
+	size_t			 n, wl;
+
+	n = bayes_text_tokens(nz, text, len, &t);
+	wl = bayes_token_words(t, n, out);
+	free(t);
+	return wl;
 }
 
 /* a: EVAL of the learn script for items[0..n), keys under prefix. */

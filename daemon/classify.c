@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "bayes.h"
+#include "bayes_proto.h"
 #include "classify.h"
 #include "diag.h"
 #include "ruleset.h"
@@ -74,6 +75,25 @@ classify_score(struct matcher *m, const struct rule *r,
 		m->scored_view = r->view;
 	}
 	return m->score;
+}
+
+size_t
+classify_verdict(struct matcher *m, const char *text, size_t len, int spam,
+    char **words, int *sure)
+{
+	struct bayes_token	*t;
+	size_t			 n, wl, used;
+	double			 p;
+
+	n = bayes_text_tokens(m->norm, text, len, &t);
+	*sure = 0;
+	if (classify_ready(m)) {
+		p = bayes_score(m->model, t, n, NULL, 0, &used);
+		*sure = (spam ? p : 1 - p) >= BAYES_SURE;
+	}
+	wl = bayes_token_words(t, n, words);
+	free(t);
+	return wl;
 }
 
 /* The whole field is the span: the words, not a part, decided. */

@@ -18,6 +18,8 @@
 
 #include "batch.h"
 #include "bayes.h"
+#include "bayes_proto.h"
+#include "classify.h"
 #include "clock.h"
 #include "daemon.h"
 #include "http.h"
@@ -55,6 +57,8 @@ static void	on_presence(struct presence_record *, void *);
 static void	arm_windows(struct daemon *);
 static void	on_reload(const char *, void *);
 static struct bayes_model *daemon_model(void *);
+static void	daemon_learn(struct bayes_item *, const char *, size_t,
+		    void *);
 
 static const struct redis_io_events redis_events = {
 	.on_ready = on_ready,
@@ -68,7 +72,18 @@ static const struct redis_io_events redis_events = {
 	.on_verdicts = standing_verdicts,
 	.on_shared = standing_shared,
 	.model = daemon_model,
+	.learn = daemon_learn,
 };
+
+/* Judged by the copy, if one is kept: a comment it gets right is not. */
+static void
+daemon_learn(struct bayes_item *it, const char *text, size_t len, void *arg)
+{
+	struct daemon	*dm = arg;
+
+	it->len = classify_verdict(dm->matcher, text, len, it->spam,
+	    &it->words, &it->sure);
+}
 
 /* The classifier's copy is kept only while some rule classifies. */
 static struct bayes_model *

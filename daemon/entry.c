@@ -27,6 +27,17 @@ name_is(struct bytes b, const char *name)
 	return b.len == strlen(name) && memcmp(b.p, name, b.len) == 0;
 }
 
+const struct bytes *
+bytes_field(const struct bytes *kv, size_t n, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (name_is(kv[2 * i], name))
+			return &kv[2 * i + 1];
+	return NULL;
+}
+
 static void
 set_malformed(struct entry *e, const char *why)
 {

@@ -40,21 +40,13 @@ void
 verdict_parse(struct verdict *v, const char *sid, const struct bytes *kv,
     size_t n)
 {
-	const struct bytes	*id = NULL, *verdict = NULL, *entry = NULL;
-	size_t			 i;
+	const struct bytes	*id, *verdict, *entry;
 
 	memset(v, 0, sizeof *v);
 	snprintf(v->sid, sizeof v->sid, "%s", sid);
-	for (i = 0; i < n; i++) {
-		const struct bytes *k = &kv[2 * i];
-
-		if (k->len == 2 && memcmp(k->p, "id", 2) == 0)
-			id = &kv[2 * i + 1];
-		else if (k->len == 7 && memcmp(k->p, "verdict", 7) == 0)
-			verdict = &kv[2 * i + 1];
-		else if (k->len == 14 && memcmp(k->p, "decision_entry", 14) == 0)
-			entry = &kv[2 * i + 1];
-	}
+	id = bytes_field(kv, n, "id");
+	verdict = bytes_field(kv, n, "verdict");
+	entry = bytes_field(kv, n, "decision_entry");
 	v->id = id != NULL && id->len <= VERDICT_ID_MAX ? dup_field(id) :
 	    xstrdup("");
 	v->verdict = verdict != NULL ? dup_field(verdict) : xstrdup("");

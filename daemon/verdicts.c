@@ -2,7 +2,9 @@
  * Moderators' verdicts over the decision connection: a batch read from
  * the verdict stream (never with BLOCK: comments own the blocking read),
  * this consumer's pending ones first after every connect, then new ones;
- * each batch counted and acknowledged by one call of the verdict script.
+ * each batch counted and acknowledged by one call of the verdict script,
+ * after one call of the learn script for what the batch teaches the
+ * classifier.
  * Each second the counts and demotions come back for the metrics and the
  * rules' standing (verdicts_poll, with the heartbeat).
  */
@@ -13,6 +15,7 @@
 #include <hiredis/async.h>
 #include <hiredis/hiredis.h>
 
+#include "bayes_proto.h"
 #include "clock.h"
 #include "redis_internal.h"
 #include "ruleset.h"
@@ -23,12 +26,15 @@
 #define VERDICT_RETRY_S	5	/* after a failed read or script */
 
 struct vcall {
-	struct verdict	*v;
-	size_t		 n;
+	struct verdict		*v;
+	size_t			 n;
+	struct bayes_item	*learn;	/* the verdicts with a text */
+	size_t			 nlearn;
 };
 
 static void	read_cb(redisAsyncContext *, void *, void *);
 static void	script_cb(redisAsyncContext *, void *, void *);
+static void	learn_cb(redisAsyncContext *, void *, void *);
 static void	shared_cb(redisAsyncContext *, void *, void *);
 static void	ignore_cb(redisAsyncContext *, void *, void *);
 
@@ -82,12 +88,35 @@ free_call(struct vcall *c)
 	for (i = 0; i < c->n; i++)
 		verdict_clear(&c->v[i]);
 	free(c->v);
+	for (i = 0; i < c->nlearn; i++)
+		free(c->learn[i].words);
+	free(c->learn);
 	free(c);
 }
 
-/* [[id, [f, v, ...]], ...] -> verdicts; one without fields is malformed. */
+/* What verdict v, with text (a field's bytes), teaches the classifier. */
+static void
+lesson(struct redis_io *rio, struct vcall *c, const struct verdict *v,
+    const struct bytes *text)
+{
+	struct bayes_item	*it;
+
+	if (rio->ev.learn == NULL || text == NULL || *v->bad != '\0')
+		return;
+	it = &c->learn[c->nlearn++];
+	it->id = v->id;
+	it->spam = strcmp(v->verdict, "remove") == 0;
+	/* A longer comment was flagged unread: its start is what it says. */
+	rio->ev.learn(it, text->p, text->len > rio->cfg.limits.max_text ?
+	    rio->cfg.limits.max_text : text->len, rio->arg);
+}
+
+/*
+ * [[id, [f, v, ...]], ...] -> verdicts, and the lessons of those with a
+ * text; one without fields is malformed.
+ */
 static struct vcall *
-parse(const redisReply *entries)
+parse(struct redis_io *rio, const redisReply *entries)
 {
 	struct vcall		*c = xcalloc(1, sizeof *c);
 	const redisReply	*e, *f;
@@ -95,6 +124,7 @@ parse(const redisReply *entries)
 	size_t			 i, j;
 
 	c->v = xcalloc(entries->elements + 1, sizeof *c->v);
+	c->learn = xcalloc(entries->elements + 1, sizeof *c->learn);
 	for (i = 0; i < entries->elements; i++) {
 		e = entries->element[i];
 		if (e->type != REDIS_REPLY_ARRAY || e->elements != 2 ||
@@ -115,8 +145,10 @@ parse(const redisReply *entries)
 				    f->element[j]->len };
 			else
 				kv[j] = (struct bytes){ "", 0 };
-		verdict_parse(&c->v[c->n++], e->element[0]->str, kv,
+		verdict_parse(&c->v[c->n], e->element[0]->str, kv,
 		    f->elements / 2);
+		lesson(rio, c, &c->v[c->n++], bytes_field(kv, f->elements / 2,
+		    "text"));
 		free(kv);
 	}
 	return c;
@@ -159,7 +191,7 @@ read_cb(redisAsyncContext *ac, void *r, void *priv)
 		rio->vpending = 0;
 		return;
 	}
-	c = parse(entries);
+	c = parse(rio, entries);
 	if (c->n == 0) {
 		/* Nothing with an id to go on from: read new ones. */
 		rio->vpending = 0;
@@ -169,6 +201,20 @@ read_cb(redisAsyncContext *ac, void *r, void *priv)
 	if (rio->vpending)
 		snprintf(rio->vcursor, sizeof rio->vcursor, "%s",
 		    c->v[c->n - 1].sid);
+	/*
+	 * Learned first, on the same connection: a verdict acknowledged has
+	 * been learned, and one whose count is lost with the connection is
+	 * learned again as the same (the script learns an id once a class).
+	 */
+	if (c->nlearn > 0) {
+		bayes_learn_encode(a, rio->cfg.verdicts.prefix,
+		    rio->cfg.verdicts.window_ms, c->learn, c->nlearn);
+		if (rio_queue(rio, learn_cb, NULL, (int)a->n, a->v, a->len,
+		    "the classifier's lessons") != 0) {
+			free_call(c);
+			return;
+		}
+	}
 	verdict_encode(a, &rio->cfg.verdicts, "EVAL", verdict_lua,
 	    rio->ev.rules(rio->arg), c->v, c->n);
 	if (rio_queue(rio, script_cb, c, (int)a->n, a->v, a->len,
@@ -176,6 +222,31 @@ read_cb(redisAsyncContext *ac, void *r, void *priv)
 		free_call(c);
 	else
 		rio->vbusy = 1;
+}
+
+static void
+learn_cb(redisAsyncContext *ac, void *r, void *priv)
+{
+	struct redis_io	*rio = ac->data;
+	redisReply	*reply = r;
+
+	(void)priv;
+	if (reply == NULL || !rio_usable(rio))
+		return;
+	rio_replied(rio);
+	if (reply->type == REDIS_REPLY_ARRAY) {
+		if (rio->lfailed)
+			log_info(rio->log, "the classifier learns from "
+			    "verdicts again");
+		rio->lfailed = 0;
+	} else if (!rio->lfailed) {
+		/* Counted all the same: the verdict is not lost for this. */
+		log_errorx(rio->log, "the learn script failed: %s; verdicts "
+		    "are counted but not learned until it works",
+		    reply->type == REDIS_REPLY_ERROR ? reply->str :
+		    "an unexpected reply");
+		rio->lfailed = 1;
+	}
 }
 
 static const char *

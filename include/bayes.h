@@ -26,6 +26,8 @@
 #define BAYES_WORD_MIN		2	/* bytes: shorter words say nothing */
 #define BAYES_WORD_MAX		40	/* longer: one "long word" token */
 #define BAYES_CLUES_MAX		150	/* the strongest words combined */
+/* A verdict the model already gives this probability is not learned. */
+#define BAYES_SURE		0.95
 
 /* One distinct word of a text: its hash, and where it first stands. */
 struct bayes_token {

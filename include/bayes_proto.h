@@ -17,6 +17,7 @@
 #define BAYES_LOG_KEEP	10000	/* changes kept for daemons to copy */
 
 struct normalizer;
+struct bayes_token;
 
 /* One comment to learn. */
 struct bayes_item {
@@ -32,6 +33,11 @@ struct bayes_item {
  * allocated, its length returned. nz normalises (BAYES_STAGES).
  */
 size_t	bayes_text_words(struct normalizer *, const char *, size_t, char **);
+/* ... in two steps: the text's tokens (bayes_tokens of its view), ... */
+size_t	bayes_text_tokens(struct normalizer *, const char *, size_t,
+	    struct bayes_token **);
+/* ... then their words as the learn script takes them. */
+size_t	bayes_token_words(const struct bayes_token *, size_t, char **);
 void	bayes_learn_encode(struct decide_argv *, const char *, uint64_t,
 	    const struct bayes_item *, size_t);
 

@@ -24,6 +24,15 @@ int	classify_ready(const struct matcher *);
 /* The comment's probability of spam, its view v (scored once a comment). */
 double	classify_score(struct matcher *, const struct rule *,
 	    const struct textview *);
+/*
+ * What a moderator's verdict on text teaches the model (remove: spam):
+ * its words into *words (8 bytes each, allocated; the length returned),
+ * and *sure set when the model, ready, already gives the verdict's class
+ * BAYES_SURE or more, so that the comment need not be learned (train on
+ * error).
+ */
+size_t	classify_verdict(struct matcher *, const char *, size_t, int, char **,
+	    int *);
 enum match_result classify_match(struct matcher *, const struct rule *,
 	    const struct textview *, size_t, struct hit *);
 

@@ -48,6 +48,8 @@ void		 entry_init(struct entry *, struct bytes, const struct bytes *,
 void		 entry_init_missing(struct entry *, struct bytes, const char *);
 void		 entry_free(struct entry *);
 const struct field *entry_get(const struct entry *, const char *);
+/* The value of field name among n field/value pairs kv, or NULL. */
+const struct bytes *bytes_field(const struct bytes *, size_t, const char *);
 void		 entry_limits_default(struct entry_limits *);
 
 #endif

@@ -74,6 +74,7 @@ struct redis_io {
 	uint64_t		 bgen;
 	int			 bbusy;		/* a copy call in flight */
 	int			 bfailed;	/* ... the last failed: said once */
+	int			 lfailed;	/* the last lessons failed: said */
 };
 
 /* redis_io.c */

@@ -12,6 +12,7 @@
 struct event_base;
 struct presence_record;
 struct bayes_model;
+struct bayes_item;
 struct redis_io;
 
 /*
@@ -78,6 +79,12 @@ struct redis_io_events {
 		    size_t, void *);
 	/* The classifier's copy to keep, or NULL: no rule classifies. */
 	struct bayes_model *(*model)(void *);
+	/*
+	 * What a verdict's text (len bytes) teaches the classifier: item's
+	 * id and class are set, fill in its words and sure (bayes_proto.h).
+	 * NULL: verdicts teach nothing.
+	 */
+	void	(*learn)(struct bayes_item *, const char *, size_t, void *);
 };
 
 struct redis_io	*redis_io_new(struct event_base *,

@@ -7,6 +7,7 @@ moderatorctl learn, which teaches it from JSON lines."""
 
 import json
 import os
+import signal
 import struct
 import subprocess
 import time
@@ -188,7 +189,8 @@ RULE = """- name: learned-spam
 """
 
 
-class TestClassify(harness.TestCase):
+class ClassifyCase(harness.TestCase):
+    """A daemon with one classify rule, and the comments it decides."""
 
     def start(self, min_learned=4):
         rules = os.path.join(self.tmp, "rules")
@@ -222,6 +224,9 @@ class TestClassify(harness.TestCase):
                 return True
             time.sleep(0.2)
         return False
+
+
+class TestClassify(ClassifyCase):
 
     def test_classifies_once_learned(self):
         d = self.start()
@@ -307,6 +312,82 @@ class TestClassify(harness.TestCase):
         p = self.moderatord("-t", *sock)
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertIn(b"Redis not reachable", p.stdout)
+
+
+
+class TestLearnFromVerdicts(ClassifyCase):
+    """Verdicts with a text teach the classifier: remove as spam, approve
+    as ham, once per comment, a changed verdict moving its words."""
+
+    def model(self):
+        m = self.r.hgetall("moderatord:v:b")
+        return {k.decode(): int(v) for k, v in m.items() if k != b"gen"}
+
+    def verdicts(self, items):
+        for cid, v, text in items:
+            f = {"id": cid, "verdict": v}
+            if text is not None:
+                f["text"] = text
+            self.r.xadd("comments:verdicts", f)
+
+    def wait_model(self, want, timeout=60):
+        deadline = time.time() + timeout
+        while time.time() < deadline and self.model() != want:
+            time.sleep(0.05)
+        self.assertEqual(self.model(), want)
+
+    def test_verdicts_teach(self):
+        d = self.start()
+        self.verdicts([("s%d" % i, "remove", t) for i, t in enumerate(SPAM)] +
+                      [("h%d" % i, "approve", t) for i, t in enumerate(HAM)] +
+                      [("n1", "remove", None), ("bad", "maybe", SPAM[0])])
+        # No text, or a malformed verdict: nothing learned from it.
+        self.wait_model({"spam": 4, "ham": 4})
+        self.assertEqual(self.r.get("moderatord:v:b:l:s0"), b"spam")
+        self.assertIsNone(self.r.get("moderatord:v:b:l:bad"))
+        # The same verdict again changes nothing; a changed one moves.
+        self.verdicts([("s0", "remove", SPAM[0]), ("h0", "remove", HAM[0])])
+        self.wait_model({"spam": 5, "ham": 3})
+        self.verdicts([("h0", "approve", HAM[0])])
+        self.wait_model({"spam": 4, "ham": 4})
+        # Learned enough: the daemon's copy classifies ...
+        probe = "cheap casino bonus click here now"
+        self.assertTrue(self.wait_flagged(d, probe), d.output())
+        # ... and a comment it already gets right with 0.95 is not
+        # learned again (train on error), while one it gets wrong is.
+        self.verdicts([("s9", "remove", probe), ("h9", "approve", probe)])
+        self.wait_model({"spam": 4, "ham": 5})
+        self.assertIsNone(self.r.get("moderatord:v:b:l:s9"))
+        self.assertEqual(self.r.get("moderatord:v:b:l:h9"), b"ham")
+        self.assertEqual(d.stop(), 0)
+
+    def test_redelivery_after_sigkill_learns_once(self):
+        d = self.start()
+        self.r.xgroup_create("comments:verdicts", harness.GROUP, id="0",
+                             mkstream=True) \
+            if not self.r.exists("comments:verdicts") else None
+        self.verdicts([("k%d" % i, "remove", "offer number %d" % i)
+                       for i in range(200)])
+        time.sleep(0.05)
+        d.signal(signal.SIGKILL)
+        d.wait()
+        d = self.start_again()
+        self.wait_model({"spam": 200})
+        deadline = time.time() + 60
+        while harness.pending(self.r, "comments:verdicts") and \
+                time.time() < deadline:
+            time.sleep(0.05)
+        self.assertEqual(harness.pending(self.r, "comments:verdicts"), 0)
+        # Counted once too (unmatched: no daemon decided these ids).
+        self.assertEqual(self.r.hget("moderatord:v:totals", "unmatched"),
+                         b"200")
+        self.assertEqual(d.stop(), 0)
+
+    def start_again(self):
+        d = self.daemon(rules=os.path.join(self.tmp, "rules"),
+                        conf="classifier:\n  min_learned: 4\n")
+        self.assertTrue(d.wait_log("connected"), d.output())
+        return d
 
 
 if __name__ == "__main__":
