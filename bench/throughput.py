@@ -18,8 +18,9 @@ normalize key (and the tests that need it) taken out.
 --metrics: the baseline and the shipped rules with rate limits, each
 with metrics off and on (GET /metrics scraped every second meanwhile).
 --verdicts: the shipped rules with verdicts off, on with none arriving,
-and on with a moderator's verdict for every tenth decided comment, pushed
-while the daemon decides (what the verdict path costs the decision path).
+and on with a moderator's verdict (and the comment's text, which the
+classifier learns) for every tenth decided comment, pushed while the
+daemon decides (what the verdict path costs the decision path).
 
 With --compare, both binaries run interleaved on the baseline rules (the
 Redis path) and on the shipped rules with rate limits (the decide
@@ -111,8 +112,10 @@ def scraper(port, stop):
             pass
 
 
-def verdict_feeder(sock, stop, every=10):
-    """A verdict for every tenth decision as it is written."""
+def verdict_feeder(sock, stop, texts, every=10):
+    """A verdict for every tenth decision as it is written, with the
+    comment's text, as an application sends it (the classifier learns
+    it)."""
     r = redis.Redis(unix_socket_path=sock)
     last, n = "0", 0
     while not stop.is_set():
@@ -126,6 +129,7 @@ def verdict_feeder(sock, stop, every=10):
             if n % every == 0:
                 p.xadd("comments:verdicts", {
                     "id": f[b"id"], "decision_entry": sid,
+                    "text": texts.get(f[b"id"].decode(), ""),
                     "verdict": "approve" if n % 30 == 0 else "remove"})
         p.execute()
 
@@ -156,7 +160,8 @@ def one_run(binary, rules, conf, comments, tmp):
             time.sleep(0.001)
         stop = threading.Event()
         if "verdict_stream: comments:verdicts" in conf:
-            threading.Thread(target=verdict_feeder, args=(sock, stop),
+            texts = {c["id"]: c.get("text", "") for c in comments}
+            threading.Thread(target=verdict_feeder, args=(sock, stop, texts),
                              daemon=True).start()
         if port is not None:
             threading.Thread(target=scraper, args=(port, stop),

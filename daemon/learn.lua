@@ -41,13 +41,15 @@ local words, model, log = KEYS[1], KEYS[2], KEYS[3]
 local letter = { spam = 's', ham = 'h' }
 
 -- Moves the counts of every word of w under class by d, and logs it.
+-- The words' moves are summed over the batch and written at the end:
+-- common words are in most comments, and one HINCRBY for each is what
+-- learning costs Redis.
+local moves = {}
 local function count(class, w, d)
   local l = letter[class]
   for i = 1, #w - 7, 8 do
     local f = l .. string.sub(w, i, i + 7)
-    if redis.call('HINCRBY', words, f, d) <= 0 then
-      redis.call('HDEL', words, f)
-    end
+    moves[f] = (moves[f] or 0) + d
   end
   if redis.call('HINCRBY', model, class, d) < 0 then
     redis.call('HSET', model, class, 0)
@@ -87,6 +89,11 @@ for _ = 1, n do
     if id ~= '' then
       redis.call('SET', mprefix .. id, class, 'PX', ttl)
     end
+  end
+end
+for f, d in pairs(moves) do
+  if d ~= 0 and redis.call('HINCRBY', words, f, d) <= 0 then
+    redis.call('HDEL', words, f)
   end
 end
 return out
