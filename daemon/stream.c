@@ -59,7 +59,7 @@ stream_reset(struct redis_io *rio)
 	rio->group_lag = rio->group_pending = -1;
 	rio->beating = 0;
 	rio->setup = rio->reading = rio->blocking = 0;
-	rio->writes = rio->claiming = rio->vbusy = 0;
+	rio->writes = rio->claiming = rio->vbusy = rio->bbusy = 0;
 	evtimer_del(rio->retry_ev);
 }
 

@@ -193,7 +193,7 @@ RULE = """- name: learned-spam
 class ClassifyCase(harness.TestCase):
     """A daemon with one classify rule, and the comments it decides."""
 
-    def start(self, min_learned=4, rule="0.9"):
+    def start(self, min_learned=4, rule="0.9", conf=""):
         rules = os.path.join(self.tmp, "rules")
         os.makedirs(rules)
         with open(os.path.join(rules, "10-classify.yaml"), "w") as f:
@@ -201,8 +201,8 @@ class ClassifyCase(harness.TestCase):
                                  "min_probability: %s\n" % rule))
         self.port = harness.free_port()
         d = self.daemon(rules=rules, conf="classifier:\n  min_learned: %d\n"
-                        "metrics:\n  listen: \"127.0.0.1:%d\"\n"
-                        % (min_learned, self.port))
+                        "metrics:\n  listen: \"127.0.0.1:%d\"\n%s"
+                        % (min_learned, self.port, conf))
         self.assertTrue(d.wait_log("connected"), d.output())
         return d
 
@@ -226,6 +226,16 @@ class ClassifyCase(harness.TestCase):
                 return True
             time.sleep(0.2)
         return False
+
+    def wait_learned(self, spam, ham, timeout=60):
+        want = ('moderatord_classifier_learned{class="spam"} %d\n'
+                'moderatord_classifier_learned{class="ham"} %d\n' %
+                (spam, ham))
+        deadline = time.time() + timeout
+        while want not in get(self.port, "/metrics")[1] and \
+                time.time() < deadline:
+            time.sleep(0.2)
+        self.assertIn(want, get(self.port, "/metrics")[1])
 
 
 class TestClassify(ClassifyCase):
@@ -255,6 +265,20 @@ class TestClassify(ClassifyCase):
         p = subprocess.run([PROMTOOL, "check", "metrics"], input=body.encode(),
                            capture_output=True)
         self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+
+    def test_copy_goes_on_after_a_stall(self):
+        # Redis stalls with the copy call in flight: the daemon drops the
+        # connection and reconnects, and the copy must go on after it.
+        d = self.start(conf="redis:\n  command_timeout: 300ms\n")
+        self.teach("spam", SPAM)
+        self.wait_learned(len(SPAM), 0)
+        self.r.eval("local t = redis.call('TIME') while true do "
+                    "local n = redis.call('TIME') if (n[1] - t[1]) * 1e6 + "
+                    "n[2] - t[2] > 2.5e6 then return 1 end end", 0)
+        self.assertTrue(d.wait_log("stalled connection"), d.output())
+        self.teach("ham", HAM)
+        self.wait_learned(len(SPAM), len(HAM))
+        self.assertEqual(d.stop(), 0)
 
     def test_copied_whole_after_restart(self):
         self.teach("spam", SPAM)
@@ -412,16 +436,8 @@ class TestHeldOut(ClassifyCase):
         sample = ([c for c in held if c["class"] == "spam"][:100] +
                   [c for c in held if c["class"] == "ham"][:100])
         d = self.start(min_learned=200, rule="0.99")
-        learned = [sum(c["class"] == cls for c in corpus[0::2])
-                   for cls in ("spam", "ham")]
-        want = ('moderatord_classifier_learned{class="spam"} %d\n'
-                'moderatord_classifier_learned{class="ham"} %d\n' %
-                tuple(learned))
-        deadline = time.time() + 120
-        while want not in get(self.port, "/metrics")[1] and \
-                time.time() < deadline:
-            time.sleep(0.2)
-        self.assertIn(want, get(self.port, "/metrics")[1])
+        self.wait_learned(*[sum(c["class"] == cls for c in corpus[0::2])
+                            for cls in ("spam", "ham")], timeout=120)
         out = self.decide(d, [c["text"] for c in sample])
         flagged = [c["class"] for c, o in zip(sample, out) if o == "flag"]
         caught, wrong = flagged.count("spam"), flagged.count("ham")
