@@ -4,7 +4,11 @@ timed from its "connected" line to the N-th decision in the output stream.
 
 Each configuration runs several times on its own fresh redis-server (unix
 socket, no persistence); the median is reported, with the ratio to the
-baseline (a single rule that never matches) measured in the same run.
+baseline (a single rule that never matches) measured in the same run,
+and the CPU the daemon and Redis spent a comment meanwhile (Redis's
+includes what the feeders send). Each configuration first runs once
+untimed, so that the automaton's cache (CACHE_DIRECTORY, as under
+systemd) holds its databases: what is timed is deciding, not compiling.
 
     bench/throughput.py [--comments 100000] [--runs 3] [--binary PATH]
                         [--corpus sample|real] [--compare OTHER_BINARY]
@@ -134,7 +138,21 @@ def verdict_feeder(sock, stop, texts, every=10):
         p.execute()
 
 
+def cpu_seconds(pid):
+    """User and system CPU of process pid so far (/proc/PID/stat)."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def redis_cpu(r):
+    info = r.info("cpu")
+    return info["used_cpu_user"] + info["used_cpu_sys"]
+
+
 def one_run(binary, rules, conf, comments, tmp):
+    """(comments/s, daemon CPU us a comment, Redis CPU us a comment),
+    CPU counted from the daemon's "connected" to its last decision."""
     d = tempfile.mkdtemp(dir=tmp)
     port = None
     if "{port}" in conf:
@@ -151,9 +169,13 @@ def one_run(binary, rules, conf, comments, tmp):
         with open(conf_path, "w") as f:
             f.write(conf)
         log = open(os.path.join(d, "log"), "wb")
+        # The automaton's cache, as systemd's CacheDirectory= gives it: a
+        # daemon started again finds its databases built.
+        env = dict(os.environ, CACHE_DIRECTORY=os.path.join(tmp, "cache"))
         daemon = subprocess.Popen([binary, "-c", conf_path, "-r", rules,
                                    "--redis", sock, "--consumer", "bench"],
-                                  stdout=log, stderr=subprocess.STDOUT)
+                                  stdout=log, stderr=subprocess.STDOUT,
+                                  env=env)
         while b"connected" not in open(os.path.join(d, "log"), "rb").read():
             if daemon.poll() is not None:
                 sys.exit("moderatord exited: see %s/log" % d)
@@ -167,14 +189,17 @@ def one_run(binary, rules, conf, comments, tmp):
             threading.Thread(target=scraper, args=(port, stop),
                              daemon=True).start()
         t0 = time.monotonic()
+        d0, r0 = cpu_seconds(daemon.pid), redis_cpu(r)
         while r.xlen("comments:decisions") < len(comments):
             time.sleep(0.002)
         elapsed = time.monotonic() - t0
+        d1, r1 = cpu_seconds(daemon.pid), redis_cpu(r)
         stop.set()
         daemon.terminate()
         daemon.wait()
         log.close()
-        return len(comments) / elapsed
+        n = len(comments)
+        return n / elapsed, (d1 - d0) / n * 1e6, (r1 - r0) / n * 1e6
     finally:
         srv.kill()
         srv.wait()
@@ -252,20 +277,30 @@ def main():
             comments = real_corpus.comments(args.comments)
         else:
             comments = corpus(args.comments)
-        results = {}
+        results, cpu = {}, {}
+        os.mkdir(os.path.join(tmp, "cache"))
+        # Each configuration once, untimed, to fill the automaton's cache.
+        for name, binary, rules, conf in configs:
+            one_run(binary, rules, conf, comments[:1000], tmp)
         # Interleave the configurations so drift hits them alike.
         for run in range(args.runs):
             for name, binary, rules, conf in configs:
-                rate = one_run(binary, rules, conf, comments, tmp)
+                rate, dcpu, rcpu = one_run(binary, rules, conf, comments,
+                                           tmp)
                 results.setdefault(name, []).append(rate)
-                print("run %d  %-40s %9.0f comments/s" % (run + 1, name, rate),
-                      flush=True)
+                cpu.setdefault(name, []).append((dcpu, rcpu))
+                print("run %d  %-40s %9.0f comments/s  CPU us a comment: "
+                      "daemon %.1f, Redis %.1f" % (run + 1, name, rate, dcpu,
+                                                   rcpu), flush=True)
         base = statistics.median(results[configs[0][0]])
         print("\n%d comments, median of %d runs:" % (args.comments, args.runs))
         for name, _, _, _ in configs:
             m = statistics.median(results[name])
-            print("  %-40s %9.0f comments/s  (%.2f x baseline)"
-                  % (name, m, m / base))
+            print("  %-40s %9.0f comments/s  (%.2f x baseline)  CPU us a "
+                  "comment: daemon %.1f, Redis %.1f"
+                  % (name, m, m / base,
+                     statistics.median(c[0] for c in cpu[name]),
+                     statistics.median(c[1] for c in cpu[name])))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -68,6 +68,10 @@ static const struct redis_io_events redis_events = {
 	.on_fatal = on_fatal,
 	.on_presence = on_presence,
 	.on_reload = on_reload,
+};
+
+static const struct redis_io_events learning_events = {
+	.on_fatal = on_fatal,
 	.rules = standing_rules,
 	.on_verdicts = standing_verdicts,
 	.on_shared = standing_shared,
@@ -337,6 +341,7 @@ signal_cb(evutil_socket_t sig, short events, void *arg)
 		notify_stopping();
 		dm->stopping = 1;
 		redis_io_stop(dm->rio);
+		redis_io_stop(dm->learning);
 		break;
 	case SIGHUP:
 		reload(dm);
@@ -623,7 +628,8 @@ on_reload(const char *gen, void *arg)
 static int
 loop_done(struct daemon *dm)
 {
-	return dm->quit || (dm->stopping && redis_io_idle(dm->rio));
+	return dm->quit || (dm->stopping && redis_io_idle(dm->rio) &&
+	    redis_io_idle(dm->learning));
 }
 
 /* Runs the daemon in the foreground; returns the exit code. */
@@ -734,8 +740,12 @@ daemon_run(struct daemon *dm)
 		    c->verdict_prefix, "j:");
 		rc.stream.join_ttl_ms = c->verdict_window_ms;
 	}
+	rc.role = REDIS_DECISIONS;
 	dm->rio = redis_io_new(dm->base, &rc, &dm->log, &redis_events, dm);
-	if (redis_io_start(dm->rio) != 0)
+	rc.role = REDIS_LEARNING;
+	dm->learning = redis_io_new(dm->base, &rc, &dm->log, &learning_events,
+	    dm);
+	if (redis_io_start(dm->rio) != 0 || redis_io_start(dm->learning) != 0)
 		dm->exit_code = 1;
 	else {
 		while (!loop_done(dm)) {
@@ -767,6 +777,7 @@ out:
 	reloader_free(dm->reloader);
 	reloader_free(dm->builder);
 	ruleset_free(dm->retired);
+	redis_io_free(dm->learning);
 	redis_io_free(dm->rio);
 	for (i = 0; i < DAEMON_SIGNALS; i++)
 		if (dm->sig[i] != NULL)

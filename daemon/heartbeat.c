@@ -73,8 +73,6 @@ heartbeat_send(struct redis_io *rio)
 	argv[1] = reload;
 	(void)rio_queue(rio, reload_cb, NULL, 2, argv, NULL,
 	    "the heartbeat");
-	verdicts_poll(rio);
-	classifier_poll(rio);
 out:
 	free(inst);
 	free(all);

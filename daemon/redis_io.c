@@ -83,6 +83,7 @@ redis_io_new(struct event_base *base, const struct redis_io_config *cfg,
 	rio->reconnect_ev = evtimer_new(base, reconnect_cb, rio);
 	rio->drop_ev = evtimer_new(base, drop_cb, rio);
 	rio->retry_ev = evtimer_new(base, retry_cb, rio);
+	rio->ahead_ev = evtimer_new(base, stream_ahead, rio);
 	event_add(rio->tick_ev, &tick);
 	return rio;
 }
@@ -104,6 +105,7 @@ redis_io_free(struct redis_io *rio)
 	event_free(rio->reconnect_ev);
 	event_free(rio->drop_ev);
 	event_free(rio->retry_ev);
+	event_free(rio->ahead_ev);
 	decide_argv_free(&rio->argv);
 	decide_argv_free(&rio->vargv);
 	address_free(&rio->addr);
@@ -131,7 +133,7 @@ static int
 outstanding(const struct redis_io *rio)
 {
 	return rio->setup + rio->reading + rio->writes + rio->claiming +
-	    rio->beating;
+	    rio->beating + rio->vbusy + rio->bbusy;
 }
 
 /* Call before each command: the watchdog times from the first one. */
@@ -195,7 +197,8 @@ redis_io_start(struct redis_io *rio)
 		return -1;
 	}
 	where = address_describe(&rio->addr);
-	log_info(rio->log, "connecting to Redis at %s", where);
+	if (rio->cfg.role == REDIS_DECISIONS)
+		log_info(rio->log, "connecting to Redis at %s", where);
 	free(where);
 	rio->down_since_us = clock_monotonic_us();
 	connect_redis(rio);
@@ -256,27 +259,34 @@ send_setup(struct redis_io *rio)
 		    "SELECT %d", lg.db);
 		rio->setup++;
 	}
-	redisAsyncCommand(rio->ac, script_cb, NULL, "SCRIPT LOAD %s",
-	    decide_lua);
-	rio->setup++;
+	if (rio->cfg.role == REDIS_DECISIONS) {
+		redisAsyncCommand(rio->ac, script_cb, NULL, "SCRIPT LOAD %s",
+		    decide_lua);
+		rio->setup++;
+	}
 	rio_create_group(rio);
 }
 
-/* XGROUP CREATE, at setup or when the group vanished (NOGROUP). */
+/*
+ * XGROUP CREATE of this connection's stream, at setup or when the group
+ * vanished (NOGROUP); a PING for a learning connection without verdicts,
+ * so that its setup has an answer to wait for.
+ */
 void
 rio_create_group(struct redis_io *rio)
 {
+	const char	*stream = rio->cfg.role == REDIS_DECISIONS ?
+			    rio->cfg.stream.input_stream :
+			    rio->cfg.verdicts.stream;
+
 	rio_sent(rio);
-	redisAsyncCommand(rio->ac, setup_cb, (void *)"XGROUP",
-	    "XGROUP CREATE %s %s 0 MKSTREAM", rio->cfg.stream.input_stream,
-	    rio->cfg.stream.group);
-	rio->setup++;
-	if (verdicts_on(rio)) {
+	if (rio->cfg.role == REDIS_LEARNING && !verdicts_on(rio))
+		redisAsyncCommand(rio->ac, setup_cb, (void *)"PING", "PING");
+	else
 		redisAsyncCommand(rio->ac, setup_cb, (void *)"XGROUP",
-		    "XGROUP CREATE %s %s 0 MKSTREAM", rio->cfg.verdicts.stream,
+		    "XGROUP CREATE %s %s 0 MKSTREAM", stream,
 		    rio->cfg.stream.group);
-		rio->setup++;
-	}
+	rio->setup++;
 }
 
 static void
@@ -325,7 +335,16 @@ went_down(struct redis_io *rio, const char *why)
 	enum conn_state	was = rio->state;
 
 	rio->state = CONN_DOWN;
-	if (was == CONN_UP) {
+	if (was == CONN_UP && rio->cfg.role == REDIS_LEARNING) {
+		rio->down_since_us = clock_monotonic_us();
+		log_warnx(rio->log, "verdicts and the classifier's copy wait: "
+		    "%s; reconnecting (verdicts not yet counted stay pending)",
+		    why);
+	} else if (rio->cfg.role == REDIS_LEARNING)
+		/* The decision connection says Redis is not there. */
+		log_debug(rio->log, "%s: learning connection, attempt %u: %s",
+		    __func__, rio->attempts, why);
+	else if (was == CONN_UP) {
 		rio->down_since_us = clock_monotonic_us();
 		log_warnx(rio->log, "Redis: %s; reconnecting (entries not yet "
 		    "acknowledged stay pending and are decided after)", why);
@@ -406,10 +425,21 @@ setup_done(struct redis_io *rio)
 {
 	if (--rio->setup > 0)
 		return;
+	if (rio->cfg.role == REDIS_LEARNING) {
+		if (rio->state != CONN_UP && rio->ever_up)
+			log_info(rio->log, "verdicts and the classifier's copy "
+			    "go on: Redis back after %.1f s",
+			    (double)(clock_monotonic_us() - rio->down_since_us) /
+			    1e6);
+		rio->ever_up = 1;
+		rio->attempts = 0;
+		rio->state = CONN_UP;
+		verdicts_start(rio);
+		return;
+	}
 	if (rio->state == CONN_UP) {
 		/* The group was made again after a NOGROUP: read on. */
 		stream_start(rio);
-		verdicts_start(rio);
 		return;
 	}
 	if (!rio->ever_up)
@@ -425,7 +455,6 @@ setup_done(struct redis_io *rio)
 	rio->attempts = 0;
 	rio->state = CONN_UP;
 	rio->ev.on_ready(rio->arg);
-	verdicts_start(rio);
 	if (!rio->stopping)
 		stream_start(rio);
 }
@@ -489,8 +518,10 @@ retry_cb(evutil_socket_t fd, short events, void *arg)
 
 /*
  * Every 200 ms: drop a connection whose oldest unanswered command is past
- * its time, claim entries that dead consumers left behind, and now and
- * then ask for the group's lag and pending count (for metrics).
+ * its time; on the decision connection, claim entries that dead consumers
+ * left behind, now and then ask for the group's lag and pending count
+ * (for metrics) and send the presence record; on the learning one, read
+ * verdicts, and each second poll the rules' standing and the classifier.
  */
 static void
 tick_cb(evutil_socket_t fd, short events, void *arg)
@@ -508,6 +539,16 @@ tick_cb(evutil_socket_t fd, short events, void *arg)
 			drop_cb(-1, 0, rio);
 			return;
 		}
+	}
+	if (c->role == REDIS_LEARNING) {
+		if (rio->state == CONN_UP &&
+		    now - rio->last_beat_us >= PRESENCE_EVERY_MS * 1000u) {
+			rio->last_beat_us = now;
+			verdicts_poll(rio);
+			classifier_poll(rio);
+		}
+		verdicts_read(rio);
+		return;
 	}
 	every = c->claim_idle_ms / 4;
 	if (every < CLAIM_EVERY_MIN_MS)
@@ -528,7 +569,6 @@ tick_cb(evutil_socket_t fd, short events, void *arg)
 	if (rio->state == CONN_UP && !rio->beating &&
 	    now - rio->last_beat_us >= PRESENCE_EVERY_MS * 1000u)
 		heartbeat_send(rio);
-	verdicts_read(rio);
 }
 
 void
@@ -553,5 +593,5 @@ redis_io_idle(const struct redis_io *rio)
 	if (rio->ac == NULL || rio->state != CONN_UP)
 		return 1;
 	return !rio->reading && rio->writes == 0 && !rio->claiming &&
-	    !rio->vbusy;
+	    !rio->vbusy && rio->ahead == NULL;
 }

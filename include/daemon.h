@@ -35,7 +35,8 @@ struct daemon {
 	struct bayes_model *model;	/* the classifier's copy (classifier.c) */
 	struct event_base *base;
 	struct event	 *sig[DAEMON_SIGNALS];
-	struct redis_io	 *rio;
+	struct redis_io	 *rio;		/* the decision connection */
+	struct redis_io	 *learning;	/* verdicts, standing, classifier */
 	struct reloader	 *reloader;	/* builds new rules off the loop */
 	struct reloader	 *builder;	/* ... the start's automaton */
 	const struct ruleset *building;	/* the builder's, until it is done */

@@ -17,14 +17,25 @@ struct redis_io;
 
 /*
  * The Redis side of the daemon: one hiredis async connection on the
- * caller's event base that reads batches with XREADGROUP (and claims
- * entries dead consumers left), hands each batch up to be decided, and
- * writes its decisions and acks with one call of the decide script. It
- * reports up through the callbacks below and never reaches further.
+ * caller's event base, in one of two roles. The decision connection
+ * reads batches with XREADGROUP (and claims entries dead consumers
+ * left), hands each batch up to be decided, and writes its decisions and
+ * acks with one call of the decide script; it also carries the presence
+ * record and the reload watch. The learning connection reads moderators'
+ * verdicts and counts them, polls the rules' standing and keeps the
+ * classifier's copy: apart, so that Redis's time on them never holds up
+ * a decision, nor a blocking read a verdict. Each reports up through the
+ * callbacks below and never reaches further.
  */
+
+enum redis_role {
+	REDIS_DECISIONS,
+	REDIS_LEARNING
+};
 
 /* Its configuration: plain values; strings borrowed for its lifetime. */
 struct redis_io_config {
+	enum redis_role	 role;
 	const char	*address;	/* host:port, socket path or URL */
 	const char	*password;	/* NULL or "": none (a URL's wins) */
 	int		 db;		/* a URL's wins */
@@ -47,7 +58,9 @@ struct verdict_outcome {
 
 /*
  * What the Redis side tells its owner; arg is the owner's. Each is called
- * from the event loop, never from inside redis_io_* calls.
+ * from the event loop, never from inside redis_io_* calls. The decision
+ * connection calls on_fatal and those up to on_reload; the learning one
+ * on_fatal and those from rules on.
  * on_ready	connected, set up, and reading (after every reconnect too)
  * on_batch	entries read: decide every item now (batch_decide); the
  *		batch is then written, and stays the Redis side's
