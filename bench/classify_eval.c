@@ -23,6 +23,7 @@
 #include <time.h>
 
 #include "bayes.h"
+#include "bench_time.h"
 #include "bayes_proto.h"
 #include "jsonl.h"
 #include "normalize.h"
@@ -40,23 +41,6 @@ struct corpus {
 	struct comment	*c;
 	size_t		 n;
 };
-
-static double
-now_us(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double	x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 static void
 load(const char *path, struct corpus *cp)

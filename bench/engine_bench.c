@@ -28,6 +28,7 @@
 #include <hs.h>
 
 #include "batch.h"
+#include "bench_time.h"
 #include "hs_compile.h"
 #include "hs_rewrite.h"
 #include "prefilter.h"
@@ -53,23 +54,6 @@ static const char greek[] =
     "Συμφωνώ με το άρθρο, επιτέλους κάτι γίνεται στο κέντρο της πόλης. "
     "Τα παιδιά μας θα μπορούν να πηγαίνουν με ασφάλεια στο σχολείο και "
     "οι μαγαζάτορες θα δουν περισσότερους πεζούς. ";
-
-static double
-now_us(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double	x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 /* A text of about len bytes from sample, cut at a character boundary. */
 static char *

@@ -89,14 +89,17 @@ daemon_learn(struct bayes_item *it, const char *text, size_t len, void *arg)
 	    &it->words, &it->sure);
 }
 
-/* The classifier's copy is kept only while some rule classifies. */
+/*
+ * The classifier's copy is kept while some rule classifies, or verdicts
+ * are read: it judges what they teach (train on error).
+ */
 static struct bayes_model *
 daemon_model(void *arg)
 {
 	struct daemon	*dm = arg;
 
-	return dm->rules != NULL && dm->rules->classifying > 0 ? dm->model :
-	    NULL;
+	return (dm->rules != NULL && dm->rules->classifying > 0) ||
+	    *dm->cfg.verdict_stream != '\0' ? dm->model : NULL;
 }
 
 /* Loads the rules and runs their tests; logs every error. */

@@ -403,7 +403,8 @@ metrics_render(const struct metrics *m, const struct metrics_gauges *g,
 	fprintf(f, "moderatord_jit_enabled %d\n", g->jit ? 1 : 0);
 	header(f, "moderatord_classifier_learned", "gauge",
 	    "Comments the classifier has learned, by class, as this "
-	    "instance's copy holds them (0 while no rule classifies).");
+	    "instance's copy holds them (0 while no rule classifies and "
+	    "verdicts are off).");
 	fprintf(f, "moderatord_classifier_learned{class=\"spam\"} %llu\n",
 	    (unsigned long long)g->learned_spam);
 	fprintf(f, "moderatord_classifier_learned{class=\"ham\"} %llu\n",

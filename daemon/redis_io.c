@@ -83,7 +83,6 @@ redis_io_new(struct event_base *base, const struct redis_io_config *cfg,
 	rio->reconnect_ev = evtimer_new(base, reconnect_cb, rio);
 	rio->drop_ev = evtimer_new(base, drop_cb, rio);
 	rio->retry_ev = evtimer_new(base, retry_cb, rio);
-	rio->ahead_ev = evtimer_new(base, stream_ahead, rio);
 	event_add(rio->tick_ev, &tick);
 	return rio;
 }
@@ -105,7 +104,6 @@ redis_io_free(struct redis_io *rio)
 	event_free(rio->reconnect_ev);
 	event_free(rio->drop_ev);
 	event_free(rio->retry_ev);
-	event_free(rio->ahead_ev);
 	decide_argv_free(&rio->argv);
 	decide_argv_free(&rio->vargv);
 	address_free(&rio->addr);
@@ -593,5 +591,5 @@ redis_io_idle(const struct redis_io *rio)
 	if (rio->ac == NULL || rio->state != CONN_UP)
 		return 1;
 	return !rio->reading && rio->writes == 0 && !rio->claiming &&
-	    !rio->vbusy && rio->ahead == NULL;
+	    !rio->vbusy;
 }

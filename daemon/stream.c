@@ -5,14 +5,10 @@
  * XAUTOCLAIM, and each batch's decisions written with one call of the
  * decide script (decide.lua).
  *
- * While there are new comments, the next batch is asked for before this
- * one is decided, without BLOCK (a blocked read would hold the write
- * behind it), and goes out before the deciding starts (stream_ahead):
- * Redis reads the next batch while the daemon decides this one, and runs
- * this one's script while the daemon decides the next. When a read finds
- * nothing new, the blocking read goes out behind the last write. Replies
- * come back in order, and a read with > never returns an entry already
- * delivered, so no batch holds an entry whose write is still unanswered.
+ * The read of the next batch goes out on the same connection right behind
+ * the write of the last, so Redis runs the script while the daemon waits
+ * for comments, and replies come back in order: a read never returns an
+ * entry whose write is still unanswered.
  */
 
 #include <stdint.h>
@@ -45,7 +41,6 @@ static int	is_string(const redisReply *);
 static void	decide_and_write(struct redis_io *, struct batch *);
 static void	send_write(struct redis_io *, struct batch *);
 static void	reply_view(const redisReply *, struct decide_reply *);
-static void	send_read(struct redis_io *, int);
 
 /* After setup: this consumer's pending entries first, then new ones. */
 void
@@ -66,46 +61,10 @@ stream_reset(struct redis_io *rio)
 	rio->setup = rio->reading = rio->blocking = 0;
 	rio->writes = rio->claiming = rio->vbusy = rio->bbusy = 0;
 	evtimer_del(rio->retry_ev);
-	/* Read, not decided: still pending, re-read after the reconnect. */
-	evtimer_del(rio->ahead_ev);
-	batch_free(rio->ahead);
-	rio->ahead = NULL;
-	rio->read_after = 0;
 }
 
-/* The next batch, blocking for new comments up to block_ms. */
 void
 stream_read(struct redis_io *rio)
-{
-	if (rio->ahead != NULL) {
-		/* Not in front of the write of the batch read ahead. */
-		rio->read_after = 1;
-		return;
-	}
-	send_read(rio, 1);
-}
-
-/* The batch read ahead, decided once its successor's read went out. */
-void
-stream_ahead(evutil_socket_t fd, short events, void *arg)
-{
-	struct redis_io	*rio = arg;
-	struct batch	*b = rio->ahead;
-
-	(void)fd;
-	(void)events;
-	rio->ahead = NULL;
-	if (b == NULL)
-		return;
-	decide_and_write(rio, b);
-	if (rio->read_after) {
-		rio->read_after = 0;
-		stream_read(rio);
-	}
-}
-
-static void
-send_read(struct redis_io *rio, int block_ok)
 {
 	struct redis_io_config	*c = &rio->cfg;
 	char			 count[16], block[16];
@@ -134,7 +93,7 @@ send_read(struct redis_io *rio, int block_ok)
 	argv[argc++] = c->stream.consumer;
 	argv[argc++] = "COUNT";
 	argv[argc++] = count;
-	if (!rio->pending_phase && block_ok) {
+	if (!rio->pending_phase) {
 		argv[argc++] = "BLOCK";
 		argv[argc++] = block;
 	}
@@ -144,7 +103,7 @@ send_read(struct redis_io *rio, int block_ok)
 	if (rio_queue(rio, read_cb, NULL, argc, argv, NULL, "a read") != 0)
 		return;
 	rio->reading = 1;
-	rio->blocking = !rio->pending_phase && block_ok;
+	rio->blocking = !rio->pending_phase;
 }
 
 static int
@@ -222,7 +181,6 @@ decide_and_write(struct redis_io *rio, struct batch *b)
 static void
 read_cb(redisAsyncContext *ac, void *r, void *priv)
 {
-	static const struct timeval now = { 0, 0 };
 	struct redis_io	*rio = ac->data;
 	redisReply	*reply = r;
 	struct batch	*b;
@@ -243,7 +201,7 @@ read_cb(redisAsyncContext *ac, void *r, void *priv)
 		return;
 	}
 	if (reply->type == REDIS_REPLY_NIL) {
-		/* Nothing new (BLOCK timed out, or a read ahead found none). */
+		/* BLOCK timed out with nothing new. */
 		stream_read(rio);
 		return;
 	}
@@ -267,18 +225,8 @@ read_cb(redisAsyncContext *ac, void *r, void *priv)
 			return;
 		}
 	}
-	if (b->n == 0 || rio->ahead != NULL) {
-		decide_and_write(rio, b);
-		stream_read(rio);
-		return;
-	}
-	/*
-	 * Timers run after the loop's writes: the read ahead reaches Redis
-	 * before this batch is decided.
-	 */
-	rio->ahead = b;
-	send_read(rio, 0);
-	evtimer_add(rio->ahead_ev, &now);
+	decide_and_write(rio, b);
+	stream_read(rio);
 }
 
 /*

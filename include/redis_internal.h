@@ -9,7 +9,6 @@
 
 #include <stdint.h>
 
-#include <event2/util.h>
 #include <hiredis/async.h>
 
 #include "address.h"
@@ -64,9 +63,6 @@ struct redis_io {
 	int			 stopping;
 	int			 ever_up;
 	char			 cursor[STREAM_ID_MAX + 1];
-	struct batch		*ahead;		/* read, to be decided next */
-	struct event		*ahead_ev;	/* ... once the next read is out */
-	int			 read_after;	/* then read, with BLOCK */
 	char			 claim_cursor[STREAM_ID_MAX + 1];
 	/* Verdicts (verdicts.c): read a batch at a time, off the BLOCK. */
 	struct decide_argv	 vargv;
@@ -107,7 +103,6 @@ void	classifier_poll(struct redis_io *);
 /* stream.c */
 void	stream_start(struct redis_io *);
 void	stream_read(struct redis_io *);
-void	stream_ahead(evutil_socket_t, short, void *);
 void	stream_claim(struct redis_io *);
 void	stream_group_info(struct redis_io *);
 void	stream_reset(struct redis_io *);
