@@ -23,9 +23,9 @@ struct redis_io;
  * acks with one call of the decide script; it also carries the presence
  * record and the reload watch. The learning connection reads moderators'
  * verdicts and counts them, polls the rules' standing and keeps the
- * classifier's copy: apart, so that Redis's time on them never holds up
- * a decision, nor a blocking read a verdict. Each reports up through the
- * callbacks below and never reaches further.
+ * classifier's copy: apart, so that a verdict never waits behind a
+ * blocking read, nor a decision behind a verdict call in the same pipe.
+ * Each reports up through the callbacks below and never reaches further.
  */
 
 enum redis_role {

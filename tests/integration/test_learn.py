@@ -389,6 +389,26 @@ class TestLearnFromVerdicts(ClassifyCase):
         self.assertEqual(self.r.get("moderatord:v:b:l:h9"), b"ham")
         self.assertEqual(d.stop(), 0)
 
+    def test_train_on_error_without_a_classify_rule(self):
+        # No rule classifies, but verdicts are read: the daemon keeps the
+        # copy all the same, to judge what they teach.
+        rules = os.path.join(self.tmp, "rules")
+        os.makedirs(rules)
+        with open(os.path.join(rules, "10-pills.yaml"), "w") as f:
+            f.write("- name: pills\n  match: pills\n  action: flag\n")
+        self.port = harness.free_port()
+        d = self.daemon(rules=rules, conf="classifier:\n  min_learned: 4\n"
+                        "metrics:\n  listen: \"127.0.0.1:%d\"\n" % self.port)
+        self.assertTrue(d.wait_log("connected"), d.output())
+        self.teach("spam", SPAM)
+        self.teach("ham", HAM)
+        self.wait_learned(4, 4)
+        probe = "cheap casino bonus click here now"
+        self.verdicts([("s9", "remove", probe), ("h9", "approve", probe)])
+        self.wait_model({"spam": 4, "ham": 5})
+        self.assertIsNone(self.r.get("moderatord:v:b:l:s9"))
+        self.assertEqual(d.stop(), 0)
+
     def test_redelivery_after_sigkill_learns_once(self):
         d = self.start()
         self.r.xgroup_create("comments:verdicts", harness.GROUP, id="0",
