@@ -66,12 +66,12 @@ static const struct redis_io_events redis_events = {
 	.on_written = on_written,
 	.on_lost = on_lost,
 	.on_fatal = on_fatal,
-	.on_presence = on_presence,
-	.on_reload = on_reload,
 };
 
-static const struct redis_io_events learning_events = {
+static const struct redis_io_events control_events = {
 	.on_fatal = on_fatal,
+	.on_presence = on_presence,
+	.on_reload = on_reload,
 	.rules = standing_rules,
 	.on_verdicts = standing_verdicts,
 	.on_shared = standing_shared,
@@ -344,7 +344,7 @@ signal_cb(evutil_socket_t sig, short events, void *arg)
 		notify_stopping();
 		dm->stopping = 1;
 		redis_io_stop(dm->rio);
-		redis_io_stop(dm->learning);
+		redis_io_stop(dm->control);
 		break;
 	case SIGHUP:
 		reload(dm);
@@ -632,7 +632,7 @@ static int
 loop_done(struct daemon *dm)
 {
 	return dm->quit || (dm->stopping && redis_io_idle(dm->rio) &&
-	    redis_io_idle(dm->learning));
+	    redis_io_idle(dm->control));
 }
 
 /* Runs the daemon in the foreground; returns the exit code. */
@@ -745,10 +745,10 @@ daemon_run(struct daemon *dm)
 	}
 	rc.role = REDIS_DECISIONS;
 	dm->rio = redis_io_new(dm->base, &rc, &dm->log, &redis_events, dm);
-	rc.role = REDIS_LEARNING;
-	dm->learning = redis_io_new(dm->base, &rc, &dm->log, &learning_events,
+	rc.role = REDIS_CONTROL;
+	dm->control = redis_io_new(dm->base, &rc, &dm->log, &control_events,
 	    dm);
-	if (redis_io_start(dm->rio) != 0 || redis_io_start(dm->learning) != 0)
+	if (redis_io_start(dm->rio) != 0 || redis_io_start(dm->control) != 0)
 		dm->exit_code = 1;
 	else {
 		while (!loop_done(dm)) {
@@ -780,7 +780,7 @@ out:
 	reloader_free(dm->reloader);
 	reloader_free(dm->builder);
 	ruleset_free(dm->retired);
-	redis_io_free(dm->learning);
+	redis_io_free(dm->control);
 	redis_io_free(dm->rio);
 	for (i = 0; i < DAEMON_SIGNALS; i++)
 		if (dm->sig[i] != NULL)

@@ -1,5 +1,5 @@
 /*
- * Once a second on the decision connection: this daemon's record for
+ * Once a second on the control connection: this daemon's record for
  * moderatorctl (presence.h), refreshed with an expiry so that a dead
  * instance drops out, and a look at the reload counter. Five small
  * pipelined commands a second, none on the decision path.

@@ -267,7 +267,7 @@ send_setup(struct redis_io *rio)
 
 /*
  * XGROUP CREATE of this connection's stream, at setup or when the group
- * vanished (NOGROUP); a PING for a learning connection without verdicts,
+ * vanished (NOGROUP); a PING for a control connection without verdicts,
  * so that its setup has an answer to wait for.
  */
 void
@@ -278,7 +278,7 @@ rio_create_group(struct redis_io *rio)
 			    rio->cfg.verdicts.stream;
 
 	rio_sent(rio);
-	if (rio->cfg.role == REDIS_LEARNING && !verdicts_on(rio))
+	if (rio->cfg.role == REDIS_CONTROL && !verdicts_on(rio))
 		redisAsyncCommand(rio->ac, setup_cb, (void *)"PING", "PING");
 	else
 		redisAsyncCommand(rio->ac, setup_cb, (void *)"XGROUP",
@@ -333,14 +333,13 @@ went_down(struct redis_io *rio, const char *why)
 	enum conn_state	was = rio->state;
 
 	rio->state = CONN_DOWN;
-	if (was == CONN_UP && rio->cfg.role == REDIS_LEARNING) {
+	if (was == CONN_UP && rio->cfg.role == REDIS_CONTROL) {
 		rio->down_since_us = clock_monotonic_us();
-		log_warnx(rio->log, "verdicts and the classifier's copy wait: "
-		    "%s; reconnecting (verdicts not yet counted stay pending)",
-		    why);
-	} else if (rio->cfg.role == REDIS_LEARNING)
+		log_warnx(rio->log, "control connection: %s; reconnecting "
+		    "(verdicts not yet counted stay pending)", why);
+	} else if (rio->cfg.role == REDIS_CONTROL)
 		/* The decision connection says Redis is not there. */
-		log_debug(rio->log, "%s: learning connection, attempt %u: %s",
+		log_debug(rio->log, "%s: control connection, attempt %u: %s",
 		    __func__, rio->attempts, why);
 	else if (was == CONN_UP) {
 		rio->down_since_us = clock_monotonic_us();
@@ -423,12 +422,11 @@ setup_done(struct redis_io *rio)
 {
 	if (--rio->setup > 0)
 		return;
-	if (rio->cfg.role == REDIS_LEARNING) {
+	if (rio->cfg.role == REDIS_CONTROL) {
 		if (rio->state != CONN_UP && rio->ever_up)
-			log_info(rio->log, "verdicts and the classifier's copy "
-			    "go on: Redis back after %.1f s",
-			    (double)(clock_monotonic_us() - rio->down_since_us) /
-			    1e6);
+			log_info(rio->log, "control connection: up again after "
+			    "%.1f s", (double)(clock_monotonic_us() -
+			    rio->down_since_us) / 1e6);
 		rio->ever_up = 1;
 		rio->attempts = 0;
 		rio->state = CONN_UP;
@@ -517,9 +515,9 @@ retry_cb(evutil_socket_t fd, short events, void *arg)
 /*
  * Every 200 ms: drop a connection whose oldest unanswered command is past
  * its time; on the decision connection, claim entries that dead consumers
- * left behind, now and then ask for the group's lag and pending count
- * (for metrics) and send the presence record; on the learning one, read
- * verdicts, and each second poll the rules' standing and the classifier.
+ * left behind and now and then ask for the group's lag and pending count
+ * (for metrics); on the control one, read verdicts, and each second send
+ * the presence record and poll the rules' standing and the classifier.
  */
 static void
 tick_cb(evutil_socket_t fd, short events, void *arg)
@@ -538,10 +536,10 @@ tick_cb(evutil_socket_t fd, short events, void *arg)
 			return;
 		}
 	}
-	if (c->role == REDIS_LEARNING) {
-		if (rio->state == CONN_UP &&
+	if (c->role == REDIS_CONTROL) {
+		if (rio->state == CONN_UP && !rio->beating &&
 		    now - rio->last_beat_us >= PRESENCE_EVERY_MS * 1000u) {
-			rio->last_beat_us = now;
+			heartbeat_send(rio);
 			verdicts_poll(rio);
 			classifier_poll(rio);
 		}
@@ -564,9 +562,6 @@ tick_cb(evutil_socket_t fd, short events, void *arg)
 	if (rio->state == CONN_UP && !rio->stopping &&
 	    now - rio->last_info_us >= GROUP_INFO_EVERY_US)
 		stream_group_info(rio);
-	if (rio->state == CONN_UP && !rio->beating &&
-	    now - rio->last_beat_us >= PRESENCE_EVERY_MS * 1000u)
-		heartbeat_send(rio);
 }
 
 void

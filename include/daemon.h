@@ -36,7 +36,7 @@ struct daemon {
 	struct event_base *base;
 	struct event	 *sig[DAEMON_SIGNALS];
 	struct redis_io	 *rio;		/* the decision connection */
-	struct redis_io	 *learning;	/* verdicts, standing, classifier */
+	struct redis_io	 *control;	/* presence, reload, verdicts, ... */
 	struct reloader	 *reloader;	/* builds new rules off the loop */
 	struct reloader	 *builder;	/* ... the start's automaton */
 	const struct ruleset *building;	/* the builder's, until it is done */

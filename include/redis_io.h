@@ -20,17 +20,18 @@ struct redis_io;
  * caller's event base, in one of two roles. The decision connection
  * reads batches with XREADGROUP (and claims entries dead consumers
  * left), hands each batch up to be decided, and writes its decisions and
- * acks with one call of the decide script; it also carries the presence
- * record and the reload watch. The learning connection reads moderators'
- * verdicts and counts them, polls the rules' standing and keeps the
- * classifier's copy: apart, so that a verdict never waits behind a
- * blocking read, nor a decision behind a verdict call in the same pipe.
- * Each reports up through the callbacks below and never reaches further.
+ * acks with one call of the decide script. The control connection
+ * carries the rest: the presence record and the reload watch, moderators'
+ * verdicts (read and counted), the rules' standing and the classifier's
+ * copy. Apart, so that none of them waits behind a blocking read (up to
+ * block_ms, longer than a presence record lives), nor a decision behind
+ * them in the same pipe. Each reports up through the callbacks below and
+ * never reaches further.
  */
 
 enum redis_role {
 	REDIS_DECISIONS,
-	REDIS_LEARNING
+	REDIS_CONTROL
 };
 
 /* Its configuration: plain values; strings borrowed for its lifetime. */
@@ -59,8 +60,8 @@ struct verdict_outcome {
 /*
  * What the Redis side tells its owner; arg is the owner's. Each is called
  * from the event loop, never from inside redis_io_* calls. The decision
- * connection calls on_fatal and those up to on_reload; the learning one
- * on_fatal and those from rules on.
+ * connection calls those up to on_fatal; the control one on_fatal and
+ * those from on_presence on.
  * on_ready	connected, set up, and reading (after every reconnect too)
  * on_batch	entries read: decide every item now (batch_decide); the
  *		batch is then written, and stays the Redis side's

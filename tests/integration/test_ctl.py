@@ -146,6 +146,20 @@ class CtlTest(harness.TestCase):
         self.assertEqual(rc, 1)
         self.assertIn("no running instance", err)
 
+    def test_quiet_stream_with_a_long_block(self):
+        # No comments and a BLOCK longer than the record's 15 s life: the
+        # record and the reload watch do not wait behind the read.
+        d = self.daemon(consumer="quiet", conf="redis:\n  block_ms: 60000\n")
+        self.assertTrue(d.wait_log("connected"), d.output())
+        time.sleep(17)
+        rc, out, _ = self.ctl("status")
+        self.assertIn("quiet", out)
+        t = time.monotonic()
+        rc, out, err = self.ctl("reload", "--timeout", "10", timeout=40)
+        self.assertEqual(rc, 0, out + err)
+        self.assertLess(time.monotonic() - t, 10)
+        self.assertEqual(d.stop(), 0)
+
     def test_tail_both_modes(self):
         self.two_daemons()
         # Piped: JSON lines, filtered, joined with author and thread.

@@ -133,10 +133,10 @@ class FaultTest(harness.TestCase):
         self.assertEqual(d.stop(), 0)
         self.assert_exactly_once(n)
         # One line per state change, not one per retry (and one for the
-        # learning connection).
+        # control connection).
         self.assertEqual(d.output().count("Redis: connection lost"), 1)
-        self.assertLessEqual(d.output().count("copy wait: connection lost"),
-                             1)
+        self.assertLessEqual(d.output().count(
+            "control connection: connection lost"), 1)
 
     def test_client_pause(self):
         """CLIENT PAUSE 3000 mid-load: the stalled connection is dropped

@@ -267,9 +267,10 @@ class TestClassify(ClassifyCase):
         self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
 
     def test_copy_goes_on_after_a_stall(self):
-        # Redis stalls with the copy call in flight (verdicts off: it is
-        # all the learning connection sends): the daemon drops the
-        # connection and reconnects, and the copy must go on after it.
+        # Redis stalls with the copy call in flight (verdicts off: it goes
+        # out each second with the heartbeat, and nothing else): the
+        # daemon drops the control connection and reconnects, and the
+        # copy must go on after it.
         d = self.start(conf="redis:\n  command_timeout: 300ms\n"
                        "  verdict_stream: \"\"\n")
         self.teach("spam", SPAM)
@@ -277,7 +278,8 @@ class TestClassify(ClassifyCase):
         self.r.eval("local t = redis.call('TIME') while true do "
                     "local n = redis.call('TIME') if (n[1] - t[1]) * 1e6 + "
                     "n[2] - t[2] > 2.5e6 then return 1 end end", 0)
-        self.assertTrue(d.wait_log("classifier's copy go on"), d.output())
+        self.assertTrue(d.wait_log("control connection: up again"),
+                        d.output())
         self.teach("ham", HAM)
         self.wait_learned(len(SPAM), len(HAM))
         self.assertEqual(d.stop(), 0)
