@@ -1,14 +1,11 @@
-#include <time.h>
-
 #include "bench_time.h"
+#include "clock.h"
 
+/* The daemon's own clock, as a double for the arithmetic of medians. */
 double
 now_us(void)
 {
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
+	return (double)clock_monotonic_us();
 }
 
 int
