@@ -13,6 +13,7 @@ systemd) holds its databases: what is timed is deciding, not compiling.
     bench/throughput.py [--comments 100000] [--runs 3] [--binary PATH]
                         [--corpus sample|real] [--compare OTHER_BINARY]
                         [--normalize] [--metrics] [--verdicts]
+                        [--commandstats]
 
 --corpus real: comments of real length (median about 1 KiB) from 5,000
 authors, made by bench/corpus.py from public text; sample (the default):
@@ -24,7 +25,14 @@ with metrics off and on (GET /metrics scraped every second meanwhile).
 --verdicts: the shipped rules with verdicts off, on with none arriving,
 and on with a moderator's verdict (and the comment's text, which the
 classifier learns) for every tenth decided comment, pushed while the
-daemon decides (what the verdict path costs the decision path).
+daemon decides (what the verdict path costs the decision path), with
+verdicts paced while comments wait (verdicts: busy_rate, the default)
+and not (busy_rate 0); for each run, how many verdicts were counted
+while it decided and how long the rest took once it was done.
+
+--commandstats: after each run, the Redis commands that took the most
+time (INFO commandstats: calls and us a decided comment; commands run
+by scripts are counted both under their own name and in the script's).
 
 With --compare, both binaries run interleaved on the baseline rules (the
 Redis path) and on the shipped rules with rate limits (the decide
@@ -116,26 +124,46 @@ def scraper(port, stop):
             pass
 
 
-def verdict_feeder(sock, stop, texts, every=10):
-    """A verdict for every tenth decision as it is written, with the
-    comment's text, as an application sends it (the classifier learns
-    it)."""
+def verdict_feeder(sock, stop, comments, every=10):
+    """A verdict for every tenth decided comment, with the comment's text,
+    as an application sends it (the classifier learns it). One daemon
+    decides in the input's order, so the first XLEN decisions are the
+    first XLEN comments: the feeder only counts them, and its own work
+    (it shares this machine's cores) stays a tenth of the comments'."""
     r = redis.Redis(unix_socket_path=sock)
-    last, n = "0", 0
-    while not stop.is_set():
-        got = r.xread({"comments:decisions": last}, count=1000, block=50)
-        if not got:
-            continue
+    seen = 0
+    while not stop.wait(0.005):
+        decided = min(r.xlen("comments:decisions"), len(comments))
         p = r.pipeline(transaction=False)
-        for sid, f in got[0][1]:
-            last = sid
-            n += 1
+        for n in range(seen + 1, decided + 1):
             if n % every == 0:
+                c = comments[n - 1]
                 p.xadd("comments:verdicts", {
-                    "id": f[b"id"], "decision_entry": sid,
-                    "text": texts.get(f[b"id"].decode(), ""),
+                    "id": c["id"], "text": c.get("text", ""),
                     "verdict": "approve" if n % 30 == 0 else "remove"})
+        seen = decided
         p.execute()
+
+
+def verdicts_counted(r):
+    """Verdicts the daemon has counted and acknowledged so far."""
+    for g in r.xinfo_groups("comments:verdicts"):
+        read = len(r.xrange("comments:verdicts", "-",
+                            g["last-delivered-id"]))
+        return read - g["pending"]
+    return 0
+
+
+def verdicts_drained(r, elapsed):
+    """Says how many of the verdicts pushed were counted by the last
+    decision, and how long after it the rest took."""
+    pushed, t0 = r.xlen("comments:verdicts"), time.monotonic()
+    counted = verdicts_counted(r)
+    while verdicts_counted(r) < pushed and time.monotonic() - t0 < 300:
+        time.sleep(0.1)
+    print("      verdicts: %d pushed, %d counted during the %.1f s of "
+          "deciding, all counted %.1f s after" % (
+              pushed, counted, elapsed, time.monotonic() - t0))
 
 
 def cpu_seconds(pid):
@@ -150,9 +178,27 @@ def redis_cpu(r):
     return info["used_cpu_user"] + info["used_cpu_sys"]
 
 
-def one_run(binary, rules, conf, comments, tmp):
-    """(comments/s, daemon CPU us a comment, Redis CPU us a comment),
-    CPU counted from the daemon's "connected" to its last decision."""
+def commandstats(r):
+    """{command: (calls, usec)} so far."""
+    return {k: (v["calls"], v["usec"])
+            for k, v in r.info("commandstats").items()}
+
+
+def print_commandstats(before, after, n):
+    moved = []
+    for k, (calls, usec) in after.items():
+        c0, u0 = before.get(k, (0, 0))
+        if usec > u0:
+            moved.append((usec - u0, calls - c0, k))
+    for usec, calls, k in sorted(moved, reverse=True)[:12]:
+        print("      %-28s %9d calls  %7.2f us a comment"
+              % (k.replace("cmdstat_", ""), calls, usec / n))
+
+
+def one_run(binary, rules, conf, comments, tmp, stats=False):
+    """(comments/s, and the CPU us a comment of the daemon, of Redis and
+    of this process: its feeders and its polling), CPU counted from the
+    daemon's "connected" to its last decision."""
     d = tempfile.mkdtemp(dir=tmp)
     port = None
     if "{port}" in conf:
@@ -181,25 +227,36 @@ def one_run(binary, rules, conf, comments, tmp):
                 sys.exit("moderatord exited: see %s/log" % d)
             time.sleep(0.001)
         stop = threading.Event()
+        feeder = None
         if "verdict_stream: comments:verdicts" in conf:
-            texts = {c["id"]: c.get("text", "") for c in comments}
-            threading.Thread(target=verdict_feeder, args=(sock, stop, texts),
-                             daemon=True).start()
+            feeder = threading.Thread(target=verdict_feeder,
+                                      args=(sock, stop, comments),
+                                      daemon=True)
+            feeder.start()
         if port is not None:
             threading.Thread(target=scraper, args=(port, stop),
                              daemon=True).start()
         t0 = time.monotonic()
         d0, r0 = cpu_seconds(daemon.pid), redis_cpu(r)
+        b0 = sum(os.times()[:2])
+        s0 = commandstats(r) if stats else None
         while r.xlen("comments:decisions") < len(comments):
             time.sleep(0.002)
         elapsed = time.monotonic() - t0
         d1, r1 = cpu_seconds(daemon.pid), redis_cpu(r)
+        b1 = sum(os.times()[:2])
         stop.set()
+        if stats:
+            print_commandstats(s0, commandstats(r), len(comments))
+        if feeder is not None:
+            feeder.join()
+            verdicts_drained(r, elapsed)
         daemon.terminate()
         daemon.wait()
         log.close()
         n = len(comments)
-        return n / elapsed, (d1 - d0) / n * 1e6, (r1 - r0) / n * 1e6
+        return (n / elapsed, (d1 - d0) / n * 1e6, (r1 - r0) / n * 1e6,
+                (b1 - b0) / n * 1e6)
     finally:
         srv.kill()
         srv.wait()
@@ -217,6 +274,7 @@ def main():
     ap.add_argument("--normalize", action="store_true")
     ap.add_argument("--metrics", action="store_true")
     ap.add_argument("--verdicts", action="store_true")
+    ap.add_argument("--commandstats", action="store_true")
     args = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="moderatord-bench.")
     try:
@@ -267,10 +325,13 @@ def main():
             off = quiet + "redis:\n  verdict_stream: \"\"\n"
             idle = quiet + "redis:\n  verdict_stream: idle:verdicts\n"
             fed = quiet + "redis:\n  verdict_stream: comments:verdicts\n"
+            unpaced = fed + "verdicts:\n  busy_rate: 0\n"
             configs = [configs[0],
                        ("shipped rules, verdicts off", b, shipped, off),
                        ("shipped rules, verdicts on, none", b, shipped, idle),
-                       ("shipped rules, verdicts at 10 %", b, shipped, fed)]
+                       ("shipped rules, verdicts at 10 %", b, shipped, fed),
+                       ("verdicts at 10 %, not paced", b, shipped,
+                        unpaced)]
         if args.corpus == "real":
             sys.path.insert(0, HERE)
             import corpus as real_corpus
@@ -285,22 +346,22 @@ def main():
         # Interleave the configurations so drift hits them alike.
         for run in range(args.runs):
             for name, binary, rules, conf in configs:
-                rate, dcpu, rcpu = one_run(binary, rules, conf, comments,
-                                           tmp)
+                rate, *used = one_run(binary, rules, conf, comments, tmp,
+                                      args.commandstats)
                 results.setdefault(name, []).append(rate)
-                cpu.setdefault(name, []).append((dcpu, rcpu))
+                cpu.setdefault(name, []).append(used)
                 print("run %d  %-40s %9.0f comments/s  CPU us a comment: "
-                      "daemon %.1f, Redis %.1f" % (run + 1, name, rate, dcpu,
-                                                   rcpu), flush=True)
+                      "daemon %.1f, Redis %.1f, bench %.1f"
+                      % (run + 1, name, rate, *used), flush=True)
         base = statistics.median(results[configs[0][0]])
         print("\n%d comments, median of %d runs:" % (args.comments, args.runs))
         for name, _, _, _ in configs:
             m = statistics.median(results[name])
             print("  %-40s %9.0f comments/s  (%.2f x baseline)  CPU us a "
-                  "comment: daemon %.1f, Redis %.1f"
+                  "comment: daemon %.1f, Redis %.1f, bench %.1f"
                   % (name, m, m / base,
-                     statistics.median(c[0] for c in cpu[name]),
-                     statistics.median(c[1] for c in cpu[name])))
+                     *(statistics.median(c[i] for c in cpu[name])
+                       for i in range(3))))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

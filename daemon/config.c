@@ -58,6 +58,7 @@ static const struct ckey ckeys[] = {
 	{ "redis", "verdict_prefix", C_STR, O(verdict_prefix), 1, 0 },
 	{ "verdicts", "window", C_DURATION, O(verdict_window_ms), 60000,
 	    366 * 86400000ull },
+	{ "verdicts", "busy_rate", C_U32, O(verdict_busy_rate), 0, 1000000 },
 	{ "classifier", "min_learned", C_UINT, O(classifier_min_learned), 1,
 	    UINT64_MAX },
 	{ "rules", "directory", C_STR, O(rules_dir), 1, 0 },
@@ -134,6 +135,7 @@ config_init(struct config *c)
 	c->verdict_stream = xstrdup("comments:verdicts");
 	c->verdict_prefix = xstrdup("moderatord:v:");
 	c->verdict_window_ms = 7 * 86400000ull;
+	c->verdict_busy_rate = 100;
 	c->classifier_min_learned = 200;
 	c->rules_dir = xstrdup(MODERATORD_RULES_DEFAULT);
 	ruleset_options_default(&c->rules);

@@ -59,6 +59,7 @@ static void	on_reload(const char *, void *);
 static struct bayes_model *daemon_model(void *);
 static void	daemon_learn(struct bayes_item *, const char *, size_t,
 		    void *);
+static int	daemon_backlogged(void *);
 
 static const struct redis_io_events redis_events = {
 	.on_ready = on_ready,
@@ -77,6 +78,7 @@ static const struct redis_io_events control_events = {
 	.on_shared = standing_shared,
 	.model = daemon_model,
 	.learn = daemon_learn,
+	.backlogged = daemon_backlogged,
 };
 
 /* Judged by the copy, if one is kept: a comment it gets right is not. */
@@ -87,6 +89,15 @@ daemon_learn(struct bayes_item *it, const char *text, size_t len, void *arg)
 
 	it->len = classify_verdict(dm->matcher, text, len, it->spam,
 	    &it->words, &it->sure);
+}
+
+/* Deciding comes first: verdicts wait while comments do. */
+static int
+daemon_backlogged(void *arg)
+{
+	struct daemon	*dm = arg;
+
+	return redis_io_backlogged(dm->rio);
 }
 
 /*
@@ -738,6 +749,7 @@ daemon_run(struct daemon *dm)
 	rc.verdicts.prefix = c->verdict_prefix;
 	rc.verdicts.window_ms = c->verdict_window_ms;
 	rc.verdicts.max_deliveries = c->max_deliveries;
+	rc.verdict_busy_rate = c->verdict_busy_rate;
 	if (*c->verdict_stream != '\0') {
 		rc.stream.join_prefix = join_prefix = verdict_key(
 		    c->verdict_prefix, "j:");

@@ -40,9 +40,11 @@
 -- redelivery can have added first. Only the newest max + 1 members are
 -- kept: enough to answer exactly, so a key holds O(max) whatever the load.
 --
--- A join key (prefix .. comment id), for a comment some rule named: a
--- hash of r (rules), s (shadow), a (their actions' letters), d (the
--- decision), t (entry time, ms), e (entry id). Keys are made here from
+-- A join key (prefix .. comment id), for a comment some rule named: one
+-- string, "T E D A R S": the entry's time (ms) and id, the decision, the
+-- named rules' action letters, the rules and the shadow rules (each
+-- comma-separated, maybe empty; rule names hold no space), written with
+-- one SET (verdict.lua adds " V", the verdict). Keys are made here from
 -- the comment id, so Redis Cluster is not supported (nor is it elsewhere).
 
 local LAYOUT = 4
@@ -225,11 +227,8 @@ for _ = 1, nentries do
         decision, rules, shadow, reason, la, sa)
     end
     if jprefix ~= '' and id ~= '' and (rules ~= '' or shadow ~= '') then
-      local jkey = jprefix .. id
-      redis.call('DEL', jkey)
-      redis.call('HSET', jkey, 'r', rules, 's', shadow, 'a', la .. sa,
-        'd', decision, 't', t, 'e', sid)
-      redis.call('PEXPIRE', jkey, jttl)
+      redis.call('SET', jprefix .. id, t .. ' ' .. sid .. ' ' .. decision ..
+        ' ' .. la .. sa .. ' ' .. rules .. ' ' .. shadow, 'PX', jttl)
     end
     redis.call('XADD', KEYS[2], 'MAXLEN', '~', maxlen, '*', 'id', id,
       'decision', decision, 'rules', rules, 'shadow', shadow,

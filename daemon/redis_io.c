@@ -581,6 +581,12 @@ redis_io_stop(struct redis_io *rio)
 }
 
 int
+redis_io_backlogged(const struct redis_io *rio)
+{
+	return rio->state == CONN_UP && rio->full;
+}
+
+int
 redis_io_idle(const struct redis_io *rio)
 {
 	if (rio->ac == NULL || rio->state != CONN_UP)

@@ -5,10 +5,14 @@
  * XAUTOCLAIM, and each batch's decisions written with one call of the
  * decide script (decide.lua).
  *
- * The read of the next batch goes out on the same connection right behind
- * the write of the last, so Redis runs the script while the daemon waits
- * for comments, and replies come back in order: a read never returns an
- * entry whose write is still unanswered.
+ * While comments come in full batches, the next batch is asked for, and
+ * written to the socket, before this one is decided (read_ahead): Redis
+ * reads the next batch while the daemon decides this one, and runs this
+ * one's script while the daemon decides the next, so neither waits for
+ * the other. That read has no BLOCK, since a blocked read would hold the
+ * write queued behind it; when it finds nothing, the blocking read goes
+ * out behind the last write. Replies come back in order, and a read with
+ * > never returns an entry already delivered.
  */
 
 #include <stdint.h>
@@ -41,6 +45,7 @@ static int	is_string(const redisReply *);
 static void	decide_and_write(struct redis_io *, struct batch *);
 static void	send_write(struct redis_io *, struct batch *);
 static void	reply_view(const redisReply *, struct decide_reply *);
+static void	send_read(struct redis_io *, int);
 
 /* After setup: this consumer's pending entries first, then new ones. */
 void
@@ -48,6 +53,8 @@ stream_start(struct redis_io *rio)
 {
 	rio->pending_phase = 1;
 	rio->reread = 0;
+	/* Until the first read says: a daemon starting often has a backlog. */
+	rio->full = 1;
 	strcpy(rio->cursor, "0");
 	stream_read(rio);
 }
@@ -60,11 +67,19 @@ stream_reset(struct redis_io *rio)
 	rio->beating = 0;
 	rio->setup = rio->reading = rio->blocking = 0;
 	rio->writes = rio->claiming = rio->vbusy = rio->bbusy = 0;
+	rio->full = 0;
 	evtimer_del(rio->retry_ev);
 }
 
+/* The next batch, blocking for new comments up to block_ms. */
 void
 stream_read(struct redis_io *rio)
+{
+	send_read(rio, 1);
+}
+
+static void
+send_read(struct redis_io *rio, int block_ok)
 {
 	struct redis_io_config	*c = &rio->cfg;
 	char			 count[16], block[16];
@@ -93,7 +108,7 @@ stream_read(struct redis_io *rio)
 	argv[argc++] = c->stream.consumer;
 	argv[argc++] = "COUNT";
 	argv[argc++] = count;
-	if (!rio->pending_phase) {
+	if (!rio->pending_phase && block_ok) {
 		argv[argc++] = "BLOCK";
 		argv[argc++] = block;
 	}
@@ -103,7 +118,25 @@ stream_read(struct redis_io *rio)
 	if (rio_queue(rio, read_cb, NULL, argc, argv, NULL, "a read") != 0)
 		return;
 	rio->reading = 1;
-	rio->blocking = !rio->pending_phase;
+	rio->blocking = !rio->pending_phase && block_ok;
+}
+
+/*
+ * After a full batch of new comments, the next read goes out now, not
+ * when the loop next writes: redisBufferWrite only writes what hiredis
+ * holds (a failure is left for the loop's write event, which drops the
+ * connection outside any reply callback).
+ */
+static void
+read_ahead(struct redis_io *rio, const struct batch *b)
+{
+	int	done;
+
+	if (rio->pending_phase || rio->reread || !rio->full)
+		return;
+	send_read(rio, 0);
+	if (rio->reading)
+		(void)redisBufferWrite(&rio->ac->c, &done);
 }
 
 static int
@@ -201,7 +234,8 @@ read_cb(redisAsyncContext *ac, void *r, void *priv)
 		return;
 	}
 	if (reply->type == REDIS_REPLY_NIL) {
-		/* BLOCK timed out with nothing new. */
+		/* Nothing new (BLOCK timed out, or a read ahead found none). */
+		rio->full = 0;
 		stream_read(rio);
 		return;
 	}
@@ -213,6 +247,8 @@ read_cb(redisAsyncContext *ac, void *r, void *priv)
 		return;
 	}
 	b = parse_entries(rio, reply->element[0]->element[1]);
+	if (!rio->pending_phase || b->n > 0)
+		rio->full = b->n >= rio->cfg.batch_size;
 	if (rio->pending_phase) {
 		if (b->n == 0) {
 			rio->pending_phase = 0;
@@ -225,6 +261,7 @@ read_cb(redisAsyncContext *ac, void *r, void *priv)
 			return;
 		}
 	}
+	read_ahead(rio, b);
 	decide_and_write(rio, b);
 	stream_read(rio);
 }

@@ -74,6 +74,37 @@ end
 
 local function num(v) return tonumber(v) or 0 end
 
+-- What verdict v on comment id is joined to, as {t, e, d, a, r, s, v}
+-- (none: {}). decide.lua writes "T E D A R S" (and this script " V");
+-- before, a hash of those fields, which a key written then still is.
+local function joined(key)
+  local s = redis.pcall('GET', key)
+  if type(s) == 'table' and s.err then
+    local j, kv = { hash = true }, redis.call('HGETALL', key)
+    for i = 1, #kv, 2 do j[kv[i]] = kv[i + 1] end
+    return j
+  end
+  if not s then return {} end
+  local f, i = {}, 1
+  while true do
+    local k = string.find(s, ' ', i, true)
+    f[#f + 1] = string.sub(s, i, (k or 0) - 1)
+    if not k then break end
+    i = k + 1
+  end
+  return { t = f[1], e = f[2], d = f[3], a = f[4], r = f[5] or '',
+    s = f[6] or '', v = f[7], raw = table.concat(f, ' ', 1, 6) }
+end
+
+-- Keeps verdict v in the join key, for a later verdict to move from.
+local function keep(key, j, v)
+  if j.hash then
+    redis.call('HSET', key, 'v', v)
+  else
+    redis.call('SET', key, j.raw .. ' ' .. v, 'KEEPTTL')
+  end
+end
+
 -- A rule written to act (f, r) agrees with remove; one to approve (a),
 -- with approve.
 local function outcome(letter, verdict)
@@ -118,10 +149,7 @@ for _ = 1, nverdicts do
     end
     local t = tonumber(string.match(sid, '^(%d+)')) or 0
     local j = {}
-    if bad == '' then
-      local kv = redis.call('HGETALL', jprefix .. id)
-      for i = 1, #kv, 2 do j[kv[i]] = kv[i + 1] end
-    end
+    if bad == '' then j = joined(jprefix .. id) end
     if bad ~= '' then
       redis.call('HINCRBY', totals, 'malformed', 1)
       out[#out + 1] = { 'malformed', bad }
@@ -166,7 +194,7 @@ for _ = 1, nverdicts do
         redis.call('HINCRBY', totals, 'changed', 1)
       end
       redis.call('HINCRBY', totals, verdict, 1)
-      redis.call('HSET', jprefix .. id, 'v', verdict)
+      keep(jprefix .. id, j, verdict)
       for i, name in ipairs(names) do judge(name, string.sub(j.a, i, i)) end
       out[#out + 1] = { 'counted', table.concat(said, ',') }
     end

@@ -5,6 +5,12 @@
  * each batch counted and acknowledged by one call of the verdict script,
  * after one call of the learn script for what the batch teaches the
  * classifier.
+ * Deciding comes first: while the decision connection finds full batches
+ * (comments are waiting), verdicts are read at verdict_busy_rate a
+ * second at most, and the rest wait in the stream, undelivered; they are
+ * read at full speed again as soon as the comments are caught up. A
+ * verdict costs about as much as deciding a comment (its text is
+ * normalised and learned), and a moderator's is never urgent.
  * Each second the counts and demotions come back for the metrics and the
  * rules' standing (verdicts_poll, with the heartbeat).
  */
@@ -50,8 +56,16 @@ verdicts_start(struct redis_io *rio)
 {
 	rio->vpending = 1;
 	rio->vbusy = 0;
-	rio->vnext_us = 0;
+	rio->vnext_us = rio->vpace_us = 0;
 	strcpy(rio->vcursor, "0");
+}
+
+/* Comments are waiting: verdicts are paced. */
+static int
+paced(const struct redis_io *rio)
+{
+	return rio->cfg.verdict_busy_rate > 0 && rio->ev.backlogged != NULL &&
+	    rio->ev.backlogged(rio->arg);
 }
 
 /* The next batch of verdicts, unless one is in flight. */
@@ -60,12 +74,19 @@ verdicts_read(struct redis_io *rio)
 {
 	const char	*argv[9];
 	char		 count[16];
+	unsigned	 n = VERDICT_BATCH;
+	uint64_t	 now = clock_monotonic_us();
 
 	if (!verdicts_on(rio) || rio->state != CONN_UP || rio->stopping ||
-	    rio->vbusy || !rio_usable(rio) || clock_monotonic_us() <
-	    rio->vnext_us)
+	    rio->vbusy || !rio_usable(rio) || now < rio->vnext_us)
 		return;
-	snprintf(count, sizeof count, "%d", VERDICT_BATCH);
+	if (paced(rio)) {
+		if (now < rio->vpace_us)
+			return;
+		if (n > rio->cfg.verdict_busy_rate)
+			n = rio->cfg.verdict_busy_rate;
+	}
+	snprintf(count, sizeof count, "%u", n);
 	argv[0] = "XREADGROUP";
 	argv[1] = "GROUP";
 	argv[2] = rio->cfg.stream.group;
@@ -191,6 +212,10 @@ read_cb(redisAsyncContext *ac, void *r, void *priv)
 		rio->vpending = 0;
 		return;
 	}
+	/* The pace: the next read while comments wait, after n / rate s. */
+	if (rio->cfg.verdict_busy_rate > 0)
+		rio->vpace_us = clock_monotonic_us() + entries->elements *
+		    1000000ull / rio->cfg.verdict_busy_rate;
 	c = parse(rio, entries);
 	if (c->n == 0) {
 		/* Nothing with an id to go on from: read new ones. */

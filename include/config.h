@@ -38,6 +38,7 @@ struct config {
 
 	/* verdicts: */
 	uint64_t	 verdict_window_ms;	/* a verdict later is unmatched */
+	unsigned	 verdict_busy_rate;	/* a second while comments wait */
 
 	/* classifier: */
 	uint64_t	 classifier_min_learned; /* of each class, to classify */

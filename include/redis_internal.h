@@ -59,6 +59,7 @@ struct redis_io {
 	int			 writes;	/* decide scripts in flight */
 	int			 claiming;	/* an XAUTOCLAIM is in flight */
 	int			 pending_phase;	/* re-reading our own entries */
+	int			 full;		/* the last read filled a batch */
 	int			 reread;	/* a write failed: re-read pending */
 	int			 stopping;
 	int			 ever_up;
@@ -69,6 +70,7 @@ struct redis_io {
 	int			 vbusy;		/* a read or a script in flight */
 	int			 vpending;	/* re-reading our own first */
 	uint64_t		 vnext_us;	/* after a failure: not before */
+	uint64_t		 vpace_us;	/* while comments wait: not before */
 	char			 vcursor[STREAM_ID_MAX + 1];
 	/* The classifier's copy (classifier.c): the generation it holds. */
 	uint64_t		 bgen;

@@ -48,6 +48,8 @@ struct redis_io_config {
 	uint64_t	 claim_idle_ms;
 	struct entry_limits limits;
 	struct verdict_params verdicts;	/* its stream NULL or "": none */
+	unsigned	 verdict_busy_rate; /* verdicts a second while comments
+					       wait; 0: no limit */
 };
 
 /* What became of one verdict (verdict.lua's reply): borrowed strings. */
@@ -99,6 +101,8 @@ struct redis_io_events {
 	 * NULL: verdicts teach nothing.
 	 */
 	void	(*learn)(struct bayes_item *, const char *, size_t, void *);
+	/* Comments are waiting: verdicts take verdict_busy_rate at most. */
+	int	(*backlogged)(void *);
 };
 
 struct redis_io	*redis_io_new(struct event_base *,
@@ -118,6 +122,8 @@ void		 redis_io_lift(struct redis_io *, const char *);
 /* Says in Redis what rules rs are, for moderatorctl rules. */
 void		 redis_io_publish_rules(struct redis_io *,
 		    const struct ruleset *);
+/* Its last read found a full batch: more comments are waiting. */
+int		 redis_io_backlogged(const struct redis_io *);
 /* Nothing in flight that stopping should wait for. */
 int		 redis_io_idle(const struct redis_io *);
 

@@ -152,6 +152,37 @@ class VerdictTest(harness.TestCase):
         self.assertEqual(d.stop(), 0)
         self.assertIn("verdict entry", d.output())
 
+    def test_join_record_of_an_older_daemon(self):
+        """A comment decided before an upgrade, whose join record is the
+        hash older daemons wrote, is still counted, and a changed
+        verdict on it still moves."""
+        rules = self.rules()
+        d = self.daemon(rules=rules)
+        out = self.decide([{"id": "n1", "text": "you idiot"}], d)
+        self.assertEqual(out["n1"]["rules"], "noisy")
+        t, e, dec, a, r, s = self.r.get("moderatord:v:j:n1").decode() \
+            .split(" ")
+        self.assertEqual((dec, a, r, s), ("flag", "f", "noisy", ""))
+        self.r.hset("moderatord:v:j:o1", mapping={
+            "r": "pills,noisy", "s": "trial", "a": "rff", "d": "reject",
+            "t": t, "e": e})
+        self.verdict("o1", "remove")
+        self.verdict("n1", "approve")
+        self.wait_acked()
+        self.verdict("o1", "approve")
+        self.verdict("n1", "remove")
+        self.wait_acked()
+        c = self.counts()
+        self.assertEqual((c["pills|a"], c["pills|d"], c["trial|a"],
+                          c["trial|d"]), (0, 1, 0, 1))
+        self.assertEqual((c["noisy|a"], c["noisy|d"]), (1, 1))
+        self.assertEqual(self.r.hget("moderatord:v:j:o1", "v"), b"approve")
+        self.assertEqual(self.r.get("moderatord:v:j:n1").decode()
+                         .split(" ")[6], "remove")
+        self.assertGreater(self.r.pttl("moderatord:v:j:n1"), 0)
+        self.assertEqual(self.totals()["changed"], 2)
+        self.assertEqual(d.stop(), 0)
+
     def test_redelivery_after_sigkill_counts_once(self):
         rules = self.rules()
         d = self.daemon(rules=rules)
@@ -171,6 +202,35 @@ class VerdictTest(harness.TestCase):
         self.assertEqual(self.counts()["noisy|a"], 50)
         self.assertEqual(self.totals()["remove"], 50)
         self.assertEqual(d2.stop(), 0)
+
+    def test_verdicts_wait_while_comments_do(self):
+        """While the comments come in full batches, verdicts are counted
+        at busy_rate a second at most (a daemon starting is taken to
+        have a backlog until its first read says); once the comments
+        are caught up, the rest are counted."""
+        rules = self.rules()
+        self.r.xgroup_create(VERDICTS, harness.GROUP, id="0", mkstream=True)
+        p = self.r.pipeline(transaction=False)
+        for i in range(600):
+            p.xadd(VERDICTS, {"id": "nobody-%d" % i, "verdict": "remove"})
+        p.execute()
+        n = 10000
+        harness.push(self.r, [{"id": "b%d" % i, "text": "idiot %d" % i}
+                              for i in range(n)])
+        t0 = time.monotonic()
+        d = self.daemon(rules=rules, conf="redis:\n  batch_size: 10\n"
+                        "verdicts:\n  busy_rate: 2\n")
+        while self.r.xlen(harness.OUT) < n * 9 // 10:
+            self.assertIsNone(d.proc.poll())
+            time.sleep(0.01)
+        counted = self.totals().get("unmatched", 0)
+        bound = 2 * (time.monotonic() - t0 + 2)
+        self.assertLessEqual(counted, bound)
+        self.assertLess(counted, 600)
+        self.assertTrue(harness.wait_decided(self.r, n, daemon=d))
+        self.wait_acked(timeout=120)
+        self.assertEqual(self.totals()["unmatched"], 600)
+        self.assertEqual(d.stop(), 0)
 
     def test_demotion_on_two_daemons_and_reset(self):
         rules = self.rules()

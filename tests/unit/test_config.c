@@ -40,6 +40,7 @@ test_defaults(void **state)
 	assert_int_equal(c.log.decisions_stdout, LOG_DECISIONS_FLAGGED);
 	assert_int_equal(c.log.decisions_file, LOG_DECISIONS_ALL);
 	assert_false(c.log.text);
+	assert_int_equal(c.verdict_busy_rate, 100);
 	config_free(&c);
 }
 
@@ -56,7 +57,8 @@ test_keys(void **state)
 	    "  consumer: box-1\n  output_maxlen: 5000\n  database: 3\n"
 	    "rules:\n  directory: /x\n  default_action: flag\n  jit: off\n"
 	    "  match_limit: 5000\n  max_text_length: 100\n"
-	    "log:\n  level: debug\n  stdout_decisions: all\n  text: yes\n",
+	    "log:\n  level: debug\n  stdout_decisions: all\n  text: yes\n"
+	    "verdicts:\n  busy_rate: 0\n",
 	    &d), 0);
 	assert_string_equal(c.redis_address, "/tmp/r.sock");
 	assert_int_equal(c.batch_size, 10);
@@ -71,6 +73,7 @@ test_keys(void **state)
 	assert_string_equal(c.log.level, "debug");
 	assert_int_equal(c.log.decisions_stdout, LOG_DECISIONS_ALL);
 	assert_true(c.log.text);
+	assert_int_equal(c.verdict_busy_rate, 0);
 	config_free(&c);
 	diag_free(&d);
 }
