@@ -128,7 +128,7 @@ send_read(struct redis_io *rio, int block_ok)
  * connection outside any reply callback).
  */
 static void
-read_ahead(struct redis_io *rio, const struct batch *b)
+read_ahead(struct redis_io *rio)
 {
 	int	done;
 
@@ -261,7 +261,7 @@ read_cb(redisAsyncContext *ac, void *r, void *priv)
 			return;
 		}
 	}
-	read_ahead(rio, b);
+	read_ahead(rio);
 	decide_and_write(rio, b);
 	stream_read(rio);
 }

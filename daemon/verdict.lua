@@ -74,9 +74,9 @@ end
 
 local function num(v) return tonumber(v) or 0 end
 
--- What verdict v on comment id is joined to, as {t, e, d, a, r, s, v}
--- (none: {}). decide.lua writes "T E D A R S" (and this script " V");
--- before, a hash of those fields, which a key written then still is.
+-- The join key's record as {t, e, d, a, r, s, v} ({} if there is none).
+-- decide.lua writes "T E D A R S" (and this script " V"); older daemons
+-- wrote a hash of those fields, which a key written then still is.
 local function joined(key)
   local s = redis.pcall('GET', key)
   if type(s) == 'table' and s.err then
