@@ -143,8 +143,11 @@ main(int argc, char **argv)
 		return 1;
 	}
 	if (redis != NULL) {
+		/* An address named here is where Redis is: no sentinels. */
 		free(c.cfg.redis_address);
 		c.cfg.redis_address = xstrdup(redis);
+		free(c.cfg.sentinels);
+		c.cfg.sentinels = xstrdup("");
 	}
 	c.tty = isatty(STDOUT_FILENO);
 	c.color = c.tty && color && getenv("NO_COLOR") == NULL;

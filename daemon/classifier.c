@@ -177,9 +177,8 @@ sync_cb(redisAsyncContext *ac, void *r, void *priv)
 	int			 more;
 
 	(void)priv;
-	if (reply == NULL || !rio_usable(rio))
+	if (!rio_answered(rio, reply))
 		return;
-	rio_replied(rio);
 	rio->bbusy = 0;
 	if ((m = rio->ev.model(rio->arg)) == NULL)
 		return;

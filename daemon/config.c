@@ -21,7 +21,7 @@
 #define PASSWORD_FILE_MAX	4096
 
 enum ckind { C_STR, C_UINT, C_U32, C_SIZE, C_INT, C_BOOL, C_ACTION,
-    C_DECISIONS, C_LEVEL, C_DURATION, C_LISTEN };
+    C_DECISIONS, C_LEVEL, C_DURATION, C_LISTEN, C_LIST };
 
 struct ckey {
 	const char	*section;
@@ -38,6 +38,10 @@ static const struct ckey ckeys[] = {
 	{ "redis", "password", C_STR, O(redis_password), 0, 0 },
 	{ "redis", "password_file", C_STR, O(redis_password_file), 0, 0 },
 	{ "redis", "database", C_INT, O(redis_db), 0, 65535 },
+	{ "redis", "sentinels", C_LIST, O(sentinels), 0, 0 },
+	{ "redis", "master_name", C_STR, O(master_name), 0, 0 },
+	{ "redis", "sentinel_password_file", C_STR,
+	    O(sentinel_password_file), 0, 0 },
 	{ "redis", "input_stream", C_STR, O(input_stream), 1, 0 },
 	{ "redis", "output_stream", C_STR, O(output_stream), 1, 0 },
 	{ "redis", "group", C_STR, O(group), 1, 0 },
@@ -132,6 +136,8 @@ config_init(struct config *c)
 	c->claim_idle_ms = 60000;
 	c->max_deliveries = 5;
 	c->dead_letter_stream = xstrdup("comments:dead");
+	c->sentinels = xstrdup("");
+	c->master_name = xstrdup("");
 	c->verdict_stream = xstrdup("comments:verdicts");
 	c->verdict_prefix = xstrdup("moderatord:v:");
 	c->verdict_window_ms = 7 * 86400000ull;
@@ -160,7 +166,7 @@ config_free(struct config *c)
 
 	for (i = 0; i < sizeof ckeys / sizeof ckeys[0]; i++) {
 		if (ckeys[i].kind != C_STR && ckeys[i].kind != C_LEVEL &&
-		    ckeys[i].kind != C_LISTEN)
+		    ckeys[i].kind != C_LISTEN && ckeys[i].kind != C_LIST)
 			continue;
 		sp = (char **)((char *)c + ckeys[i].off);
 		if (*sp != NULL && ckeys[i].off == offsetof(struct config,
@@ -169,6 +175,11 @@ config_free(struct config *c)
 		free(*sp);
 		*sp = NULL;
 	}
+	if (c->sentinel_password != NULL)
+		explicit_bzero(c->sentinel_password,
+		    strlen(c->sentinel_password));
+	free(c->sentinel_password);
+	c->sentinel_password = NULL;
 }
 
 static int
@@ -185,6 +196,50 @@ parse_log_decisions(const char *s, enum log_decisions *out)
 	return 0;
 }
 
+/* A list of scalars (or one scalar) -> "a,b,c"; no entry may hold ','. */
+static int
+set_list(struct diag *d, struct yfile *yf, yaml_node_t *v, const char *key,
+    char **field)
+{
+	yaml_node_item_t	*it;
+	yaml_node_t		*e;
+	const char		*s;
+	char			*out = xstrdup(""), *was;
+
+	if (v->type == YAML_SCALAR_NODE) {
+		free(*field);
+		*field = xstrdup(yfile_scalar(v));
+		free(out);
+		return 0;
+	}
+	if (v->type != YAML_SEQUENCE_NODE) {
+		yfile_error(d, yf, v, "%s must be a list", key);
+		free(out);
+		return -1;
+	}
+	for (it = v->data.sequence.items.start;
+	    it < v->data.sequence.items.top; it++) {
+		e = yfile_node(yf, *it);
+		if (yfile_want_scalar(d, yf, e, key) != 0) {
+			free(out);
+			return -1;
+		}
+		s = yfile_scalar(e);
+		if (*s == '\0' || strchr(s, ',') != NULL) {
+			yfile_error(d, yf, e, "%s: '%s' is not an address", key,
+			    s);
+			free(out);
+			return -1;
+		}
+		was = out;
+		xasprintf(&out, "%s%s%s", was, *was ? "," : "", s);
+		free(was);
+	}
+	free(*field);
+	*field = out;
+	return 0;
+}
+
 static int
 set_key(struct config *c, const struct ckey *k, struct diag *d,
     struct yfile *yf, yaml_node_t *v)
@@ -197,6 +252,8 @@ set_key(struct config *c, const struct ckey *k, struct diag *d,
 	int		 port;
 
 	switch (k->kind) {
+	case C_LIST:
+		return set_list(d, yf, v, k->key, (char **)field);
 	case C_STR:
 	case C_LEVEL:
 	case C_LISTEN:
@@ -331,6 +388,8 @@ config_load(struct config *c, const char *path, struct diag *d)
 		}
 	}
 	yfile_free(&yf);
+	if (*c->sentinels != '\0' && *c->master_name == '\0')
+		diag_add(d, path, 0, 0, "redis: sentinels need master_name");
 	cache_dir_resolve(c);
 	c->rules.compile_budget_ms = (double)c->rules_compile_budget_ms;
 	return d->n == before ? 0 : -1;
@@ -357,19 +416,41 @@ config_load_file(struct config *c, const char *path, int explicit)
 	return rc;
 }
 
+/* The first line of path, without its newline ("" -> NULL), in *out. */
+static int
+read_secret(const char *path, char **out, char **cause)
+{
+	FILE		*f;
+	char		 buf[PASSWORD_FILE_MAX + 1];
+	size_t		 n;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	n = fread(buf, 1, PASSWORD_FILE_MAX, f);
+	fclose(f);
+	buf[n] = '\0';
+	buf[strcspn(buf, "\r\n")] = '\0';
+	if (*out != NULL) {
+		explicit_bzero(*out, strlen(*out));
+		free(*out);
+	}
+	*out = *buf ? xstrdup(buf) : NULL;
+	explicit_bzero(buf, sizeof buf);
+	return 0;
+}
+
 /*
  * Reads the password from redis_password_file (a systemd credential, say):
  * the first line, without its newline. An empty file means no password.
  * Without a password_file, systemd's credential redis-password is used if
- * the unit passed one.
+ * the unit passed one. sentinel_password_file is read the same way.
  */
 int
 config_read_password(struct config *c, char **cause)
 {
-	FILE		*f;
-	char		 buf[PASSWORD_FILE_MAX + 1];
 	const char	*dir;
-	size_t		 n;
 
 	if ((c->redis_password_file == NULL || *c->redis_password_file ==
 	    '\0') && (dir = getenv("CREDENTIALS_DIRECTORY")) != NULL) {
@@ -381,22 +462,14 @@ config_read_password(struct config *c, char **cause)
 			c->redis_password_file = NULL;
 		}
 	}
-	if (c->redis_password_file == NULL || *c->redis_password_file == '\0')
-		return 0;
-	if ((f = fopen(c->redis_password_file, "r")) == NULL) {
-		xasprintf(cause, "%s: %s", c->redis_password_file,
-		    strerror(errno));
+	if (c->redis_password_file != NULL && *c->redis_password_file !=
+	    '\0' && read_secret(c->redis_password_file, &c->redis_password,
+	    cause) != 0)
 		return -1;
-	}
-	n = fread(buf, 1, PASSWORD_FILE_MAX, f);
-	fclose(f);
-	buf[n] = '\0';
-	buf[strcspn(buf, "\r\n")] = '\0';
-	if (c->redis_password != NULL) {
-		explicit_bzero(c->redis_password, strlen(c->redis_password));
-		free(c->redis_password);
-	}
-	c->redis_password = *buf ? xstrdup(buf) : NULL;
-	explicit_bzero(buf, sizeof buf);
+	if (c->sentinel_password_file != NULL &&
+	    *c->sentinel_password_file != '\0' &&
+	    read_secret(c->sentinel_password_file, &c->sentinel_password,
+	    cause) != 0)
+		return -1;
 	return 0;
 }

@@ -33,6 +33,7 @@
 #include "reload.h"
 #include "rules_load.h"
 #include "script.h"
+#include "sentinel.h"
 
 #define STATUS_INTERVAL_US	1000000
 
@@ -676,6 +677,13 @@ daemon_run(struct daemon *dm)
 		logger_close(&dm->log);
 		return 1;
 	}
+	if (*c->sentinels != '\0' && sentinels_parse(&dm->sentinels,
+	    c->sentinels, c->master_name, c->sentinel_password, &cause) != 0) {
+		log_errorx(&dm->log, "redis sentinels: %s", cause);
+		free(cause);
+		logger_close(&dm->log);
+		return 1;
+	}
 	if ((dm->rules = load_rules(dm)) == NULL) {
 		log_errorx(&dm->log, "cannot start: the rules do not load");
 		logger_close(&dm->log);
@@ -725,6 +733,7 @@ daemon_run(struct daemon *dm)
 
 	memset(&rc, 0, sizeof rc);
 	rc.address = c->redis_address;
+	rc.sentinels = dm->sentinels.n > 0 ? &dm->sentinels : NULL;
 	rc.password = c->redis_password;
 	rc.db = c->redis_db;
 	rc.stream.input_stream = c->input_stream;
@@ -802,6 +811,7 @@ out:
 	matcher_free(dm->matcher);
 	ruleset_free(dm->rules);
 	bayes_free(dm->model);
+	sentinels_free(&dm->sentinels);
 	standing_free(dm);
 	free(join_prefix);
 	metrics_free(&dm->metrics);

@@ -85,9 +85,8 @@ beat_cb(redisAsyncContext *ac, void *r, void *priv)
 	struct redis_io	*rio = ac->data;
 	redisReply	*reply = r;
 
-	if (reply == NULL || !rio_usable(rio))
+	if (!rio_answered(rio, reply))
 		return;
-	rio_replied(rio);
 	/* Said once (an ACL that forbids the keys would say it every second). */
 	if (reply->type == REDIS_REPLY_ERROR && !rio->beat_failed) {
 		rio->beat_failed = 1;
@@ -108,9 +107,8 @@ reload_cb(redisAsyncContext *ac, void *r, void *priv)
 	redisReply	*reply = r;
 	const char	*gen;
 
-	if (reply == NULL || !rio_usable(rio))
+	if (!rio_answered(rio, reply))
 		return;
-	rio_replied(rio);
 	rio->beating = 0;
 	if (reply->type == REDIS_REPLY_STRING)
 		gen = reply->str;

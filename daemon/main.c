@@ -240,8 +240,11 @@ main(int argc, char **argv)
 	}
 	if (rules != NULL)
 		set_string(&dm.cfg.rules_dir, rules);
-	if (redis != NULL)
+	if (redis != NULL) {
+		/* An address named here is where Redis is: no sentinels. */
 		set_string(&dm.cfg.redis_address, redis);
+		set_string(&dm.cfg.sentinels, "");
+	}
 	if (consumer != NULL)
 		set_string(&dm.cfg.consumer, consumer);
 	if (dm.cfg.consumer == NULL || *dm.cfg.consumer == '\0') {

@@ -7,6 +7,10 @@
  * decide script, XGROUP CREATE ... 0 MKSTREAM. Then stream.c re-reads this
  * consumer's pending entries and goes on with new ones.
  *
+ * With sentinels, each connect first asks them where the master is
+ * (sentinel_ask.c), and the setup checks ROLE: a replica is dropped and
+ * the sentinels asked again, as is a connection answered READONLY.
+ *
  * hiredis 0.14 neither reconnects nor times out, so both are ours. A lost
  * connection (closed, refused, an error reply that means Redis is not
  * usable, LOADING after a restart) is dropped and made again from a timer,
@@ -32,6 +36,7 @@
 #include "presence.h"
 #include "redis_internal.h"
 #include "script.h"
+#include "sentinel.h"
 #include "xmalloc.h"
 
 #define TICK_MS			200
@@ -42,6 +47,9 @@
 #define GROUP_INFO_EVERY_US	(5u * 1000 * 1000)
 
 static void	connect_redis(struct redis_io *);
+static void	connect_at(struct redis_io *);
+static void	master_named(const char *, int, const char *, void *);
+static void	role_cb(redisAsyncContext *, void *, void *);
 static void	connect_cb(const redisAsyncContext *, int);
 static void	disconnect_cb(const redisAsyncContext *, int);
 static void	send_setup(struct redis_io *);
@@ -100,6 +108,7 @@ redis_io_free(struct redis_io *rio)
 		redisAsyncFree(ac);
 	}
 	stream_reset(rio);
+	sentinel_ask_free(rio->ask);
 	event_free(rio->tick_ev);
 	event_free(rio->reconnect_ev);
 	event_free(rio->drop_ev);
@@ -142,11 +151,25 @@ rio_sent(struct redis_io *rio)
 		rio->busy_since_us = clock_monotonic_us();
 }
 
-/* Call on each reply: an answer is progress. */
-void
-rio_replied(struct redis_io *rio)
+/*
+ * Every reply callback starts here. 0: leave the reply alone (free what
+ * the callback owns and return), because the connection is gone or
+ * going, or because Redis said READONLY: after a failover this is a
+ * replica, and the connection is made again (with sentinels, to the
+ * master they name now). An answer is progress, for the watchdog.
+ */
+int
+rio_answered(struct redis_io *rio, const redisReply *reply)
 {
+	if (reply == NULL || !rio_usable(rio))
+		return 0;
 	rio->busy_since_us = clock_monotonic_us();
+	if (reply->type == REDIS_REPLY_ERROR &&
+	    strncmp(reply->str, "READONLY", 8) == 0) {
+		rio_lost(rio, "%s", reply->str);
+		return 0;
+	}
+	return 1;
 }
 
 /* Can a callback go on with its reply? Not after a drop was decided. */
@@ -189,6 +212,15 @@ redis_io_start(struct redis_io *rio)
 {
 	char	*cause, *where;
 
+	if (rio->cfg.sentinels != NULL) {
+		if (rio->cfg.role == REDIS_DECISIONS)
+			log_info(rio->log, "asking %zu sentinels for master %s",
+			    rio->cfg.sentinels->n, rio->cfg.sentinels->master);
+		rio->ask = sentinel_ask_new(rio->base, rio->cfg.sentinels);
+		rio->down_since_us = clock_monotonic_us();
+		connect_redis(rio);
+		return 0;
+	}
 	if (address_parse(rio->cfg.address, &rio->addr, &cause) != 0) {
 		log_errorx(rio->log, "redis address: %s", cause);
 		free(cause);
@@ -203,8 +235,58 @@ redis_io_start(struct redis_io *rio)
 	return 0;
 }
 
+/* With sentinels, where the master is is asked first, every time. */
 static void
 connect_redis(struct redis_io *rio)
+{
+	if (rio->ask != NULL)
+		sentinel_ask_start(rio->ask, master_named, rio);
+	else
+		connect_at(rio);
+}
+
+/*
+ * The sentinels' answer: the master's address, or why none gave it. A
+ * change is logged once (by the decision connection; the control one
+ * follows it).
+ */
+static void
+master_named(const char *host, int port, const char *why, void *arg)
+{
+	struct redis_io	*rio = arg;
+	char		*msg, *was = NULL;
+
+	if (rio->stopping || rio->ac != NULL)
+		return;
+	if (host == NULL) {
+		xasprintf(&msg, "no sentinel named master %s (%s)",
+		    rio->cfg.sentinels->master, why);
+		went_down(rio, msg);
+		free(msg);
+		schedule_reconnect(rio);
+		return;
+	}
+	if (rio->addr.host == NULL || strcmp(rio->addr.host, host) != 0 ||
+	    rio->addr.port != port) {
+		if (rio->addr.host != NULL)
+			was = address_describe(&rio->addr);
+		address_free(&rio->addr);
+		rio->addr.host = xstrdup(host);
+		rio->addr.port = port;
+		rio->addr.db = -1;
+		if (rio->cfg.role == REDIS_DECISIONS && was != NULL)
+			log_warnx(rio->log, "master %s is now %s:%d, was %s",
+			    rio->cfg.sentinels->master, host, port, was);
+		else if (rio->cfg.role == REDIS_DECISIONS)
+			log_info(rio->log, "master %s is at %s:%d",
+			    rio->cfg.sentinels->master, host, port);
+		free(was);
+	}
+	connect_at(rio);
+}
+
+static void
+connect_at(struct redis_io *rio)
 {
 	char	*why;
 
@@ -255,6 +337,10 @@ send_setup(struct redis_io *rio)
 	if (lg.db != 0) {
 		redisAsyncCommand(rio->ac, setup_cb, (void *)"SELECT",
 		    "SELECT %d", lg.db);
+		rio->setup++;
+	}
+	if (rio->ask != NULL) {
+		redisAsyncCommand(rio->ac, role_cb, NULL, "ROLE");
 		rio->setup++;
 	}
 	if (rio->cfg.role == REDIS_DECISIONS) {
@@ -455,6 +541,27 @@ setup_done(struct redis_io *rio)
 		stream_start(rio);
 }
 
+/* Where the sentinels sent us must be the master, not a replica yet. */
+static void
+role_cb(redisAsyncContext *ac, void *r, void *priv)
+{
+	struct redis_io	*rio = ac->data;
+	const char	*role;
+	char		*where;
+
+	(void)priv;
+	if (!rio_answered(rio, r))
+		return;
+	if (!sentinel_role_master(r, &role)) {
+		where = address_describe(&rio->addr);
+		rio_lost(rio, "%s is a %s, not master %s's master; asking the "
+		    "sentinels again", where, role, rio->cfg.sentinels->master);
+		free(where);
+		return;
+	}
+	setup_done(rio);
+}
+
 static void
 setup_cb(redisAsyncContext *ac, void *r, void *priv)
 {
@@ -462,9 +569,8 @@ setup_cb(redisAsyncContext *ac, void *r, void *priv)
 	redisReply	*reply = r;
 	const char	*what = priv;
 
-	if (reply == NULL || !rio_usable(rio))
+	if (!rio_answered(rio, reply))
 		return;
-	rio_replied(rio);
 	if (reply->type == REDIS_REPLY_ERROR) {
 		if (strcmp(what, "XGROUP") == 0 &&
 		    strncmp(reply->str, "BUSYGROUP", 9) == 0)
@@ -487,9 +593,8 @@ script_cb(redisAsyncContext *ac, void *r, void *priv)
 	struct redis_io	*rio = ac->data;
 	redisReply	*reply = r;
 
-	if (reply == NULL || !rio_usable(rio))
+	if (!rio_answered(rio, reply))
 		return;
-	rio_replied(rio);
 	if (reply->type == REDIS_REPLY_ERROR && transient(reply->str)) {
 		rio_lost(rio, "%s", reply->str);
 		return;

@@ -1,18 +1,66 @@
 /*
  * A plain blocking hiredis connection, logged in as the config says: for
  * the command-line tools (--explain, moderatorctl), never the daemon.
+ * With sentinels, to the master they name, checked with ROLE.
  */
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <hiredis/hiredis.h>
 
 #include "address.h"
+#include "sentinel.h"
 #include "xmalloc.h"
 #include "redis_sync.h"
 
 #define LAST_ENTRIES_PAGE	1000
+
+/* Where Redis is: the configured address, or the sentinels' master. */
+static int
+where_is(const struct config *c, struct redis_address *a, char **cause)
+{
+	struct sentinels	s;
+	char			*why;
+
+	if (*c->sentinels == '\0')
+		return address_parse(c->redis_address, a, cause);
+	memset(a, 0, sizeof *a);
+	if (sentinels_parse(&s, c->sentinels, c->master_name,
+	    c->sentinel_password, &why) != 0) {
+		xasprintf(cause, "sentinels: %s", why);
+		free(why);
+		return -1;
+	}
+	if (sentinel_resolve(&s, &a->host, &a->port, cause) != 0) {
+		sentinels_free(&s);
+		return -1;
+	}
+	a->db = -1;
+	sentinels_free(&s);
+	return 0;
+}
+
+/* With sentinels, what they named must be a master: 0, or -1 and said. */
+static int
+check_role(const struct config *c, redisContext *rc, const char *prog)
+{
+	redisReply	*r;
+	const char	*role;
+	int		 ok;
+
+	if (*c->sentinels == '\0')
+		return 0;
+	r = redisCommand(rc, "ROLE");
+	ok = sentinel_role_master(r, &role);
+	if (!ok)
+		fprintf(stderr, "%s: the sentinels named a %s as master %s's "
+		    "master (a failover under way?); try again\n", prog, role,
+		    c->master_name);
+	freeReplyObject(r);
+	return ok ? 0 : -1;
+}
 
 redisContext *
 redis_sync_connect(const struct config *c, const char *prog)
@@ -24,7 +72,7 @@ redis_sync_connect(const struct config *c, const char *prog)
 	redisReply		*r;
 	char			*cause, *where;
 
-	if (address_parse(c->redis_address, &a, &cause) != 0) {
+	if (where_is(c, &a, &cause) != 0) {
 		fprintf(stderr, "%s: redis address: %s\n", prog, cause);
 		free(cause);
 		goto out;
@@ -60,6 +108,8 @@ redis_sync_connect(const struct config *c, const char *prog)
 		}
 		freeReplyObject(r);
 	}
+	if (check_role(c, rc, prog) != 0)
+		goto fail;
 	goto out;
 fail:
 	if (rc != NULL)

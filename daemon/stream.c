@@ -218,9 +218,8 @@ read_cb(redisAsyncContext *ac, void *r, void *priv)
 	redisReply	*reply = r;
 	struct batch	*b;
 
-	if (reply == NULL || !rio_usable(rio))
+	if (!rio_answered(rio, reply))
 		return;
-	rio_replied(rio);
 	rio->reading = rio->blocking = 0;
 	if (reply->type == REDIS_REPLY_ERROR) {
 		if (strncmp(reply->str, "NOGROUP", 7) == 0) {
@@ -311,11 +310,10 @@ precheck_cb(redisAsyncContext *ac, void *r, void *priv)
 	long long		 max = rio->cfg.stream.max_deliveries;
 	int			 claimed = b->claimed;	/* b is gone after */
 
-	if (reply == NULL || !rio_usable(rio)) {
+	if (!rio_answered(rio, reply)) {
 		batch_free(b);
 		return;
 	}
-	rio_replied(rio);
 	if (claimed)
 		rio->claiming = 0;
 	else
@@ -374,9 +372,8 @@ claim_cb(redisAsyncContext *ac, void *r, void *priv)
 	redisReply	*reply = r;
 	struct batch	*b;
 
-	if (reply == NULL || !rio_usable(rio))
+	if (!rio_answered(rio, reply))
 		return;
-	rio_replied(rio);
 	rio->claiming = 0;
 	if (reply->type == REDIS_REPLY_ERROR) {
 		/* NOGROUP and the like: the next read deals with it. */
@@ -465,12 +462,11 @@ write_cb(redisAsyncContext *ac, void *r, void *priv)
 	enum item_fate		*fate;
 	size_t			 i;
 
-	if (reply == NULL || !rio_usable(rio)) {
+	if (!rio_answered(rio, reply)) {
 		/* Not written: the entries stay pending and are read again. */
 		batch_free(b);
 		return;
 	}
-	rio_replied(rio);
 	rio->writes--;
 	if (reply->type == REDIS_REPLY_ERROR &&
 	    strncmp(reply->str, "NOSCRIPT", 8) == 0 && !b->eval) {
@@ -521,9 +517,8 @@ info_cb(redisAsyncContext *ac, void *r, void *priv)
 	struct redis_io	*rio = ac->data;
 	redisReply	*reply = r;
 
-	if (reply == NULL || !rio_usable(rio))
+	if (!rio_answered(rio, reply))
 		return;
-	rio_replied(rio);
 	xinfo_group(reply, rio->cfg.stream.group, &rio->group_lag,
 	    &rio->group_pending);
 }

@@ -185,9 +185,8 @@ read_cb(redisAsyncContext *ac, void *r, void *priv)
 	const redisReply	*entries;
 
 	(void)priv;
-	if (reply == NULL || !rio_usable(rio))
+	if (!rio_answered(rio, reply))
 		return;
-	rio_replied(rio);
 	rio->vbusy = 0;
 	if (reply->type == REDIS_REPLY_ERROR) {
 		/* NOGROUP: the stream or group went; setup makes them again. */
@@ -256,9 +255,8 @@ learn_cb(redisAsyncContext *ac, void *r, void *priv)
 	redisReply	*reply = r;
 
 	(void)priv;
-	if (reply == NULL || !rio_usable(rio))
+	if (!rio_answered(rio, reply))
 		return;
-	rio_replied(rio);
 	if (reply->type == REDIS_REPLY_ARRAY) {
 		if (rio->lfailed)
 			log_info(rio->log, "the classifier learns from "
@@ -291,12 +289,11 @@ script_cb(redisAsyncContext *ac, void *r, void *priv)
 	const char		**m;
 	size_t			 i, n = 0;
 
-	if (reply == NULL || !rio_usable(rio)) {
+	if (!rio_answered(rio, reply)) {
 		/* Not acknowledged: read again from the pending list. */
 		free_call(c);
 		return;
 	}
-	rio_replied(rio);
 	rio->vbusy = 0;
 	if (reply->type != REDIS_REPLY_ARRAY || reply->elements != c->n + 1) {
 		log_errorx(rio->log, "the verdict script failed: %s; the "
@@ -395,9 +392,8 @@ shared_cb(redisAsyncContext *ac, void *r, void *priv)
 	size_t		 nc, nd;
 
 	(void)priv;
-	if (reply == NULL || !rio_usable(rio))
+	if (!rio_answered(rio, reply))
 		return;
-	rio_replied(rio);
 	if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 2)
 		return;
 	c = pairs(reply->element[0], &nc);
@@ -461,9 +457,8 @@ ignore_cb(redisAsyncContext *ac, void *r, void *priv)
 	redisReply	*reply = r;
 
 	(void)priv;
-	if (reply == NULL || !rio_usable(rio))
+	if (!rio_answered(rio, reply))
 		return;
-	rio_replied(rio);
 	if (reply->type == REDIS_REPLY_ERROR)
 		log_warnx(rio->log, "a verdicts command failed: %s",
 		    reply->str);

@@ -20,6 +20,10 @@ struct config {
 	char		*redis_password;
 	char		*redis_password_file;
 	int		 redis_db;
+	char		*sentinels;		/* "host:port,...", "": none */
+	char		*master_name;
+	char		*sentinel_password;	/* read from the file below */
+	char		*sentinel_password_file;
 	char		*input_stream;
 	char		*output_stream;
 	char		*group;
@@ -63,7 +67,10 @@ void	config_free(struct config *);
 int	config_load(struct config *, const char *, struct diag *);
 /* config_load of a file that may be absent unless explicit; errors on stderr. */
 int	config_load_file(struct config *, const char *, int);
-/* Fills redis_password from redis_password_file if one is set. */
+/*
+ * Fills redis_password from redis_password_file if one is set, and
+ * sentinel_password from sentinel_password_file.
+ */
 int	config_read_password(struct config *, char **);
 
 #endif

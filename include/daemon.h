@@ -7,6 +7,7 @@
 #include "config.h"
 #include "log.h"
 #include "metrics.h"
+#include "sentinel.h"
 
 struct event_base;
 struct event;
@@ -37,6 +38,7 @@ struct daemon {
 	struct event	 *sig[DAEMON_SIGNALS];
 	struct redis_io	 *rio;		/* the decision connection */
 	struct redis_io	 *control;	/* presence, reload, verdicts, ... */
+	struct sentinels  sentinels;	/* none: n == 0 */
 	struct reloader	 *reloader;	/* builds new rules off the loop */
 	struct reloader	 *builder;	/* ... the start's automaton */
 	const struct ruleset *building;	/* the builder's, until it is done */

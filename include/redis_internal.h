@@ -35,7 +35,8 @@ struct redis_io {
 	void			*arg;		/* the owner's, for ev */
 	struct decide_argv	 argv;		/* reused from write to write */
 	redisAsyncContext	*ac;
-	struct redis_address	 addr;
+	struct redis_address	 addr;	/* with sentinels: the master's */
+	struct sentinel_ask	*ask;	/* with sentinels: asking them */
 	enum conn_state		 state;
 	char			*sha;
 	struct event		*tick_ev;	/* stall watchdog, claim timer */
@@ -81,7 +82,7 @@ struct redis_io {
 
 /* redis_io.c */
 void	rio_sent(struct redis_io *);
-void	rio_replied(struct redis_io *);
+int	rio_answered(struct redis_io *, const redisReply *);
 int	rio_usable(const struct redis_io *);
 int	rio_queue(struct redis_io *, redisCallbackFn *, void *, int,
 	    const char **, const size_t *, const char *);

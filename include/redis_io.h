@@ -38,6 +38,7 @@ enum redis_role {
 struct redis_io_config {
 	enum redis_role	 role;
 	const char	*address;	/* host:port, socket path or URL */
+	struct sentinels *sentinels;	/* or NULL: address; shared */
 	const char	*password;	/* NULL or "": none (a URL's wins) */
 	int		 db;		/* a URL's wins */
 	/* Streams, group, consumer, limits: the decide script's too. */

@@ -103,14 +103,14 @@ suite sanitize -DCMAKE_BUILD_TYPE=Debug -DMODERATORD_ASAN=ON \
 
 # Under valgrind (for reads of uninitialised memory, which the sanitizers
 # do not see): the prefilter's differential tests, and all integration
-# tests but the fault and signal ones, which kill and restart daemons and
+# tests but the fault, signal and failover ones, which kill and restart daemons and
 # Redis for minutes under valgrind and ran under ASan above.
 valgrind_tests() {
 	vg_rc=0
 	ctest --test-dir build/ci-release --output-on-failure -j "$jobs" \
 	    -L valgrind || vg_rc=1
 	MODERATORD_VALGRIND=1 ctest --test-dir build/ci-release -L integration \
-	    -E 'integration_(faults|signals)|prefilter_diff_generated' \
+	    -E 'integration_(faults|signals|failover)|prefilter_diff_generated' \
 	    --output-on-failure -j "$jobs" || vg_rc=1
 	return $vg_rc
 }

@@ -52,12 +52,14 @@ def free_port():
 class RedisServer:
     """A redis-server of our own; stop() or process exit kills it."""
 
-    def __init__(self, tmp, appendonly=False, password=None, port=0):
+    def __init__(self, tmp, appendonly=False, password=None, port=0,
+                 extra=()):
         self.dir = tempfile.mkdtemp(dir=tmp, prefix="redis.")
         self.sock = os.path.join(self.dir, "redis.sock")
         self.port = port
         self.password = password
         self.appendonly = appendonly
+        self.extra = list(extra)
         self.proc = None
         self.start()
         atexit.register(self.stop)
@@ -73,7 +75,7 @@ class RedisServer:
             args += ["--appendfsync", "always"]
         if self.password:
             args += ["--requirepass", self.password]
-        self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL,
+        self.proc = subprocess.Popen(args + self.extra, stdout=subprocess.DEVNULL,
                                      stderr=subprocess.DEVNULL)
         deadline = time.time() + 20
         while time.time() < deadline:
