@@ -129,6 +129,32 @@ test_password_file(void **state)
 	test_rmdir(dir);
 }
 
+static void
+test_sentinels(void **state)
+{
+	struct config	c;
+	struct diag	d;
+
+	config_init(&c);
+	diag_init(&d);
+	assert_string_equal(c.sentinels, "");
+	assert_int_equal(load(&c, "redis:\n  sentinels: ['10.0.0.1:26379', "
+	    "'10.0.0.2:26379']\n  master_name: mymaster\n", &d), 0);
+	assert_string_equal(c.sentinels, "10.0.0.1:26379,10.0.0.2:26379");
+	assert_string_equal(c.master_name, "mymaster");
+	config_free(&c);
+
+	config_init(&c);
+	assert_int_equal(load(&c, "redis:\n  sentinels: ['10.0.0.1:26379']\n",
+	    &d), -1);
+	assert_int_equal(load(&c, "redis:\n  sentinels: ['a,b']\n"
+	    "  master_name: m\n", &d), -1);
+	assert_int_equal(load(&c, "redis:\n  sentinels: {a: 1}\n"
+	    "  master_name: m\n", &d), -1);
+	config_free(&c);
+	diag_free(&d);
+}
+
 int
 main(void)
 {
@@ -137,6 +163,7 @@ main(void)
 		cmocka_unit_test(test_keys),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_password_file),
+		cmocka_unit_test(test_sentinels),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
