@@ -17,7 +17,8 @@ fail() {
 
 DESTDIR=$dest cmake --install "$build" --prefix /usr >/dev/null
 for f in usr/bin/moderatord usr/bin/moderatorctl \
-    lib/systemd/system/moderatord.service etc/moderatord/moderatord.conf \
+    lib/systemd/system/moderatord.service \
+    lib/systemd/system/moderatord@.service etc/moderatord/moderatord.conf \
     etc/moderatord/redis-password etc/moderatord/rules.d/20-spam.yaml \
     usr/share/doc/moderatord/RULES.md \
     usr/share/doc/moderatord/moderatord.conf.example \
@@ -36,6 +37,11 @@ grep -q '^Documentation=file:///usr/share/doc/moderatord/RULES.md$' "$unit" ||
     fail "the unit's Documentation= does not follow the prefix"
 sh "$(dirname "$0")/check-unit.sh" "$unit" >/dev/null ||
     fail "the installed unit does not pass check-unit.sh"
+template=$dest/lib/systemd/system/moderatord@.service
+grep -q '^ExecStart=/usr/bin/moderatord --consumer %H-%i$' "$template" ||
+    fail "the template unit does not name its consumer %H-%i"
+sh "$(dirname "$0")/check-unit.sh" "$template" >/dev/null ||
+    fail "the installed template unit does not pass check-unit.sh"
 [ "$(stat -c %a "$dest/etc/moderatord/redis-password")" = 600 ] ||
     fail "redis-password is not mode 600"
 
