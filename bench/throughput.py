@@ -13,7 +13,7 @@ systemd) holds its databases: what is timed is deciding, not compiling.
     bench/throughput.py [--comments 100000] [--runs 3] [--binary PATH]
                         [--corpus sample|real] [--compare OTHER_BINARY]
                         [--normalize] [--metrics] [--verdicts]
-                        [--commandstats]
+                        [--commandstats] [--wait]
 
 --corpus real: comments of real length (median about 1 KiB) from 5,000
 authors, made by bench/corpus.py from public text; sample (the default):
@@ -30,6 +30,8 @@ verdicts paced while comments wait (verdicts: busy_rate, the default)
 and not (busy_rate 0); for each run, how many verdicts were counted
 while it decided and how long the rest took once it was done.
 
+--wait: the shipped rules on a Redis with one replica, without and with
+redis: wait_replicas: 1 (a WAIT for the replica behind each batch).
 --commandstats: after each run, the Redis commands that took the most
 time (INFO commandstats: calls and us a decided comment; commands run
 by scripts are counted both under their own name and in the script's).
@@ -90,13 +92,14 @@ def strip_normalize(src, dst):
             yaml.safe_dump(rules, f, allow_unicode=True, sort_keys=False)
 
 
-def start_redis(d):
-    """A redis-server on a unix socket in d, no persistence; (process,
-    socket path, client)."""
+def start_redis(d, port=0, extra=()):
+    """A redis-server on a unix socket in d (and TCP port, if not 0), no
+    persistence; (process, socket path, client)."""
     sock = os.path.join(d, "redis.sock")
-    srv = subprocess.Popen(["redis-server", "--port", "0", "--unixsocket",
+    srv = subprocess.Popen(["redis-server", "--port", str(port),
+                            "--bind", "127.0.0.1", "--unixsocket",
                             sock, "--dir", d, "--save", "", "--appendonly",
-                            "no"], stdout=subprocess.DEVNULL)
+                            "no"] + list(extra), stdout=subprocess.DEVNULL)
     r = redis.Redis(unix_socket_path=sock)
     for _ in range(200):
         try:
@@ -204,7 +207,17 @@ def one_run(binary, rules, conf, comments, tmp, stats=False):
     if "{port}" in conf:
         port = free_port()
         conf = conf.replace("{port}", str(port))
-    srv, sock, r = start_redis(d)
+    replica = None
+    if "# with a replica" in conf:
+        rport = free_port()
+        srv, sock, r = start_redis(d, rport)
+        rd = tempfile.mkdtemp(dir=d)
+        replica, _, rr = start_redis(rd, 0, ["--replicaof", "127.0.0.1",
+                                              str(rport)])
+        while rr.info("replication").get("master_link_status") != "up":
+            time.sleep(0.05)
+    else:
+        srv, sock, r = start_redis(d)
     try:
         for i in range(0, len(comments), 2000):
             p = r.pipeline(transaction=False)
@@ -258,8 +271,10 @@ def one_run(binary, rules, conf, comments, tmp, stats=False):
         return (n / elapsed, (d1 - d0) / n * 1e6, (r1 - r0) / n * 1e6,
                 (b1 - b0) / n * 1e6)
     finally:
-        srv.kill()
-        srv.wait()
+        for p in (srv, replica):
+            if p is not None:
+                p.kill()
+                p.wait()
         shutil.rmtree(d, ignore_errors=True)
 
 
@@ -275,6 +290,7 @@ def main():
     ap.add_argument("--metrics", action="store_true")
     ap.add_argument("--verdicts", action="store_true")
     ap.add_argument("--commandstats", action="store_true")
+    ap.add_argument("--wait", action="store_true")
     args = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="moderatord-bench.")
     try:
@@ -332,6 +348,15 @@ def main():
                        ("shipped rules, verdicts at 10 %", b, shipped, fed),
                        ("verdicts at 10 %, not paced", b, shipped,
                         unpaced)]
+        if args.wait:
+            shipped = os.path.join(ROOT, "rules")
+            rep = quiet + "# with a replica\n"
+            configs = [configs[0],
+                       ("shipped rules, no replica", b, shipped, quiet),
+                       ("shipped rules, a replica, no WAIT", b, shipped,
+                        rep),
+                       ("shipped rules, a replica, wait_replicas 1", b,
+                        shipped, rep + "redis:\n  wait_replicas: 1\n")]
         if args.corpus == "real":
             sys.path.insert(0, HERE)
             import corpus as real_corpus

@@ -48,6 +48,8 @@ static const struct ckey ckeys[] = {
 	{ "redis", "consumer", C_STR, O(consumer), 0, 0 },
 	{ "redis", "batch_size", C_U32, O(batch_size), 1, 10000 },
 	{ "redis", "block_ms", C_U32, O(block_ms), 1, 60000 },
+	{ "redis", "wait_replicas", C_U32, O(wait_replicas), 0, 64 },
+	{ "redis", "wait_timeout", C_DURATION, O(wait_timeout_ms), 1, 60000 },
 	{ "redis", "output_maxlen", C_UINT, O(output_maxlen), 1, UINT64_MAX },
 	{ "redis", "rate_limit_prefix", C_STR, O(rl_prefix), 0, 0 },
 	{ "redis", "rate_limit_slack", C_DURATION, O(rl_slack_ms), 0,
@@ -133,6 +135,8 @@ config_init(struct config *c)
 	c->rl_prefix = xstrdup("moderatord:rl:");
 	c->rl_slack_ms = 600000;
 	c->command_timeout_ms = 5000;
+	c->wait_replicas = 0;
+	c->wait_timeout_ms = 1000;
 	c->claim_idle_ms = 60000;
 	c->max_deliveries = 5;
 	c->dead_letter_stream = xstrdup("comments:dead");
@@ -390,6 +394,9 @@ config_load(struct config *c, const char *path, struct diag *d)
 	yfile_free(&yf);
 	if (*c->sentinels != '\0' && *c->master_name == '\0')
 		diag_add(d, path, 0, 0, "redis: sentinels need master_name");
+	if (c->wait_replicas > 0 && c->wait_timeout_ms >= c->command_timeout_ms)
+		diag_add(d, path, 0, 0, "redis: wait_timeout must be shorter "
+		    "than command_timeout");
 	cache_dir_resolve(c);
 	c->rules.compile_budget_ms = (double)c->rules_compile_budget_ms;
 	return d->n == before ? 0 : -1;

@@ -748,6 +748,8 @@ daemon_run(struct daemon *dm)
 	rc.batch_size = c->batch_size;
 	rc.block_ms = c->block_ms;
 	rc.command_timeout_ms = c->command_timeout_ms;
+	rc.wait_replicas = c->wait_replicas;
+	rc.wait_timeout_ms = c->wait_timeout_ms;
 	rc.claim_idle_ms = c->claim_idle_ms;
 	rc.limits = c->limits;
 	rc.verdicts.layout = verdict_lua_layout;

@@ -39,6 +39,7 @@ static void	precheck_cb(redisAsyncContext *, void *, void *);
 static void	claim_cb(redisAsyncContext *, void *, void *);
 static void	info_cb(redisAsyncContext *, void *, void *);
 static void	write_cb(redisAsyncContext *, void *, void *);
+static void	wait_cb(redisAsyncContext *, void *, void *);
 static struct batch *parse_entries(struct redis_io *, const redisReply *);
 static void	send_precheck(struct redis_io *, struct batch *);
 static int	is_string(const redisReply *);
@@ -46,6 +47,7 @@ static void	decide_and_write(struct redis_io *, struct batch *);
 static void	send_write(struct redis_io *, struct batch *);
 static void	reply_view(const redisReply *, struct decide_reply *);
 static void	send_read(struct redis_io *, int);
+static void	send_wait(struct redis_io *);
 
 /* After setup: this consumer's pending entries first, then new ones. */
 void
@@ -422,10 +424,63 @@ send_write(struct redis_io *rio, struct batch *b)
 	decide_proto_encode(a, &rio->cfg.stream, b->eval ? "EVAL" : "EVALSHA",
 	    b->eval ? decide_lua : rio->sha, b);
 	if (rio_queue(rio, write_cb, b, (int)a->n, a->v, a->len,
-	    "the decisions") != 0)
+	    "the decisions") != 0) {
 		batch_free(b);
-	else
-		rio->writes++;
+		return;
+	}
+	rio->writes++;
+	send_wait(rio);
+}
+
+/*
+ * redis: wait_replicas: WAIT behind each batch's script, so that its
+ * decisions are on that many replicas before the next batch's are
+ * written (replication stays asynchronous: a failover inside the wait
+ * can still lose them). Its price is measured in docs/BENCHMARKS.md.
+ */
+static void
+send_wait(struct redis_io *rio)
+{
+	char		 n[16], ms[24];
+	const char	*argv[3] = { "WAIT", n, ms };
+
+	if (rio->cfg.wait_replicas == 0)
+		return;
+	snprintf(n, sizeof n, "%u", rio->cfg.wait_replicas);
+	snprintf(ms, sizeof ms, "%llu",
+	    (unsigned long long)rio->cfg.wait_timeout_ms);
+	(void)rio_queue(rio, wait_cb, NULL, 3, argv, NULL, "WAIT");
+}
+
+/* Said once when replicas fall short, once when they are back. */
+static void
+wait_cb(redisAsyncContext *ac, void *r, void *priv)
+{
+	struct redis_io	*rio = ac->data;
+	redisReply	*reply = r;
+	long long	 got;
+
+	(void)priv;
+	if (!rio_answered(rio, reply))
+		return;
+	got = reply->type == REDIS_REPLY_INTEGER ? reply->integer : -1;
+	if (got < (long long)rio->cfg.wait_replicas && !rio->wait_short) {
+		if (got < 0)
+			log_warnx(rio->log, "WAIT failed: %s",
+			    reply->type == REDIS_REPLY_ERROR ? reply->str :
+			    "an unexpected reply");
+		else
+			log_warnx(rio->log, "decisions reached %lld of %u "
+			    "replicas within %llu ms (redis: wait_replicas); "
+			    "deciding goes on", got, rio->cfg.wait_replicas,
+			    (unsigned long long)rio->cfg.wait_timeout_ms);
+		rio->wait_short = 1;
+	} else if (got >= (long long)rio->cfg.wait_replicas &&
+	    rio->wait_short) {
+		log_info(rio->log, "decisions reach %u replicas again",
+		    rio->cfg.wait_replicas);
+		rio->wait_short = 0;
+	}
 }
 
 /* One element of the script's reply, for decide_proto_settle. */

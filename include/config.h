@@ -34,6 +34,8 @@ struct config {
 	char		*rl_prefix;
 	uint64_t	 rl_slack_ms;
 	uint64_t	 command_timeout_ms;
+	unsigned	 wait_replicas;		/* WAIT after each batch; 0: no */
+	uint64_t	 wait_timeout_ms;
 	uint64_t	 claim_idle_ms;
 	unsigned	 max_deliveries;
 	char		*dead_letter_stream;

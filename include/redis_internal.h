@@ -61,6 +61,7 @@ struct redis_io {
 	int			 claiming;	/* an XAUTOCLAIM is in flight */
 	int			 pending_phase;	/* re-reading our own entries */
 	int			 full;		/* the last read filled a batch */
+	int			 wait_short;	/* WAIT found fewer replicas */
 	int			 reread;	/* a write failed: re-read pending */
 	int			 stopping;
 	int			 ever_up;

@@ -46,6 +46,8 @@ struct redis_io_config {
 	unsigned	 batch_size;
 	unsigned	 block_ms;
 	uint64_t	 command_timeout_ms;
+	unsigned	 wait_replicas;	/* WAIT for them after each batch */
+	uint64_t	 wait_timeout_ms;
 	uint64_t	 claim_idle_ms;
 	struct entry_limits limits;
 	struct verdict_params verdicts;	/* its stream NULL or "": none */

@@ -171,6 +171,29 @@ class FailoverTest(harness.TestCase):
                                "-c", conf, "status"],
                               capture_output=True, timeout=60)
 
+    def test_wait_for_a_replica(self):
+        """redis: wait_replicas: 1 waits for the replica after each batch;
+        with the replica gone it says so once and decides on."""
+        d = self.daemon(sock=None, consumer="w-1", conf=self.conf +
+                        "  wait_replicas: 1\n  wait_timeout: 200ms\n")
+        self.push(3000)
+        r = self.a.client()
+        self.assertTrue(harness.wait_decided(r, 3000, daemon=d))
+        # A WAIT behind each batch's script, every one answered in time.
+        waits = r.info("commandstats")["cmdstat_wait"]["calls"]
+        self.assertGreaterEqual(waits, 3000 // 256)
+        until(lambda: self.b.client().xlen(harness.OUT) == 3000,
+              "the decisions on the replica")
+        self.assertNotIn("replicas within", d.output())
+        self.b.stop()
+        self.push(1000)
+        self.assertTrue(harness.wait_decided(r, 4000, daemon=d))
+        self.assertTrue(d.wait_log("decisions reached 0 of 1 replicas "
+                                   "within 200 ms"), d.output())
+        self.assertEqual(d.output().count("replicas within"), 1)
+        self.assertEqual(harness.pending(r), 0)
+        self.assertEqual(d.stop(), 0)
+
     def test_failovers_under_load(self):
         d1 = self.daemon(sock=None, consumer="f-1", conf=self.conf)
         d2 = self.daemon(sock=None, consumer="f-2", conf=self.conf)
