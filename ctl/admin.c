@@ -294,19 +294,23 @@ ctl_requeue(struct ctl *c, int argc, char **argv)
 "\n"
 "Moves dead-lettered entries, oldest first (all, or the first N), back\n"
 "to the input stream with their original fields, each in one MULTI with\n"
-"its removal from the dead-letter stream. Fix what made them fail first.\n";
+"its removal from the dead-letter stream. Fix what made them fail first.\n"
+"An entry with no fields of its own (deleted from the input stream\n"
+"before it was decided) has nothing to put back: it is left, and said.\n";
 	redisReply		*r, *x;
 	struct ctl_entry	 e;
 	const char		**av;
 	size_t			*lens, i, j, k;
-	unsigned long		 count = 0, moved = 0;
+	unsigned long		 count = 0, moved = 0, left = 0;
+	char			 from[96] = "-";
 	int			 rc;
 
 	if ((rc = parse(argc, argv, usage, &count, NULL)) >= 0)
 		return rc;
 	for (;;) {
-		r = ctl_command(c, "XRANGE %s - + COUNT %d",
-		    c->cfg.dead_letter_stream, REQUEUE_PAGE);
+		/* Paged from the last entry seen: one left stays behind. */
+		r = ctl_command(c, "XRANGE %s %s + COUNT %d",
+		    c->cfg.dead_letter_stream, from, REQUEUE_PAGE);
 		if (r->type != REDIS_REPLY_ARRAY || r->elements == 0) {
 			freeReplyObject(r);
 			break;
@@ -315,6 +319,19 @@ ctl_requeue(struct ctl *c, int argc, char **argv)
 		    i++) {
 			if (ctl_entry(r->element[i], &e) != 0)
 				continue;
+			snprintf(from, sizeof from, "(%s", e.id);
+			for (j = 0; j + 1 < e.fields->elements; j += 2)
+				if (!dead_field(e.fields->element[j]->str))
+					break;
+			if (j + 1 >= e.fields->elements) {
+				fprintf(stderr, "moderatorctl requeue: entry %s "
+				    "has no fields of its own (deleted from %s "
+				    "before it was decided): left in %s\n", e.id,
+				    c->cfg.input_stream,
+				    c->cfg.dead_letter_stream);
+				left++;
+				continue;
+			}
 			av = xreallocarray(NULL, e.fields->elements + 3,
 			    sizeof *av);
 			lens = xreallocarray(NULL, e.fields->elements + 3,
@@ -360,7 +377,10 @@ ctl_requeue(struct ctl *c, int argc, char **argv)
 		if (count != 0 && moved >= count)
 			break;
 	}
-	printf("requeued %lu entr%s to %s\n", moved, moved == 1 ? "y" : "ies",
+	printf("requeued %lu entr%s to %s", moved, moved == 1 ? "y" : "ies",
 	    c->cfg.input_stream);
+	if (left > 0)
+		printf("; %lu left in %s", left, c->cfg.dead_letter_stream);
+	printf("\n");
 	return 0;
 }

@@ -290,6 +290,28 @@ class CtlTest(harness.TestCase):
         self.assertEqual(d.stop(), 0)
         self.assertEqual(e.stop(), 0)
 
+    def test_requeue_past_a_dead_letter_without_fields(self):
+        """A dead letter whose entry was deleted before it was decided has
+        only the dead_ fields: it is left and said, and the others behind
+        it are requeued, in one pass, each once."""
+        dead = "comments:dead"
+        self.r.xadd(dead, {"id": "a1", "text": "one", "dead_entry": "1-1",
+                           "dead_deliveries": "6", "dead_reason": "x"})
+        for i in range(150):
+            self.r.xadd(dead, {"dead_entry": "2-%d" % i,
+                               "dead_deliveries": "6",
+                               "dead_reason": "deleted"})
+        self.r.xadd(dead, {"id": "a2", "text": "two", "dead_entry": "3-1",
+                           "dead_deliveries": "6", "dead_reason": "x"})
+        rc, out, err = self.ctl("requeue")
+        self.assertEqual(rc, 0, err)
+        self.assertIn("requeued 2 entries to comments:in; 150 left in "
+                      "comments:dead", out)
+        self.assertEqual(err.count("has no fields of its own"), 150)
+        self.assertEqual([f[b"id"] for _, f in self.r.xrange(IN)],
+                         [b"a1", b"a2"])
+        self.assertEqual(self.r.xlen(dead), 150)
+
     def test_errors_and_help(self):
         for cmd in ("tail", "stats", "top", "pending", "requeue", "status",
                     "reload", "export"):

@@ -151,6 +151,12 @@ test_sentinels(void **state)
 	    "  master_name: m\n", &d), -1);
 	assert_int_equal(load(&c, "redis:\n  sentinels: {a: 1}\n"
 	    "  master_name: m\n", &d), -1);
+	assert_int_equal(load(&c, "redis:\n  wait_replicas: 1\n"
+	    "  wait_timeout: 5s\n", &d), -1);
+	assert_int_equal(load(&c, "redis:\n  wait_replicas: 1\n"
+	    "  wait_timeout: 200ms\n", &d), 0);
+	assert_int_equal(c.wait_replicas, 1);
+	assert_int_equal(c.wait_timeout_ms, 200);
 	config_free(&c);
 	diag_free(&d);
 }
