@@ -422,11 +422,16 @@ on_written(const struct batch *b, const enum item_fate *fate, void *arg)
 	struct daemon		*dm = arg;
 	const struct batch_item	*it;
 	uint64_t		 now = clock_monotonic_us();
-	size_t			 i;
+	size_t			 i, unknown = 0;
+	const char		*first = NULL;
 
 	for (i = 0; i < b->n; i++) {
 		it = &b->items[i];
 		switch (fate[i]) {
+		case FATE_UNKNOWN:
+			if (unknown++ == 0)
+				first = it->entry.stream_id;
+			break;
 		case FATE_GONE:
 			log_debug(&dm->log, "%s: entry %s was no longer pending "
 			    "for this consumer; its decision was not written",
@@ -450,6 +455,18 @@ on_written(const struct batch *b, const enum item_fate *fate, void *arg)
 			    now - b->read_us);
 			break;
 		}
+	}
+	/* Said every 10 s at most, with how many since. */
+	dm->unknown_more += unknown;
+	if (unknown > 0 && (dm->unknown_us == 0 || now - dm->unknown_us >=
+	    10000000)) {
+		log_warnx(&dm->log, "%llu elements of the decide script's "
+		    "replies were not understood (the first: entry %s); what "
+		    "became of those entries is not known here: a daemon and "
+		    "a script of different versions?",
+		    (unsigned long long)dm->unknown_more, first);
+		dm->unknown_us = now;
+		dm->unknown_more = 0;
 	}
 	logger_flush(&dm->log);
 	if (now - dm->status_us >= STATUS_INTERVAL_US) {

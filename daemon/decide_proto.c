@@ -190,13 +190,13 @@ decide_proto_settle(struct batch_item *it, const struct decide_reply *r)
 
 	if (r->kind == DECIDE_REPLY_INTEGER)
 		return r->integer == 1 ? FATE_WRITTEN : r->integer == 2 ?
-		    FATE_DEAD : FATE_GONE;
+		    FATE_DEAD : r->integer == 0 ? FATE_GONE : FATE_UNKNOWN;
 	if (r->kind != DECIDE_REPLY_FIELDS || r->field[0].len >= sizeof name)
-		return FATE_GONE;
+		return FATE_UNKNOWN;
 	memcpy(name, r->field[0].p, r->field[0].len);
 	name[r->field[0].len] = '\0';
 	if (action_parse(name, &action) != 0)
-		return FATE_GONE;
+		return FATE_UNKNOWN;
 	it->action = action;
 	free(it->rules);
 	it->rules = xstrndup(r->field[1].p, r->field[1].len);

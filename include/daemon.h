@@ -39,6 +39,8 @@ struct daemon {
 	struct redis_io	 *rio;		/* the decision connection */
 	struct redis_io	 *control;	/* presence, reload, verdicts, ... */
 	struct sentinels  sentinels;	/* none: n == 0 */
+	uint64_t	  unknown_us;	/* a reply not understood: last said */
+	uint64_t	  unknown_more;	/* ... and not said since */
 	struct reloader	 *reloader;	/* builds new rules off the loop */
 	struct reloader	 *builder;	/* ... the start's automaton */
 	const struct ruleset *building;	/* the builder's, until it is done */

@@ -51,7 +51,8 @@ struct decide_argv {
 enum item_fate {
 	FATE_GONE,	/* no longer pending for us: decided elsewhere */
 	FATE_WRITTEN,	/* decided and acknowledged */
-	FATE_DEAD	/* delivered too often: dead-lettered and acknowledged */
+	FATE_DEAD,	/* delivered too often: dead-lettered and acknowledged */
+	FATE_UNKNOWN	/* a reply element not understood: a C/Lua drift */
 };
 
 /* One element of the script's reply, as the caller read it. */

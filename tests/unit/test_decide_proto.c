@@ -199,8 +199,15 @@ test_settle(void **state)
 	assert_int_equal(decide_proto_settle(it, &r), FATE_DEAD);
 	r.integer = 0;
 	assert_int_equal(decide_proto_settle(it, &r), FATE_GONE);
+	/* Not what the script says: not taken for "decided elsewhere". */
+	r.integer = 7;
+	assert_int_equal(decide_proto_settle(it, &r), FATE_UNKNOWN);
 	r.kind = DECIDE_REPLY_OTHER;
-	assert_int_equal(decide_proto_settle(it, &r), FATE_GONE);
+	assert_int_equal(decide_proto_settle(it, &r), FATE_UNKNOWN);
+	r.kind = DECIDE_REPLY_FIELDS;
+	r.field[0] = (struct bytes){ "maybe", 5 };
+	assert_int_equal(decide_proto_settle(it, &r), FATE_UNKNOWN);
+	r.kind = DECIDE_REPLY_OTHER;
 
 	/* Changed by a rate limit: the item takes the script's decision. */
 	r.kind = DECIDE_REPLY_FIELDS;
@@ -216,9 +223,9 @@ test_settle(void **state)
 
 	/* An action the C side does not know is not taken as written. */
 	r.field[0] = (struct bytes){ "delete", 6 };
-	assert_int_equal(decide_proto_settle(it, &r), FATE_GONE);
+	assert_int_equal(decide_proto_settle(it, &r), FATE_UNKNOWN);
 	r.field[0] = (struct bytes){ "rejectrejectreject", 18 };
-	assert_int_equal(decide_proto_settle(it, &r), FATE_GONE);
+	assert_int_equal(decide_proto_settle(it, &r), FATE_UNKNOWN);
 	assert_int_equal(it->action, ACTION_FLAG);
 	batch_free(b);
 }
