@@ -118,19 +118,25 @@ ctl_status(struct ctl *c, int argc, char **argv)
 		    v[i].consumer, field_or(rec, "host", "?"),
 		    field_or(rec, "pid", "?"), field_or(rec, "version", "?"),
 		    field_or(rec, "rules", "?"), field_or(rec, "ruleset", "?"),
-		    v[i].decided, (now - v[i].heartbeat) / 1000, at,
+		    v[i].decided, ctl_age_s(now, v[i].heartbeat), at,
 		    field_or(rec, "reload_result", "(none since start)"));
 	}
 	ctl_instances_free(v, n);
 	return 0;
 }
 
-/* Has the instance answered reload request gen (or started after it)? */
+/*
+ * Has the instance answered reload request gen (or started after it)?
+ * Its reload must have come after the request too: after Redis lost its
+ * data the counter starts again, and a record can still carry a higher
+ * request from before.
+ */
 static int
 answered(const redisReply *rec, unsigned long long gen,
     unsigned long long asked_ms)
 {
-	return strtoull(field_or(rec, "reload_gen", "0"), NULL, 10) >= gen ||
+	return (strtoull(field_or(rec, "reload_gen", "0"), NULL, 10) >= gen &&
+	    strtoull(field_or(rec, "reload_at", "0"), NULL, 10) >= asked_ms) ||
 	    strtoull(field_or(rec, "started", "0"), NULL, 10) > asked_ms;
 }
 

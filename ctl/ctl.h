@@ -90,6 +90,8 @@ struct ctl_instance {
 	unsigned long long heartbeat;	/* ms since the epoch */
 };
 size_t	ctl_instances(struct ctl *, struct ctl_instance **);
+/* Seconds from then to now (Redis ms), 0 for a time still to come. */
+unsigned long long ctl_age_s(uint64_t, uint64_t);
 void	ctl_instances_free(struct ctl_instance *, size_t);
 /* The group's lag and pending count, -1 when unknown. */
 void	ctl_group(struct ctl *, long long *, long long *);

@@ -60,6 +60,12 @@ ctl_instances(struct ctl *c, struct ctl_instance **out)
 	return n;
 }
 
+unsigned long long
+ctl_age_s(uint64_t now, uint64_t then)
+{
+	return now > then ? (now - then) / 1000 : 0;
+}
+
 void
 ctl_instances_free(struct ctl_instance *v, size_t n)
 {

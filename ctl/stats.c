@@ -220,7 +220,7 @@ top_frame(struct ctl *c)
 		    ctl_field(v[i].record, "host") ?: "?",
 		    ctl_field(v[i].record, "pid") ?: "?",
 		    ctl_field(v[i].record, "rules") ?: "?", v[i].decided,
-		    (now - v[i].heartbeat) / 1000);
+		    ctl_age_s(now, v[i].heartbeat));
 	if (n == 0)
 		printf("(no running instance)\n");
 	ctl_instances_free(v, n);

@@ -1,8 +1,12 @@
 /*
  * Once a second on the control connection: this daemon's record for
  * moderatorctl (presence.h), refreshed with an expiry so that a dead
- * instance drops out, and a look at the reload counter. Five small
- * pipelined commands a second, none on the decision path.
+ * instance drops out, and a look at the reload counter. Redis's TIME
+ * first, then five small pipelined commands, none on the decision path.
+ *
+ * Every time written is Redis's, not this host's: moderatorctl ages the
+ * records by Redis's clock, and instances prune each other's entries by
+ * it, so a host whose clock is off neither vanishes nor prunes the rest.
  */
 
 #include <stdlib.h>
@@ -16,24 +20,76 @@
 #include "redis_internal.h"
 #include "xmalloc.h"
 
+static void	time_cb(redisAsyncContext *, void *, void *);
+static void	beat(struct redis_io *, uint64_t);
 static void	beat_cb(redisAsyncContext *, void *, void *);
 static void	reload_cb(redisAsyncContext *, void *, void *);
 
 void
 heartbeat_send(struct redis_io *rio)
 {
+	const char	*argv[1] = { "TIME" };
+
+	rio->last_beat_us = clock_monotonic_us();
+	if (rio_queue(rio, time_cb, NULL, 1, argv, NULL, "the heartbeat") == 0)
+		rio->beating = 1;
+}
+
+/* TIME's reply, [seconds, microseconds] -> ms; 0 if it is not that. */
+static uint64_t
+redis_ms(const redisReply *r)
+{
+	if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
+	    r->element[0]->type != REDIS_REPLY_STRING ||
+	    r->element[1]->type != REDIS_REPLY_STRING)
+		return 0;
+	return strtoull(r->element[0]->str, NULL, 10) * 1000 +
+	    strtoull(r->element[1]->str, NULL, 10) / 1000;
+}
+
+static void
+time_cb(redisAsyncContext *ac, void *r, void *priv)
+{
+	struct redis_io	*rio = ac->data;
+	uint64_t	 now;
+
+	(void)priv;
+	if (!rio_answered(rio, r))
+		return;
+	if ((now = redis_ms(r)) == 0) {
+		rio->beating = 0;
+		return;
+	}
+	beat(rio, now);
+}
+
+/* This host's realtime ms t on Redis's clock, which says now_ms. */
+static uint64_t
+on_redis_clock(uint64_t t, uint64_t now_ms, uint64_t here_ms)
+{
+	if (t == 0)
+		return 0;
+	return here_ms >= now_ms ? t - (here_ms - now_ms) : t + (now_ms -
+	    here_ms);
+}
+
+static void
+beat(struct redis_io *rio, uint64_t now_ms)
+{
 	struct presence_record	 r;
 	const char		*argv[2 + 2 * PRESENCE_FIELDS];
 	char			 num[PRESENCE_FIELDS][64], ttl[24], now[24];
 	char			 old[24];
 	char			*inst, *all, *reload;
-	uint64_t		 now_ms = clock_realtime_ms();
+	uint64_t		 here = clock_realtime_ms();
 	size_t			 n;
 	const char		*group = rio->cfg.stream.group;
 	const char		*consumer = rio->cfg.stream.consumer;
 
 	memset(&r, 0, sizeof r);
 	rio->ev.on_presence(&r, rio->arg);
+	r.started_ms = on_redis_clock(r.started_ms, now_ms, here);
+	r.reload_ms = on_redis_clock(r.reload_ms, now_ms, here);
 	inst = presence_key(PRESENCE_INSTANCE, group, consumer);
 	all = presence_key(PRESENCE_INSTANCES, group, NULL);
 	reload = presence_key(PRESENCE_RELOAD, group, NULL);
@@ -42,8 +98,6 @@ heartbeat_send(struct redis_io *rio)
 	snprintf(old, sizeof old, "(%llu", (unsigned long long)(now_ms -
 	    4 * PRESENCE_TTL_MS));
 
-	rio->last_beat_us = clock_monotonic_us();
-	rio->beating = 1;
 	argv[0] = "HSET";
 	argv[1] = inst;
 	presence_fields(&r, now_ms, argv + 2, num, &n);

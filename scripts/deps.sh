@@ -6,7 +6,8 @@ set -eu
 PACKAGES="build-essential cmake pkg-config libevent-dev libhiredis-dev
 libpcre2-dev libyaml-dev libsystemd-dev libcmocka-dev nettle-dev
 libunistring-dev libjansson-dev redis-server redis-tools python3
-python3-redis valgrind clang libclang-rt-14-dev systemd mandoc groff-base"
+python3-redis valgrind clang libclang-rt-14-dev systemd mandoc groff-base
+faketime"
 
 # libhs: on amd64 Intel's Hyperscan. Debian 12's Vectorscan 5.4.9 (the
 # only libhs elsewhere) drops literal matches on AVX-512 CPUs, so the

@@ -93,6 +93,56 @@ class CtlTest(harness.TestCase):
         harness.push(self.r, comments)
         self.assertTrue(harness.wait_decided(self.r, 10))
 
+    def test_hosts_with_skewed_clocks(self):
+        """Instances on hosts an hour fast and an hour slow are listed by
+        status with a beat a few seconds old, and none prunes the
+        others from the instance set: every time a record holds is
+        Redis's."""
+        lib = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"
+        conf = "log:\n  stdout_decisions: none\n"
+        self.daemon(consumer="host-now", conf=conf)
+        for name, skew in (("host-fast", "+1h"), ("host-slow", "-1h")):
+            self.daemon(consumer=name, conf=conf, env={
+                "LD_PRELOAD": lib, "FAKETIME": skew,
+                "FAKETIME_DONT_FAKE_MONOTONIC": "1"})
+        names = ("host-now", "host-fast", "host-slow")
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            rc, out, _ = self.ctl("status")
+            if all(n in out for n in names):
+                break
+            time.sleep(0.2)
+        # Seen together, time and again: nobody prunes anybody.
+        for _ in range(5):
+            time.sleep(1.1)
+            rc, out, err = self.ctl("status")
+            self.assertEqual(rc, 0, err)
+            for n in names:
+                line = [l for l in out.splitlines() if l.startswith(n)]
+                self.assertEqual(len(line), 1, out)
+                beat = int(re.search(r"(\d+)s\s", line[0]).group(1))
+                self.assertLess(beat, 15, line[0])
+            for n in names:
+                self.assertIsNotNone(self.r.zscore(
+                    "moderatord:%s:instances" % GROUP, n))
+
+    def test_reload_waits_for_a_reload_after_the_request(self):
+        """A record that says it reloaded for a later request, but before
+        this one was made (the counter started again when Redis lost its
+        data), is not an answer: the reload times out."""
+        t = self.r.time()
+        now = t[0] * 1000 + t[1] // 1000
+        key = "moderatord:%s:instance:ghost" % GROUP
+        self.r.hset(key, mapping={
+            "host": "h", "pid": "1", "started": now - 60000,
+            "heartbeat": now, "reload_gen": "7", "reload_result": "ok",
+            "reload_at": now - 30000})
+        self.r.pexpire(key, 15000)
+        self.r.zadd("moderatord:%s:instances" % GROUP, {"ghost": now})
+        rc, out, err = self.ctl("reload", "--timeout", "2")
+        self.assertEqual(rc, 1, out + err)
+        self.assertIn("request 1", out)
+
     def test_status_and_reload(self):
         a, b = self.two_daemons()
         rc, out, err = self.ctl("status")
