@@ -21,6 +21,13 @@
 
 static void	sync_cb(redisAsyncContext *, void *, void *);
 
+/* The connection is gone: no copy call is in flight. */
+void
+classifier_reset(struct redis_io *rio)
+{
+	rio->bbusy = 0;
+}
+
 void
 classifier_poll(struct redis_io *rio)
 {

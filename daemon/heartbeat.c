@@ -25,6 +25,13 @@ static void	beat(struct redis_io *, uint64_t);
 static void	beat_cb(redisAsyncContext *, void *, void *);
 static void	reload_cb(redisAsyncContext *, void *, void *);
 
+/* The connection is gone: no beat is in flight. */
+void
+heartbeat_reset(struct redis_io *rio)
+{
+	rio->beating = 0;
+}
+
 void
 heartbeat_send(struct redis_io *rio)
 {

@@ -64,6 +64,9 @@ static void	tick_cb(evutil_socket_t, short, void *);
 static void	retry_cb(evutil_socket_t, short, void *);
 static int	outstanding(const struct redis_io *);
 static int	transient(const char *);
+static void	inflight_reset(struct redis_io *);
+static int	setup_send(struct redis_io *, redisCallbackFn *, const char *,
+		    const char *, ...) __attribute__((format(printf, 4, 5)));
 
 /*
  * A Redis side on base, configured by cfg (copied; its strings borrowed),
@@ -107,7 +110,7 @@ redis_io_free(struct redis_io *rio)
 		rio->ac = NULL;
 		redisAsyncFree(ac);
 	}
-	stream_reset(rio);
+	inflight_reset(rio);
 	sentinel_ask_free(rio->ask);
 	event_free(rio->tick_ev);
 	event_free(rio->reconnect_ev);
@@ -119,6 +122,20 @@ redis_io_free(struct redis_io *rio)
 	free(rio->sha);
 	free(rio->reload_seen);
 	free(rio);
+}
+
+/*
+ * The connection is gone: each part forgets what it had in flight (its
+ * own flags, reset by it), and the setup starts again from nothing.
+ */
+static void
+inflight_reset(struct redis_io *rio)
+{
+	rio->setup = 0;
+	stream_reset(rio);
+	heartbeat_reset(rio);
+	verdicts_reset(rio);
+	classifier_reset(rio);
 }
 
 /* Redis cannot be used as configured (bad password, say): exit 1. */
@@ -325,30 +342,43 @@ send_setup(struct redis_io *rio)
 
 	address_login(&rio->addr, rio->cfg.password, rio->cfg.db, &lg);
 	rio_sent(rio);
-	if (lg.password != NULL) {
-		if (lg.user != NULL)
-			redisAsyncCommand(rio->ac, setup_cb, (void *)"AUTH",
-			    "AUTH %s %s", lg.user, lg.password);
-		else
-			redisAsyncCommand(rio->ac, setup_cb, (void *)"AUTH",
-			    "AUTH %s", lg.password);
-		rio->setup++;
-	}
-	if (lg.db != 0) {
-		redisAsyncCommand(rio->ac, setup_cb, (void *)"SELECT",
-		    "SELECT %d", lg.db);
-		rio->setup++;
-	}
-	if (rio->ask != NULL) {
-		redisAsyncCommand(rio->ac, role_cb, NULL, "ROLE");
-		rio->setup++;
-	}
-	if (rio->cfg.role == REDIS_DECISIONS) {
-		redisAsyncCommand(rio->ac, script_cb, NULL, "SCRIPT LOAD %s",
-		    decide_lua);
-		rio->setup++;
-	}
+	if (lg.password != NULL && (lg.user != NULL ?
+	    setup_send(rio, setup_cb, "AUTH", "AUTH %s %s", lg.user,
+	    lg.password) : setup_send(rio, setup_cb, "AUTH", "AUTH %s",
+	    lg.password)) != 0)
+		return;
+	if (lg.db != 0 && setup_send(rio, setup_cb, "SELECT", "SELECT %d",
+	    lg.db) != 0)
+		return;
+	if (rio->ask != NULL && setup_send(rio, role_cb, "ROLE", "ROLE") != 0)
+		return;
+	if (rio->cfg.role == REDIS_DECISIONS && setup_send(rio, script_cb,
+	    "SCRIPT LOAD", "SCRIPT LOAD %s", decide_lua) != 0)
+		return;
 	rio_create_group(rio);
+}
+
+/*
+ * One setup command, counted until its answer; 0, or -1 when hiredis
+ * cannot queue it and the connection is given up (uncounted, it would
+ * leave the setup waiting for an answer that never comes).
+ */
+static int
+setup_send(struct redis_io *rio, redisCallbackFn *cb, const char *what,
+    const char *fmt, ...)
+{
+	va_list	ap;
+	int	rc;
+
+	va_start(ap, fmt);
+	rc = redisvAsyncCommand(rio->ac, cb, (void *)what, fmt, ap);
+	va_end(ap);
+	if (rc != REDIS_OK) {
+		rio_lost(rio, "cannot queue %s: %s", what, rio->ac->errstr);
+		return -1;
+	}
+	rio->setup++;
+	return 0;
 }
 
 /*
@@ -365,12 +395,11 @@ rio_create_group(struct redis_io *rio)
 
 	rio_sent(rio);
 	if (rio->cfg.role == REDIS_CONTROL && !verdicts_on(rio))
-		redisAsyncCommand(rio->ac, setup_cb, (void *)"PING", "PING");
+		(void)setup_send(rio, setup_cb, "PING", "PING");
 	else
-		redisAsyncCommand(rio->ac, setup_cb, (void *)"XGROUP",
+		(void)setup_send(rio, setup_cb, "XGROUP",
 		    "XGROUP CREATE %s %s 0 MKSTREAM", stream,
 		    rio->cfg.stream.group);
-	rio->setup++;
 }
 
 static void
@@ -383,7 +412,7 @@ connect_cb(const redisAsyncContext *ac, int status)
 		return;
 	/* hiredis frees the context after this callback. */
 	rio->ac = NULL;
-	stream_reset(rio);
+	inflight_reset(rio);
 	xasprintf(&why, "cannot connect: %s", ac->errstr);
 	went_down(rio, why);
 	free(why);
@@ -400,7 +429,7 @@ disconnect_cb(const redisAsyncContext *ac, int status)
 		return;
 	/* hiredis frees the context after this callback. */
 	rio->ac = NULL;
-	stream_reset(rio);
+	inflight_reset(rio);
 	if (rio->stopping) {
 		rio->state = CONN_DOWN;
 		return;
@@ -471,7 +500,7 @@ drop_cb(evutil_socket_t fd, short events, void *arg)
 	rio->ac = NULL;
 	if (ac != NULL)
 		redisAsyncFree(ac);	/* in-flight batches are freed unwritten */
-	stream_reset(rio);
+	inflight_reset(rio);
 	schedule_reconnect(rio);
 }
 

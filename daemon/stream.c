@@ -61,14 +61,13 @@ stream_start(struct redis_io *rio)
 	stream_read(rio);
 }
 
-/* The connection is gone: nothing is in flight any more. */
+/* The connection is gone: no read, claim or write is in flight. */
 void
 stream_reset(struct redis_io *rio)
 {
 	rio->group_lag = rio->group_pending = -1;
-	rio->beating = 0;
-	rio->setup = rio->reading = rio->blocking = 0;
-	rio->writes = rio->claiming = rio->vbusy = rio->bbusy = 0;
+	rio->reading = rio->blocking = 0;
+	rio->writes = rio->claiming = 0;
 	rio->full = 0;
 	evtimer_del(rio->retry_ev);
 }

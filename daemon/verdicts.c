@@ -51,6 +51,13 @@ verdicts_on(const struct redis_io *rio)
 	    *rio->cfg.verdicts.stream != '\0';
 }
 
+/* The connection is gone: no read or script of verdicts is in flight. */
+void
+verdicts_reset(struct redis_io *rio)
+{
+	rio->vbusy = 0;
+}
+
 void
 verdicts_start(struct redis_io *rio)
 {

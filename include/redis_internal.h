@@ -95,14 +95,17 @@ void	rio_create_group(struct redis_io *);
 
 /* heartbeat.c */
 void	heartbeat_send(struct redis_io *);
+void	heartbeat_reset(struct redis_io *);
 
 /* verdicts.c */
 int	verdicts_on(const struct redis_io *);
 void	verdicts_start(struct redis_io *);
 void	verdicts_read(struct redis_io *);
 void	verdicts_poll(struct redis_io *);
+void	verdicts_reset(struct redis_io *);
 /* classifier.c */
 void	classifier_poll(struct redis_io *);
+void	classifier_reset(struct redis_io *);
 
 /* stream.c */
 void	stream_start(struct redis_io *);
