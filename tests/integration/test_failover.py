@@ -230,6 +230,11 @@ class FailoverTest(harness.TestCase):
               "pushed missing from it" % (before, had, t1 - t0, t2 - t0,
                                           lost, self.pushed),
               file=sys.stderr)
+        # Back as a replica, the old primary ran no daemon's command:
+        # what it holds came from replication, not from a daemon.
+        ran = self.a.client().info("commandstats")
+        for cmd in ("evalsha", "eval", "xreadgroup", "xautoclaim"):
+            self.assertNotIn("cmdstat_" + cmd, ran)
         p = self.status()
         self.assertEqual(p.returncode, 0, p.stderr)
         for c in (b"f-1", b"f-2"):
