@@ -305,6 +305,7 @@ def main():
                         ignore=shutil.ignore_patterns("*floods.yaml", "*.md"))
         quiet = "log:\n  stdout_decisions: none\n"
         b = args.binary
+        shipped = os.path.join(ROOT, "rules")
         configs = [
             ("baseline: 1 rule, never matches", b, base_rules, quiet),
             ("shipped rules, no rate limits", b, no_limits, quiet),
@@ -314,7 +315,6 @@ def main():
              os.path.join(ROOT, "rules"), quiet + "rules:\n  jit: false\n"),
         ]
         if args.compare:
-            shipped = os.path.join(ROOT, "rules")
             configs = [("baseline rules, --binary", b, base_rules, quiet),
                        ("baseline rules, --compare", args.compare,
                         base_rules, quiet),
@@ -330,14 +330,12 @@ def main():
                        ("shipped rules, normalize taken out", b, plain,
                         quiet)]
         if args.metrics:
-            shipped = os.path.join(ROOT, "rules")
             on = quiet + "metrics:\n  listen: \":{port}\"\n"
             configs = [configs[0],
                        ("baseline, metrics on", b, base_rules, on),
                        ("shipped rules, metrics off", b, shipped, quiet),
                        ("shipped rules, metrics on", b, shipped, on)]
         if args.verdicts:
-            shipped = os.path.join(ROOT, "rules")
             off = quiet + "redis:\n  verdict_stream: \"\"\n"
             idle = quiet + "redis:\n  verdict_stream: idle:verdicts\n"
             fed = quiet + "redis:\n  verdict_stream: comments:verdicts\n"
@@ -349,7 +347,6 @@ def main():
                        ("verdicts at 10 %, not paced", b, shipped,
                         unpaced)]
         if args.wait:
-            shipped = os.path.join(ROOT, "rules")
             rep = quiet + "# with a replica\n"
             configs = [configs[0],
                        ("shipped rules, no replica", b, shipped, quiet),

@@ -91,6 +91,7 @@ class FailoverTest(harness.TestCase):
                      % (", ".join("'127.0.0.1:%d'" % s.port
                                   for s in self.sentinels), MASTER))
         self.pushed = 0
+        self.moves = {}
 
     def tearDown(self):
         for s in self.sentinels:
@@ -157,10 +158,24 @@ class FailoverTest(harness.TestCase):
         return self.pushed - len(inputs)
 
     def follows(self, port, daemons):
+        """Each daemon says once more that the master moved to port."""
+        line = "master %s is now 127.0.0.1:%d" % (MASTER, port)
+        self.moves[port] = self.moves.get(port, 0) + 1
         for d in daemons:
-            self.assertTrue(d.wait_log("master %s is now 127.0.0.1:%d"
-                                       % (MASTER, port), timeout=120),
-                            d.output())
+            until(lambda: d.output().count(line) >= self.moves[port],
+                  "%s to follow to %d" % (d.logfile, port), timeout=120)
+
+    def manual_failover(self, sentinel, to, daemons):
+        """SENTINEL FAILOVER to replica to, once it is in sync; comments
+        pushed after; the daemons follow."""
+        until(lambda: to.client().info("replication").get(
+              "master_link_status") == "up", "the replica in sync")
+        sentinel.client().execute_command("SENTINEL", "FAILOVER", MASTER)
+        until(lambda: self.master_port() == to.port and
+              to.client().execute_command("ROLE")[0] == b"master",
+              "the failover to %d" % to.port)
+        self.push(2000)
+        self.follows(to.port, daemons)
 
     def status(self):
         conf = os.path.join(self.tmp, "ctl.conf")
@@ -241,15 +256,7 @@ class FailoverTest(harness.TestCase):
             self.assertIn(c, p.stdout)
 
         # A manual failover: back to the first.
-        until(lambda: self.a.client().info("replication").get(
-              "master_link_status") == "up", "the replica in sync")
-        self.sentinels[0].client().execute_command("SENTINEL", "FAILOVER",
-                                                   MASTER)
-        until(lambda: self.master_port() == self.a.port and
-              self.a.client().execute_command("ROLE")[0] == b"master",
-              "the manual failover")
-        self.push(2000)
-        self.follows(self.a.port, (d1, d2))
+        self.manual_failover(self.sentinels[0], self.a, (d1, d2))
         self.assertEqual(self.settled(), lost)
 
         # The sentinels restarted, then another failover.
@@ -257,16 +264,9 @@ class FailoverTest(harness.TestCase):
             s.stop()
         for s in self.sentinels:
             s.start()
-        until(lambda: self.b.client().info("replication").get(
-              "master_link_status") == "up", "the replica in sync")
         until(lambda: all(len(s.client().sentinel_sentinels(MASTER)) == 2
                           for s in self.sentinels), "the sentinels back")
-        self.sentinels[1].client().execute_command("SENTINEL", "FAILOVER",
-                                                   MASTER)
-        until(lambda: self.master_port() == self.b.port and
-              self.b.client().execute_command("ROLE")[0] == b"master",
-              "the failover after the restart")
-        self.push(2000)
+        self.manual_failover(self.sentinels[1], self.b, (d1, d2))
         self.assertEqual(self.settled(), lost)
         for d in (d1, d2):
             self.assertEqual(d.stop(), 0)
