@@ -1,7 +1,6 @@
 /*
  * The connection to Redis: one hiredis async context on the daemon's
- * event base (wired as hiredis examples/example-libevent.c), its setup,
- * and its repair.
+ * event base (async_open.c), its setup, and its repair.
  *
  * Setup, pipelined on every (re)connect: AUTH, SELECT, SCRIPT LOAD of the
  * decide script, XGROUP CREATE ... 0 MKSTREAM. Then stream.c re-reads this
@@ -28,10 +27,10 @@
 #include <string.h>
 
 #include <event2/event.h>
-#include <hiredis/adapters/libevent.h>
 #include <hiredis/async.h>
 #include <hiredis/hiredis.h>
 
+#include "async_open.h"
 #include "clock.h"
 #include "presence.h"
 #include "redis_internal.h"
@@ -305,27 +304,18 @@ master_named(const char *host, int port, const char *why, void *arg)
 static void
 connect_at(struct redis_io *rio)
 {
-	char	*why;
+	char	*why, *msg;
 
-	if (rio->addr.path != NULL)
-		rio->ac = redisAsyncConnectUnix(rio->addr.path);
-	else
-		rio->ac = redisAsyncConnect(rio->addr.host, rio->addr.port);
-	if (rio->ac == NULL || rio->ac->err) {
-		xasprintf(&why, "cannot connect: %s", rio->ac ? rio->ac->errstr :
-		    "out of memory");
-		if (rio->ac != NULL)
-			redisAsyncFree(rio->ac);
-		rio->ac = NULL;
-		went_down(rio, why);
+	rio->ac = async_open(&rio->addr, rio->base, rio, connect_cb,
+	    disconnect_cb, &why);
+	if (rio->ac == NULL) {
+		xasprintf(&msg, "cannot connect: %s", why);
+		went_down(rio, msg);
+		free(msg);
 		free(why);
 		schedule_reconnect(rio);
 		return;
 	}
-	rio->ac->data = rio;
-	redisLibeventAttach(rio->ac, rio->base);
-	redisAsyncSetConnectCallback(rio->ac, connect_cb);
-	redisAsyncSetDisconnectCallback(rio->ac, disconnect_cb);
 	rio->state = CONN_SETUP;
 	send_setup(rio);
 }

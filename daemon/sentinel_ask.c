@@ -12,10 +12,10 @@
 #include <string.h>
 
 #include <event2/event.h>
-#include <hiredis/adapters/libevent.h>
 #include <hiredis/async.h>
 #include <hiredis/hiredis.h>
 
+#include "async_open.h"
 #include "sentinel.h"
 #include "xmalloc.h"
 
@@ -118,26 +118,19 @@ move_on(struct sentinel_ask *a)
 static void
 ask(struct sentinel_ask *a)
 {
-	const struct redis_address *r;
 	struct timeval	 tv = { a->s->timeout_ms / 1000,
 	    (a->s->timeout_ms % 1000) * 1000 };
+	char		*why;
 
 	a->at = (a->s->first + a->asked) % a->s->n;
-	r = &a->s->at[a->at];
-	a->ac = r->path != NULL ? redisAsyncConnectUnix(r->path) :
-	    redisAsyncConnect(r->host, r->port);
-	if (a->ac == NULL || a->ac->err) {
-		note(a, a->ac != NULL ? a->ac->errstr : "out of memory");
-		if (a->ac != NULL)
-			redisAsyncFree(a->ac);
-		a->ac = NULL;
+	a->ac = async_open(&a->s->at[a->at], a->base, a, connect_cb,
+	    disconnect_cb, &why);
+	if (a->ac == NULL) {
+		note(a, why);
+		free(why);
 		move_on(a);
 		return;
 	}
-	a->ac->data = a;
-	redisLibeventAttach(a->ac, a->base);
-	redisAsyncSetConnectCallback(a->ac, connect_cb);
-	redisAsyncSetDisconnectCallback(a->ac, disconnect_cb);
 	if ((a->s->password != NULL && redisAsyncCommand(a->ac, auth_cb, NULL,
 	    "AUTH %s", a->s->password) != REDIS_OK) ||
 	    redisAsyncCommand(a->ac, master_cb, NULL,
