@@ -25,8 +25,9 @@ class Sentinel:
     """redis-server --sentinel watching MASTER, quorum 2, quick to judge
     a master down (1 s)."""
 
-    def __init__(self, tmp, master_port):
+    def __init__(self, tmp, master_port, password=None):
         self.port = harness.free_port()
+        self.password = password
         self.dir = tempfile.mkdtemp(dir=tmp, prefix="sentinel.")
         self.conf = os.path.join(self.dir, "sentinel.conf")
         with open(self.conf, "w") as f:
@@ -36,6 +37,8 @@ class Sentinel:
                     "sentinel failover-timeout %s 10000\n"
                     % (self.port, self.dir, MASTER, master_port, MASTER,
                        MASTER))
+            if password:
+                f.write("requirepass \"%s\"\n" % password)
         self.proc = None
         self.start()
 
@@ -53,7 +56,7 @@ class Sentinel:
 
     def client(self):
         return harness.redis.Redis(host="127.0.0.1", port=self.port,
-                                   socket_timeout=2)
+                                   password=self.password, socket_timeout=2)
 
 
 def until(cond, what, timeout=90):
@@ -185,6 +188,33 @@ class FailoverTest(harness.TestCase):
                                               "build/moderatorctl"),
                                "-c", conf, "status"],
                               capture_output=True, timeout=60)
+
+    def test_sentinel_password(self):
+        """sentinel_password_file: its first line is what the sentinels
+        are asked with; a wrong one is said (never the password) and
+        asked again."""
+        s = Sentinel(self.tmp, self.a.port, password="s3cret pass")
+        self.addCleanup(s.stop)
+        conf = ("redis:\n  sentinels: ['127.0.0.1:%d']\n  master_name: %s\n"
+                "  sentinel_password_file: %s\n")
+        for name, word in (("good", "s3cret pass"), ("bad", "wrong")):
+            path = os.path.join(self.tmp, name + ".pass")
+            with open(path, "w") as f:
+                f.write(word + "\n")
+            d = self.daemon(sock=None, consumer=name,
+                            conf=conf % (s.port, MASTER, path))
+            if name == "good":
+                self.assertTrue(d.wait_log("master %s is at 127.0.0.1:%d"
+                                           % (MASTER, self.a.port)),
+                                d.output())
+                self.assertEqual(d.stop(), 0)
+            else:
+                self.assertTrue(d.wait_log("no sentinel named master %s"
+                                           % MASTER), d.output())
+                self.assertIn("WRONGPASS", d.output())
+                self.assertNotIn("wrong", d.output().replace("WRONGPASS",
+                                                             ""))
+                d.kill()
 
     def test_wait_for_a_replica(self):
         """redis: wait_replicas: 1 waits for the replica after each batch;
