@@ -84,6 +84,13 @@ class FailoverTest(harness.TestCase):
         until(lambda: self.b.client().info("replication").get(
               "master_link_status") == "up",
               "the replica in sync")
+        self.sentinels = []
+        self.pushed = 0
+        self.moves = {}
+
+    def watch(self):
+        """Three sentinels, once they know the replica and each other
+        (a sentinel looks for replicas every 10 s: this takes a while)."""
         self.sentinels = [Sentinel(self.tmp, self.a.port) for _ in range(3)]
         for s in self.sentinels:
             until(lambda: len(s.client().sentinel_slaves(MASTER)) == 1 and
@@ -93,8 +100,6 @@ class FailoverTest(harness.TestCase):
                      "  command_timeout: 2s\n"
                      % (", ".join("'127.0.0.1:%d'" % s.port
                                   for s in self.sentinels), MASTER))
-        self.pushed = 0
-        self.moves = {}
 
     def tearDown(self):
         for s in self.sentinels:
@@ -104,6 +109,8 @@ class FailoverTest(harness.TestCase):
         super().tearDown()
 
     def master_port(self):
+        if not self.sentinels:
+            return self.a.port
         for s in self.sentinels:
             try:
                 return int(s.client().sentinel_get_master_addr_by_name(
@@ -219,7 +226,7 @@ class FailoverTest(harness.TestCase):
     def test_wait_for_a_replica(self):
         """redis: wait_replicas: 1 waits for the replica after each batch;
         with the replica gone it says so once and decides on."""
-        d = self.daemon(sock=None, consumer="w-1", conf=self.conf +
+        d = self.daemon(sock=self.a.sock, consumer="w-1", conf="redis:\n"
                         "  wait_replicas: 1\n  wait_timeout: 200ms\n")
         self.push(3000)
         r = self.a.client()
@@ -240,6 +247,7 @@ class FailoverTest(harness.TestCase):
         self.assertEqual(d.stop(), 0)
 
     def test_failovers_under_load(self):
+        self.watch()
         d1 = self.daemon(sock=None, consumer="f-1", conf=self.conf)
         d2 = self.daemon(sock=None, consumer="f-2", conf=self.conf)
         for d in (d1, d2):
