@@ -35,6 +35,8 @@ sentinels_parse(struct sentinels *s, const char *list, const char *master,
 			continue;
 		s->at = xreallocarray(s->at, s->n + 1, sizeof *s->at);
 		if (address_parse(one, &s->at[s->n], &why) != 0) {
+			/* What the parse made before it failed. */
+			address_free(&s->at[s->n]);
 			xasprintf(cause, "sentinel '%s': %s", one, why);
 			free(why);
 			free(copy);
