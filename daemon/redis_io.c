@@ -572,6 +572,9 @@ role_cb(redisAsyncContext *ac, void *r, void *priv)
 	if (!rio_answered(rio, r))
 		return;
 	if (!sentinel_role_master(r, &role)) {
+		/* That sentinel is behind: ask the next one first. */
+		rio->cfg.sentinels->first = (rio->cfg.sentinels->first + 1) %
+		    rio->cfg.sentinels->n;
 		where = address_describe(&rio->addr);
 		rio_lost(rio, "%s is a %s, not master %s's master; asking the "
 		    "sentinels again", where, role, rio->cfg.sentinels->master);
