@@ -208,19 +208,18 @@ set_list(struct diag *d, struct yfile *yf, yaml_node_t *v, const char *key,
 	yaml_node_item_t	*it;
 	yaml_node_t		*e;
 	const char		*s;
-	char			*out = xstrdup(""), *was;
+	char			*out, *was;
 
 	if (v->type == YAML_SCALAR_NODE) {
 		free(*field);
 		*field = xstrdup(yfile_scalar(v));
-		free(out);
 		return 0;
 	}
 	if (v->type != YAML_SEQUENCE_NODE) {
 		yfile_error(d, yf, v, "%s must be a list", key);
-		free(out);
 		return -1;
 	}
+	out = xstrdup("");
 	for (it = v->data.sequence.items.start;
 	    it < v->data.sequence.items.top; it++) {
 		e = yfile_node(yf, *it);

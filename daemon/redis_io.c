@@ -270,15 +270,12 @@ static void
 master_named(const char *host, int port, const char *why, void *arg)
 {
 	struct redis_io	*rio = arg;
-	char		*msg, *was = NULL;
+	char		*was = NULL;
 
 	if (rio->stopping || rio->ac != NULL)
 		return;
 	if (host == NULL) {
-		xasprintf(&msg, "no sentinel named master %s (%s)",
-		    rio->cfg.sentinels->master, why);
-		went_down(rio, msg);
-		free(msg);
+		went_down(rio, why);
 		schedule_reconnect(rio);
 		return;
 	}

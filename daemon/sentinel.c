@@ -166,10 +166,32 @@ ask_one(struct sentinels *s, size_t i, char **host, int *port, char **why)
 	return rc;
 }
 
+void
+sentinel_said(const struct sentinels *s, size_t i, const char *why,
+    char **said)
+{
+	char	*was = *said, *where = sentinel_describe(s, i);
+
+	xasprintf(said, "%s%s%s: %s", was ? was : "", was ? "; " : "", where,
+	    why);
+	free(was);
+	free(where);
+}
+
+char *
+sentinel_none(const struct sentinels *s, const char *said)
+{
+	char	*msg;
+
+	xasprintf(&msg, "no sentinel named master %s (%s)", s->master,
+	    said != NULL ? said : "none asked");
+	return msg;
+}
+
 int
 sentinel_resolve(struct sentinels *s, char **host, int *port, char **cause)
 {
-	char	*why, *said = NULL, *was, *where;
+	char	*why, *said = NULL;
 	size_t	 k, i;
 
 	for (k = 0; k < s->n; k++) {
@@ -179,15 +201,10 @@ sentinel_resolve(struct sentinels *s, char **host, int *port, char **cause)
 			free(said);
 			return 0;
 		}
-		where = sentinel_describe(s, i);
-		was = said;
-		xasprintf(&said, "%s%s%s: %s", was ? was : "", was ? "; " : "",
-		    where, why);
-		free(was);
-		free(where);
+		sentinel_said(s, i, why, &said);
 		free(why);
 	}
-	xasprintf(cause, "no sentinel named master %s (%s)", s->master, said);
+	*cause = sentinel_none(s, said);
 	free(said);
 	return -1;
 }

@@ -98,12 +98,7 @@ sentinel_ask_start(struct sentinel_ask *a, sentinel_cb *cb, void *arg)
 static void
 note(struct sentinel_ask *a, const char *why)
 {
-	char	*was = a->said, *where = sentinel_describe(a->s, a->at);
-
-	xasprintf(&a->said, "%s%s%s: %s", was ? was : "", was ? "; " : "",
-	    where, why);
-	free(was);
-	free(where);
+	sentinel_said(a->s, a->at, why, &a->said);
 }
 
 /* Done with this sentinel: the next step is taken from the loop. */
@@ -147,7 +142,7 @@ static void
 step_cb(evutil_socket_t fd, short events, void *arg)
 {
 	struct sentinel_ask	*a = arg;
-	char			*host;
+	char			*host, *none;
 
 	(void)fd;
 	(void)events;
@@ -166,7 +161,9 @@ step_cb(evutil_socket_t fd, short events, void *arg)
 		return;
 	}
 	a->busy = 0;
-	a->cb(NULL, 0, a->said, a->arg);
+	none = sentinel_none(a->s, a->said);
+	a->cb(NULL, 0, none, a->arg);
+	free(none);
 }
 
 static void

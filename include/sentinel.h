@@ -38,10 +38,15 @@ int	sentinel_master_reply(const struct sentinels *, const redisReply *,
 int	sentinel_role_master(const redisReply *, const char **);
 /* "host:port" of sentinel i, never its password. */
 char	*sentinel_describe(const struct sentinels *, size_t);
+/* Adds what sentinel i said (why) to *said, "host:port: why; ...". */
+void	 sentinel_said(const struct sentinels *, size_t, const char *,
+	    char **);
+/* "no sentinel named master M (what each said)", allocated. */
+char	*sentinel_none(const struct sentinels *, const char *);
 
 /* Asking from an event loop (the daemon). */
 struct sentinel_ask;
-/* host NULL: none answered, and why says what each said. */
+/* host NULL: none answered, and why says so (sentinel_none). */
 typedef void sentinel_cb(const char *host, int port, const char *why,
 	    void *arg);
 
