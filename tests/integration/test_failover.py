@@ -187,10 +187,24 @@ class FailoverTest(harness.TestCase):
         pushed after; the daemons follow."""
         until(lambda: to.client().info("replication").get(
               "master_link_status") == "up", "the replica in sync")
-        sentinel.client().execute_command("SENTINEL", "FAILOVER", MASTER)
-        until(lambda: self.master_port() == to.port and
-              to.client().execute_command("ROLE")[0] == b"master",
-              "the failover to %d" % to.port)
+        # The sentinel judges a replica by what it last read of it (every
+        # 10 s): one it still sees out of sync makes it abort the
+        # failover, so it is asked again until the failover is done.
+        asked = [0.0]
+
+        def done():
+            if self.master_port() == to.port and \
+                    to.client().execute_command("ROLE")[0] == b"master":
+                return True
+            if time.time() - asked[0] > 15:
+                asked[0] = time.time()
+                try:
+                    sentinel.client().execute_command("SENTINEL",
+                                                      "FAILOVER", MASTER)
+                except harness.redis.ResponseError:
+                    asked[0] = 0.0      # refused: ask at the next turn
+            return False
+        until(done, "the failover to %d" % to.port, timeout=180)
         self.push(2000)
         self.follows(to.port, daemons)
 
