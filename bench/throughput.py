@@ -13,7 +13,7 @@ systemd) holds its databases: what is timed is deciding, not compiling.
     bench/throughput.py [--comments 100000] [--runs 3] [--binary PATH]
                         [--corpus sample|real] [--compare OTHER_BINARY]
                         [--normalize] [--metrics] [--verdicts]
-                        [--commandstats] [--wait]
+                        [--commandstats] [--wait] [--spread SECONDS]
 
 --corpus real: comments of real length (median about 1 KiB) from 5,000
 authors, made by bench/corpus.py from public text; sample (the default):
@@ -32,6 +32,11 @@ while it decided and how long the rest took once it was done.
 
 --wait: the shipped rules on a Redis with one replica, without and with
 redis: wait_replicas: 1 (a WAIT for the replica behind each batch).
+--spread SECONDS: the comments' stream ids spread evenly over that much
+time, ending now, as a site's comments arrive (by default they all come
+within the second or two it takes to push them, so that every author with
+more than five is over the shipped flood limit and most comments are
+flagged: the rate limits' worst case).
 --commandstats: after each run, the Redis commands that took the most
 time (INFO commandstats: calls and us a decided comment; commands run
 by scripts are counted both under their own name and in the script's).
@@ -198,7 +203,7 @@ def print_commandstats(before, after, n):
               % (k.replace("cmdstat_", ""), calls, usec / n))
 
 
-def one_run(binary, rules, conf, comments, tmp, stats=False):
+def one_run(binary, rules, conf, comments, tmp, stats=False, spread_ms=0):
     """(comments/s, and the CPU us a comment of the daemon, of Redis and
     of this process: its feeders and its polling), CPU counted from the
     daemon's "connected" to its last decision."""
@@ -219,10 +224,15 @@ def one_run(binary, rules, conf, comments, tmp, stats=False):
     else:
         srv, sock, r = start_redis(d)
     try:
+        start = int(time.time() * 1000) - spread_ms
         for i in range(0, len(comments), 2000):
             p = r.pipeline(transaction=False)
-            for c in comments[i:i + 2000]:
-                p.xadd("comments:in", c)
+            for j, c in enumerate(comments[i:i + 2000], i):
+                if spread_ms:
+                    p.xadd("comments:in", c, id="%d-%d" % (
+                        start + j * spread_ms // len(comments), j))
+                else:
+                    p.xadd("comments:in", c)
             p.execute()
         conf_path = os.path.join(d, "m.conf")
         with open(conf_path, "w") as f:
@@ -291,6 +301,7 @@ def main():
     ap.add_argument("--verdicts", action="store_true")
     ap.add_argument("--commandstats", action="store_true")
     ap.add_argument("--wait", action="store_true")
+    ap.add_argument("--spread", type=float, default=0, metavar="SECONDS")
     args = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="moderatord-bench.")
     try:
@@ -369,7 +380,8 @@ def main():
         for run in range(args.runs):
             for name, binary, rules, conf in configs:
                 rate, *used = one_run(binary, rules, conf, comments, tmp,
-                                      args.commandstats)
+                                      args.commandstats,
+                                      int(args.spread * 1000))
                 results.setdefault(name, []).append(rate)
                 cpu.setdefault(name, []).append(used)
                 print("run %d  %-40s %9.0f comments/s  CPU us a comment: "

@@ -18,14 +18,15 @@
 --   6 group, 7 consumer, 8 output maxlen, 9 key expiry slack (ms),
 --   10 max deliveries, 11 the hash of the rule set that decided, 12 the
 --   join key prefix ('' keeps none), 13 how long a join key lives (ms);
---   then per rate-limit rule (7): name, action, precedence, shadow (0/1),
---   max, per (ms), reason;
+--   then per rate-limit rule (8): name, action, precedence, shadow (0/1),
+--   max, per (ms), reason, and where its windows are kept: '' for sorted
+--   sets, else the prefix of its period hashes (below);
 --   then per entry (8): stream id, comment id, decision, rules, shadow,
 --   reason, the letters of the named rules' own actions (rules then
 --   shadow), number of checks n; and if n > 0 (2 + n): the precedence of
 --   the decision, final (0/1), and n rule numbers (1-based, into the
 --   rate-limit rules above).
--- So #ARGV = 13 + 7 L + 8 E + 2 C + K and #KEYS = 3 + K; anything else
+-- So #ARGV = 13 + 8 L + 8 E + 2 C + K and #KEYS = 3 + K; anything else
 -- is an error reply, before anything is written.
 --
 -- Precedence numbers come from C (action_precedence): the greater wins.
@@ -34,11 +35,13 @@
 -- 0 if not pending any more. An entry without checks costs what it did
 -- before rate limits existed.
 --
--- A window: a sorted set of entry ids scored by their millisecond time.
+-- A window: the millisecond times of the comments counted under one key.
 -- A comment is over the limit when more than max counted comments lie in
 -- (t - per, +inf): later ones included, which only a second daemon or a
--- redelivery can have added first. Only the newest max + 1 members are
--- kept: enough to answer exactly, so a key holds O(max) whatever the load.
+-- redelivery can have added first. Only the newest max + 1 are kept:
+-- enough to answer exactly, so a key holds O(max) whatever the load. A
+-- comment is counted once because it is counted only while pending for
+-- this consumer, and acknowledged in the same step.
 --
 -- A join key (prefix .. comment id), for a comment some rule named: one
 -- string, "T E D A R S": the entry's time (ms) and id, the decision, the
@@ -47,7 +50,12 @@
 -- one SET (verdict.lua adds " V", the verdict). Keys are made here from
 -- the comment id, so Redis Cluster is not supported (nor is it elsewhere).
 
-local LAYOUT = 4
+local LAYOUT = 5
+
+-- Globals are table lookups: the ones used per entry or per check, once.
+local call, tonumber, unpack = redis.call, tonumber, unpack
+local spack, sunpack = struct.pack, struct.unpack
+local floor, sub = math.floor, string.sub
 
 if ARGV[1] ~= tostring(LAYOUT) then
   return redis.error_reply('moderatord decide script: argument layout ' ..
@@ -63,7 +71,7 @@ end
 if not (nlimits and nentries and nchecked and nchecks) then
   return bad_layout('counts are not numbers')
 end
-if #ARGV ~= 13 + 7 * nlimits + 8 * nentries + 2 * nchecked + nchecks or
+if #ARGV ~= 13 + 8 * nlimits + 8 * nentries + 2 * nchecked + nchecks or
     #KEYS ~= 3 + nchecks then
   return bad_layout(#ARGV .. ' arguments and ' .. #KEYS .. ' keys for ' ..
     nlimits .. ' limits, ' .. nentries .. ' entries, ' .. nchecks ..
@@ -72,7 +80,7 @@ end
 -- Walk the entries once before writing anything: each entry's own count
 -- must add up too, or a write would read a shifted layout.
 do
-  local a, seen = 14 + 7 * nlimits, 0
+  local a, seen = 14 + 8 * nlimits, 0
   for _ = 1, nentries do
     local n = tonumber(ARGV[a + 7])
     if not n then return bad_layout('entry at argument ' .. a) end
@@ -93,8 +101,9 @@ for d = 1, nlimits do
   limits[d] = { name = ARGV[a], action = ARGV[a + 1],
     prec = tonumber(ARGV[a + 2]), shadow = ARGV[a + 3] == '1',
     max = tonumber(ARGV[a + 4]), per = tonumber(ARGV[a + 5]),
-    reason = ARGV[a + 6] }
-  a = a + 7
+    reason = ARGV[a + 6], hashes = ARGV[a + 7] }
+  if limits[d].hashes == '' then limits[d].hashes = nil end
+  a = a + 8
 end
 
 local k = 4	-- the next rate-limit key in KEYS
@@ -102,6 +111,167 @@ local k = 4	-- the next rate-limit key in KEYS
 local function append(list, name)
   if list == '' then return name end
   return list .. ',' .. name
+end
+
+-- Short windows (limits with max up to RATELIMIT_SHORT_MAX: most) are kept
+-- in period hashes: one hash for each period of the limit's length (per),
+-- numbered by time / per, whose fields are the windows' keys. A field
+-- holds the newest max + 1 times of its key, ascending, each a
+-- little-endian 64-bit integer, and sits in the period of its newest
+-- time; the same key in an older period is a stale copy, never read. So a
+-- batch reads each limit's windows with one HMGET a period (the one before
+-- its first comment's and every later one) and writes them with one HSET a
+-- period, where a key of its own per window would cost a SET, an expiry
+-- and its later deletion for every comment.
+-- A limit's ledger (a sorted set beside its hashes) scores each period by
+-- when it was last written, on Redis's clock. A period is live for per +
+-- slack after its last write, as a window key of its own would be (every
+-- newest time in it is older than that write), then it is UNLINKed (freed
+-- in the background, however large it grew); its hash and the ledger also
+-- expire twice that after the last write, for when the comments stop.
+-- A long window (max above) is a sorted set of its own, as unpacking
+-- 10,001 times a batch would cost more than a ZADD. The key field given
+-- for a short window is its field name; for a long one, its key.
+local checked = {}	-- the limit of each check, by its place in KEYS
+local short = {}	-- per limit: field -> window
+local periods = {}	-- per limit: the first period its comments need
+local clock		-- Redis's time (ms), once a batch
+
+local function period(l, t) return floor(t / l.per) end
+
+local function redis_ms()
+  if not clock then
+    local t = call('TIME')
+    clock = tonumber(t[1]) * 1000 + floor(tonumber(t[2]) / 1000)
+  end
+  return clock
+end
+
+-- Puts t into window w in order (usually t is the newest); the window and
+-- its newest time.
+local function short_insert(w, t)
+  local newest = #w > 0 and sunpack('<i8', w, #w - 7)
+  if not newest or newest <= t then
+    return w .. spack('<i8', t), t
+  end
+  local times, placed = {}, false
+  for pos = 1, #w - 7, 8 do
+    local v = sunpack('<i8', w, pos)
+    if not placed and v > t then
+      times[#times + 1], placed = t, true
+    end
+    times[#times + 1] = v
+  end
+  return spack('<' .. string.rep('i8', #times), unpack(times)), newest
+end
+
+-- Counts time t in the short window of field under limit l; how many
+-- counted comments lie in (t - per, +inf) now.
+local function short_count(l, field, t)
+  local windows = short[l]
+  local w = windows[field]
+  if type(w) ~= 'string' or #w % 8 ~= 0 then w = '' end
+  local newest
+  w, newest = short_insert(w, t)
+  if #w > 8 * (l.max + 1) then w = sub(w, #w - 8 * (l.max + 1) + 1) end
+  windows[field] = w
+  l.dirty[field] = period(l, newest)	-- where it is written
+  local since, n = t - l.per, 0
+  for pos = #w - 7, 1, -8 do
+    if sunpack('<i8', w, pos) <= since then break end
+    n = n + 1
+  end
+  return n
+end
+
+-- The live periods of limit l from period lo on, newest first (at most
+-- 16: older ones could only hold stale copies); those past their life go
+-- to l.due.
+local function live_periods(l, lo)
+  local live, got = {}, call('ZRANGE', l.hashes .. 'periods', 0, -1,
+    'WITHSCORES')
+  l.due = {}
+  for i = #got - 1, 1, -2 do
+    local p = tonumber(got[i])
+    if tonumber(got[i + 1]) + l.per + slack <= redis_ms() then
+      l.due[#l.due + 1] = p
+    elseif p >= lo and #live < 16 then
+      live[#live + 1] = p
+    end
+  end
+  table.sort(live, function(x, y) return x > y end)
+  return live
+end
+
+-- Reads the windows of the batch's keys under each short limit it uses.
+-- wanted[l] lists l's fields.
+local function short_read(wanted)
+  for l, fields in pairs(wanted) do
+    local windows = short[l]
+    l.dirty = {}
+    -- The newest period holding a key has its window.
+    for _, p in ipairs(live_periods(l, periods[l] - 1)) do
+      for i0 = 1, #fields, 1000 do
+        local part = { unpack(fields, i0, math.min(i0 + 999, #fields)) }
+        local got = call('HMGET', l.hashes .. p, unpack(part))
+        for j = 1, #part do
+          if got[j] and not windows[part[j]] then
+            windows[part[j]] = got[j]
+          end
+        end
+      end
+    end
+  end
+end
+
+-- Writes back the windows counted, each into the period of its newest
+-- time; notes the periods written in the ledger, and drops the due ones.
+local function short_write()
+  for l, windows in pairs(short) do
+    local keep, byperiod, ledger = 2 * (l.per + slack), {}, {}
+    for field, p in pairs(l.dirty) do
+      local list = byperiod[p]
+      if not list then list = {}; byperiod[p] = list end
+      list[#list + 1] = field
+      list[#list + 1] = windows[field]
+    end
+    for p, list in pairs(byperiod) do
+      local hash = l.hashes .. p
+      for i = 1, #list, 2000 do
+        call('HSET', hash, unpack(list, i, math.min(i + 1999, #list)))
+      end
+      call('PEXPIRE', hash, keep)
+      ledger[#ledger + 1] = redis_ms()
+      ledger[#ledger + 1] = p
+    end
+    local key = l.hashes .. 'periods'
+    for _, p in ipairs(l.due) do
+      if not byperiod[p] then
+        call('UNLINK', l.hashes .. p)
+        call('ZREM', key, p)
+      end
+    end
+    if #ledger > 0 then
+      call('ZADD', key, unpack(ledger))
+      call('PEXPIRE', key, keep)
+    end
+  end
+end
+
+-- The same for a long window: a sorted set of entry ids scored by time.
+local function long_count(key, l, t, sid)
+  call('ZADD', key, t, sid)
+  -- A window of at most max members cannot be over the limit, and one
+  -- of at most max + 1 needs no trim.
+  local inwindow = call('ZCARD', key)
+  if inwindow > l.max then
+    if inwindow > l.max + 1 then
+      call('ZREMRANGEBYRANK', key, 0, -(l.max + 2))
+    end
+    inwindow = call('ZCOUNT', key, '(' .. (t - l.per), '+inf')
+  end
+  call('PEXPIRE', key, l.per + slack)
+  return inwindow
 end
 
 -- Counts entry sid at time t under the n checks from ARGV[a], KEYS[k];
@@ -112,27 +282,20 @@ local function count(sid, t, n, decision, rules, shadow, reason, la, sa)
   local prec, final = tonumber(ARGV[a]), ARGV[a + 1] == '1'
   local changed = false
   for c = 0, n - 1 do
-    local l = limits[tonumber(ARGV[a + 2 + c])]
-    local key = KEYS[k + c]
-    redis.call('ZADD', key, t, sid)
-    -- A window of at most max members cannot be over the limit, and one
-    -- of at most max + 1 needs no trim: most keys cost ZADD, ZCARD and
-    -- PEXPIRE, a new key (a new author, a new text) included.
-    local inwindow = redis.call('ZCARD', key)
-    if inwindow > l.max then
-      if inwindow > l.max + 1 then
-        redis.call('ZREMRANGEBYRANK', key, 0, -(l.max + 2))
-      end
-      inwindow = redis.call('ZCOUNT', key, '(' .. (t - l.per), '+inf')
+    local l = checked[k + c]
+    local inwindow
+    if l.hashes then
+      inwindow = short_count(l, KEYS[k + c], t)
+    else
+      inwindow = long_count(KEYS[k + c], l, t, sid)
     end
-    redis.call('PEXPIRE', key, l.per + slack)
     if inwindow > l.max then
       if l.shadow then
         shadow, changed = append(shadow, l.name), true
-        sa = sa .. string.sub(l.action, 1, 1)
+        sa = sa .. sub(l.action, 1, 1)
       elseif not final then
         rules, changed = append(rules, l.name), true
-        la = la .. string.sub(l.action, 1, 1)
+        la = la .. sub(l.action, 1, 1)
         if l.prec > prec then
           decision, prec, reason = l.action, l.prec, l.reason
         end
@@ -159,7 +322,7 @@ local function idkey(sid)
 end
 local pending, lo, hi = nil, nil, nil
 do
-  local b = a
+  local b, kb, wanted = a, k, {}
   for _ = 1, nentries do
     local sid = ARGV[b]
     local ms, seq = idkey(sid)
@@ -171,11 +334,32 @@ do
     end
     local n = tonumber(ARGV[b + 7])
     b = b + 8
-    if n > 0 then b = b + 2 + n end
+    if n > 0 then
+      for c = 0, n - 1 do
+        local l = limits[tonumber(ARGV[b + 2 + c])]
+        checked[kb + c] = l
+        if l.hashes then
+          local fields, p = wanted[l], period(l, ms)
+          if not fields then
+            fields, short[l] = {}, {}
+            wanted[l], periods[l] = fields, p
+          end
+          local field = KEYS[kb + c]
+          if short[l][field] == nil then
+            short[l][field] = false
+            fields[#fields + 1] = field
+          end
+          if p < periods[l] then periods[l] = p end
+        end
+      end
+      b = b + 2 + n
+      kb = kb + n
+    end
   end
+  short_read(wanted)
   if lo then
     local want = 2 * nentries + 16
-    local p = redis.call('XPENDING', KEYS[1], group, lo[3], hi[3], want,
+    local p = call('XPENDING', KEYS[1], group, lo[3], hi[3], want,
       consumer)
     if #p < want then
       pending = {}
@@ -186,7 +370,7 @@ end
 
 local function deliveries(sid)
   if pending then return pending[sid] end
-  local p = redis.call('XPENDING', KEYS[1], group, sid, sid, 1, consumer)
+  local p = call('XPENDING', KEYS[1], group, sid, sid, 1, consumer)
   if #p == 1 then return p[1][4] end
   return nil
 end
@@ -196,13 +380,14 @@ for _ = 1, nentries do
   local sid, id, decision = ARGV[a], ARGV[a + 1], ARGV[a + 2]
   local rules, shadow, reason = ARGV[a + 3], ARGV[a + 4], ARGV[a + 5]
   local acts, n = ARGV[a + 6], tonumber(ARGV[a + 7])
-  local la = string.sub(acts, 1, names(rules))
-  local sa = string.sub(acts, names(rules) + 1)
+  local nr = names(rules)
+  local la, sa = sub(acts, 1, nr), sub(acts, nr + 1)
   local changed = false
   a = a + 8
   local delivered = deliveries(sid)
+  if pending then pending[sid] = nil end	-- an id given twice counts once
   if delivered and delivered > maxdel then
-    local e = redis.call('XRANGE', KEYS[1], sid, sid)
+    local e = call('XRANGE', KEYS[1], sid, sid)
     local dead = { 'dead_entry', sid, 'dead_deliveries', delivered,
       'dead_reason', 'delivered ' .. delivered .. ' times, more than ' ..
       maxdel .. '; last decision: ' .. decision .. ' ' .. reason }
@@ -217,8 +402,8 @@ for _ = 1, nentries do
         dead[#dead + 1] = v
       end
     end
-    redis.call('XADD', KEYS[3], 'MAXLEN', '~', maxlen, '*', unpack(dead))
-    redis.call('XACK', KEYS[1], group, sid)
+    call('XADD', KEYS[3], 'MAXLEN', '~', maxlen, '*', unpack(dead))
+    call('XACK', KEYS[1], group, sid)
     out[#out + 1] = 2
   elseif delivered then
     local t = tonumber(string.match(sid, '^(%d+)'))
@@ -227,13 +412,13 @@ for _ = 1, nentries do
         decision, rules, shadow, reason, la, sa)
     end
     if jprefix ~= '' and id ~= '' and (rules ~= '' or shadow ~= '') then
-      redis.call('SET', jprefix .. id, t .. ' ' .. sid .. ' ' .. decision ..
+      call('SET', jprefix .. id, t .. ' ' .. sid .. ' ' .. decision ..
         ' ' .. la .. sa .. ' ' .. rules .. ' ' .. shadow, 'PX', jttl)
     end
-    redis.call('XADD', KEYS[2], 'MAXLEN', '~', maxlen, '*', 'id', id,
+    call('XADD', KEYS[2], 'MAXLEN', '~', maxlen, '*', 'id', id,
       'decision', decision, 'rules', rules, 'shadow', shadow,
       'reason', reason, 'entry', sid, 'ruleset', ruleset)
-    redis.call('XACK', KEYS[1], group, sid)
+    call('XACK', KEYS[1], group, sid)
     if changed then
       out[#out + 1] = { decision, rules, shadow, reason }
     else
@@ -247,4 +432,5 @@ for _ = 1, nentries do
     k = k + n
   end
 end
+short_write()
 return out

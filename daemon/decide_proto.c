@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "decide_proto.h"
+#include "ratelimit.h"
 #include "xmalloc.h"
 
 static void	reserve(struct decide_argv *, size_t);
@@ -98,6 +99,8 @@ decide_proto_encode(struct decide_argv *a, const struct decide_params *p,
 	const struct batch_item		*it;
 	const struct batch_limit	*l;
 	const struct field		*id;
+	const char			*key;
+	char				*hashes;
 	size_t				 i, j, nchecks = 0, nchecked = 0;
 	size_t				 prefix = strlen(p->rl_prefix);
 
@@ -114,9 +117,15 @@ decide_proto_encode(struct decide_argv *a, const struct decide_params *p,
 	argv_str(a, p->dead_letter_stream);
 	for (i = 0; i < b->n; i++) {
 		it = &b->items[i];
-		for (j = 0; j < it->nchecks; j++)
-			argv_made(a, p->rl_prefix, prefix, it->checks[j].key,
-			    strlen(it->checks[j].key));
+		for (j = 0; j < it->nchecks; j++) {
+			key = it->checks[j].key;
+			if (RATELIMIT_SHORT(b->limits[it->checks[j].limit].max)) {
+				key = ratelimit_field(key);
+				argv_made(a, "", 0, key, strlen(key));
+			} else
+				argv_made(a, p->rl_prefix, prefix, key,
+				    strlen(key));
+		}
 	}
 	argv_u64(a, p->layout);
 	argv_u64(a, b->nlimits);
@@ -140,6 +149,13 @@ decide_proto_encode(struct decide_argv *a, const struct decide_params *p,
 		argv_u64(a, l->max);
 		argv_u64(a, l->per_ms);
 		argv_str(a, l->reason);
+		if (RATELIMIT_SHORT(l->max)) {
+			hashes = ratelimit_hashes(p->rl_prefix, l->name,
+			    l->per_ms);
+			argv_made(a, "", 0, hashes, strlen(hashes));
+			free(hashes);
+		} else
+			argv_str(a, "");
 	}
 	for (i = 0; i < b->n; i++) {
 		it = &b->items[i];

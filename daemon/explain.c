@@ -27,6 +27,8 @@
 #define CLUES_SHOWN	10
 
 static void	print_span(const char *, size_t);
+static long long window_count(redisContext *, const struct config *,
+		    const struct rule *, const char *, long long);
 static void	print_limits(const struct config *, const struct ruleset *,
 		    struct matcher *, const struct entry *,
 		    const struct decision *, int);
@@ -48,6 +50,91 @@ print_span(const char *s, size_t len)
 	printf(len > SPAN_SHOWN ? "\"..." : "\"");
 }
 
+/* Periods newest first. */
+static int
+period_cmp(const void *a, const void *b)
+{
+	long long	x = *(const long long *)a, y = *(const long long *)b;
+
+	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/* Little-endian 64-bit times, ascending: how many are after since. */
+static long long
+times_after(const char *s, size_t len, long long since)
+{
+	long long	n = 0;
+	uint64_t	t;
+	size_t		i, j;
+
+	for (i = 0; i + 8 <= len; i += 8) {
+		for (j = 8, t = 0; j-- > 0;)
+			t = t << 8 | (unsigned char)s[i + j];
+		n += (long long)t > since;
+	}
+	return n;
+}
+
+/*
+ * How many comments the window of key (under rule r) holds in (since,
+ * +inf) at time now, read as decide.lua keeps it; -1 if Redis did not say.
+ */
+static long long
+window_count(redisContext *rc, const struct config *c, const struct rule *r,
+    const char *key, long long now)
+{
+	redisReply	*reply, *got;
+	char		*hashes;
+	long long	*live, n = -1, per = (long long)r->limit->per_ms;
+	long long	 since = now - per, slack = (long long)c->rl_slack_ms;
+	size_t		 i, nlive = 0;
+
+	if (!RATELIMIT_SHORT(r->limit->max)) {
+		reply = redisCommand(rc, "ZCOUNT %s%s (%lld +inf", c->rl_prefix,
+		    key, since);
+		if (reply != NULL && reply->type == REDIS_REPLY_INTEGER)
+			n = reply->integer;
+		freeReplyObject(reply);
+		return n;
+	}
+	/* The live periods from the one before now's, newest first. */
+	hashes = ratelimit_hashes(c->rl_prefix, r->name, r->limit->per_ms);
+	reply = redisCommand(rc, "ZRANGE %speriods 0 -1 WITHSCORES", hashes);
+	if (reply == NULL || reply->type != REDIS_REPLY_ARRAY) {
+		freeReplyObject(reply);
+		free(hashes);
+		return -1;
+	}
+	live = xreallocarray(NULL, reply->elements / 2 + 1, sizeof *live);
+	for (i = 0; i + 1 < reply->elements; i += 2)
+		if (reply->element[i]->type == REDIS_REPLY_STRING &&
+		    reply->element[i + 1]->type == REDIS_REPLY_STRING &&
+		    strtoll(reply->element[i + 1]->str, NULL, 10) + per + slack >
+		    now && strtoll(reply->element[i]->str, NULL, 10) >=
+		    now / per - 1)
+			live[nlive++] = strtoll(reply->element[i]->str, NULL, 10);
+	freeReplyObject(reply);
+	qsort(live, nlive, sizeof *live, period_cmp);
+	/* The newest period holding the key has its window. */
+	for (i = 0, n = 0; i < nlive; i++) {
+		got = redisCommand(rc, "HGET %s%lld %s", hashes, live[i],
+		    ratelimit_field(key));
+		if (got == NULL || got->type == REDIS_REPLY_ERROR)
+			n = -1;
+		else if (got->type == REDIS_REPLY_STRING)
+			n = times_after(got->str, got->len, since);
+		else {
+			freeReplyObject(got);
+			continue;
+		}
+		freeReplyObject(got);
+		break;
+	}
+	free(live);
+	free(hashes);
+	return n;
+}
+
 /*
  * Which rate-limit rules the comment would count toward (the decision's
  * checks: what the daemon would count, under the key it would use), and
@@ -62,10 +149,9 @@ print_limits(const struct config *c, const struct ruleset *rs,
 	const struct rule	*r;
 	const char		*key;
 	redisContext		*rc = NULL;
-	redisReply		*reply;
 	struct hit		 h;
 	struct timeval		 now;
-	long long		 since;
+	long long		 n;
 	char			*what;
 	size_t			 i, j;
 
@@ -101,15 +187,11 @@ print_limits(const struct config *c, const struct ruleset *rs,
 		}
 		printf("counts this comment under %s", what);
 		free(what);
-		since = (long long)now.tv_sec * 1000 + now.tv_usec / 1000 -
-		    (long long)r->limit->per_ms;
-		reply = rc ? redisCommand(rc, "ZCOUNT %s%s (%lld +inf",
-		    c->rl_prefix, key, since) : NULL;
-		if (reply != NULL && reply->type == REDIS_REPLY_INTEGER)
-			printf("; %lld in the window now, %s with this one",
-			    reply->integer, (unsigned long long)reply->integer +
-			    1 > r->limit->max ? "over the limit" : "within it");
-		freeReplyObject(reply);
+		if (rc != NULL && (n = window_count(rc, c, r, key,
+		    (long long)now.tv_sec * 1000 + now.tv_usec / 1000)) >= 0)
+			printf("; %lld in the window now, %s with this one", n,
+			    (unsigned long long)n + 1 > r->limit->max ?
+			    "over the limit" : "within it");
 		putchar('\n');
 	}
 	if (rc != NULL)

@@ -193,6 +193,30 @@ none:
 }
 
 /*
+ * The prefix of the period hashes of the rule named rule with windows of
+ * per_ms, under the configured prefix: "<prefix><rule>:p<per>:", followed
+ * by a period's number or "head". A changed per makes new hashes, as
+ * periods of another length do not line up. The caller frees it.
+ */
+char *
+ratelimit_hashes(const char *prefix, const char *rule, uint64_t per_ms)
+{
+	char	*s;
+
+	xasprintf(&s, "%s%s:p%llu:", prefix, rule, (unsigned long long)per_ms);
+	return s;
+}
+
+/* A key's field in its period hashes: the key without "<rule>:". */
+const char *
+ratelimit_field(const char *key)
+{
+	const char	*colon = strchr(key, ':');
+
+	return colon != NULL ? colon + 1 : key;
+}
+
+/*
  * "author=alice thread=a42" for --explain; text is shown folded (folded
  * as for ratelimit_key).
  */

@@ -13,6 +13,14 @@
 #define RATELIMIT_MAX_MAX	10000
 #define RATELIMIT_MAX_PER_MS	(31ull * 24 * 3600 * 1000)
 #define RATELIMIT_KEY_RAW_MAX	64
+/*
+ * The windows of a limit with max up to this are fields of period hashes
+ * ("<rule>:p<per>:<period>", the field the key without "<rule>:"), read
+ * and written once a batch (decide.lua); a longer one is a sorted set of
+ * its own ("<rule>:<fields>", the key).
+ */
+#define RATELIMIT_SHORT_MAX	64
+#define RATELIMIT_SHORT(max)	((max) <= RATELIMIT_SHORT_MAX)
 
 /* rate_limit: { key: author | [author, thread] | text, max: 5, per: 60s } */
 struct rate_limit {
@@ -37,6 +45,8 @@ void	ratelimit_clear(struct rate_limit *);
 int	ratelimit_has_text(const struct rate_limit *);
 char	*ratelimit_key(const struct rate_limit *, const char *,
 	    const struct entry *, const struct textview *);
+char	*ratelimit_hashes(const char *, const char *, uint64_t);
+const char *ratelimit_field(const char *);
 char	*ratelimit_describe(const struct rate_limit *, const struct entry *,
 	    const struct textview *);
 

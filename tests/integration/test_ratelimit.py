@@ -3,6 +3,7 @@
 
 import os
 import signal
+import struct
 import subprocess
 import sys
 import time
@@ -32,6 +33,20 @@ RULES = """
   action: approve
   final: true
 """
+
+
+def window(r, rule, per_ms, field, prefix="moderatord:rl:"):
+    """The times a short window holds, as decide.lua keeps it: the field in
+    the newest of its rule's period hashes that has it."""
+    hashes = "%s%s:p%d:" % (prefix, rule, per_ms)
+    periods = sorted((int(p) for p in r.zrange(hashes + "periods", 0, -1)),
+                     reverse=True)
+    for p in periods:
+        v = r.hget(hashes + str(p), field)
+        if v is not None:
+            return [struct.unpack_from("<q", v, i)[0]
+                    for i in range(0, len(v), 8)]
+    return []
 
 
 class RateLimitTest(harness.TestCase):
@@ -74,6 +89,38 @@ class RateLimitTest(harness.TestCase):
         # bob: 2 within 60 s, then a gap... the same pattern, same result.
         self.assertEqual([got["o%d" % i]["decision"] for i in range(7)], want)
 
+    def test_window_layouts_agree(self):
+        # Short windows (max up to 64: period hashes) and long ones (sorted
+        # sets) count alike, at the edge of the window too.
+        d = os.path.join(self.tmp, "layouts")
+        os.makedirs(d)
+        with open(os.path.join(d, "r.yaml"), "w") as f:
+            for m in (3, 64, 65):
+                f.write("- name: flood%d\n  when: { author: '^m%d$' }\n"
+                        "  rate_limit: { key: author, max: %d, per: 60s }\n"
+                        "  action: flag\n" % (m, m, m))
+        want, events = {}, []
+        for m in (3, 64, 65):
+            times = [1000 + i for i in range(m)] + [61000, 61000, 200000]
+            want[m] = ["approve"] * (m + 1) + ["flag", "approve"]
+            events += [(t, m, i) for i, t in enumerate(times)]
+        seq = {}
+        for t, m, i in sorted(events):
+            seq[t] = seq.get(t, -1) + 1
+            self.xadd_at(t, {"id": "m%d-%d" % (m, i), "author": "m%d" % m,
+                             "text": "x"}, seq=seq[t])
+        daemon = self.daemon(rules=d)
+        n = sum(len(w) for w in want.values())
+        self.assertTrue(harness.wait_decided(self.r, n, daemon=daemon))
+        self.assertEqual(daemon.stop(), 0)
+        got = self.by_id()
+        for m, w in want.items():
+            self.assertEqual([got["m%d-%d" % (m, i)]["decision"]
+                              for i in range(len(w))], w, m)
+        self.assertEqual(len(window(self.r, "flood64", 60000, "3:m64")), 65)
+        self.assertEqual(self.r.type("moderatord:rl:flood65:3:m65"), b"zset")
+        self.assertEqual(self.r.zcard("moderatord:rl:flood65:3:m65"), 66)
+
     def test_two_daemons_one_limit(self):
         # 1,000 comments by one author within 10 s of event time, max 5 per
         # 60 s, decided by two daemons at once: exactly 5 approved. Both
@@ -106,7 +153,7 @@ class RateLimitTest(harness.TestCase):
         self.assertEqual(len(got), 1003)
         approved = [k for k, o in got.items() if k.startswith("f") and
                     o["decision"] == "approve"]
-        self.assertEqual(len(approved), 5)
+        self.assertEqual(len(approved), 5, sorted(approved, key=lambda k: int(k[1:])))
         self.assertTrue(all(got["q%d" % i]["decision"] == "approve"
                             for i in range(3)))
         self.assertEqual(harness.pending(self.r), 0)
@@ -139,10 +186,11 @@ class RateLimitTest(harness.TestCase):
                                  ("flag", "copy-paste"), o)
         self.assertTrue(all(got["s%d" % i]["decision"] == "approve"
                             for i in range(6)))
-        # No comment text is stored in the keys: they are digests.
-        keys = [k.decode() for k in self.r.keys("moderatord:rl:copy-paste:*")]
-        self.assertEqual(len(keys), 1)
-        self.assertRegex(keys[0], r"^moderatord:rl:copy-paste:#:[0-9a-f]{32}$")
+        # No comment text is stored in the windows: their keys are digests.
+        fields = [f.decode() for h in self.r.scan_iter(
+            "moderatord:rl:copy-paste:p600000:[0-9]*") for f in self.r.hkeys(h)]
+        self.assertEqual(len(set(fields)), 1)
+        self.assertRegex(fields[0], r"^#:[0-9a-f]{32}$")
 
     def test_conditions_and_final(self):
         rows = [
@@ -178,8 +226,8 @@ class RateLimitTest(harness.TestCase):
         self.assertTrue(all(o["decision"] == "approve" and
                             o["rules"] == "trusted"
                             for o in harness.decisions(self.r)))
-        key = "moderatord:rl:flood:8:staff-jo"
-        self.assertEqual(self.r.zcard(key), 3)      # max + 1 kept
+        self.assertEqual(window(self.r, "flood", 60000, "8:staff-jo"),
+                         [5001, 5002, 5003])      # max + 1 kept
 
     def test_script_flush_and_redis_restart(self):
         rules = self.rules()
@@ -248,8 +296,8 @@ class RateLimitTest(harness.TestCase):
         d = self.daemon(rules=rules)
         self.assertTrue(harness.wait_decided(self.r, 3, daemon=d))
         self.assertEqual(d.stop(), 0)
-        key = "moderatord:rl:flood:5:alice"
-        before = self.r.zrange(key, 0, -1)
+        before = window(self.r, "flood", 60000, "5:alice")
+        self.assertEqual(len(before), 3)
         p = subprocess.run([harness.MODERATORD, "--explain", "-r", rules,
                             "--redis", self.redis.sock, "author=alice"],
                            input=b"hello again", capture_output=True,
@@ -262,7 +310,7 @@ class RateLimitTest(harness.TestCase):
         self.assertIn("rate limit: copy-paste", out)
         self.assertIn("does not apply (conditions not met)", out)
         # Read, not counted.
-        self.assertEqual(self.r.zrange(key, 0, -1), before)
+        self.assertEqual(window(self.r, "flood", 60000, "5:alice"), before)
         p = subprocess.run([harness.MODERATORD, "--explain", "-r", rules,
                             "--redis", self.redis.sock, "author=carol"],
                            input=b"first", capture_output=True, timeout=30)
@@ -277,8 +325,9 @@ class RateLimitTest(harness.TestCase):
         return d
 
     def test_many_authors_bounded(self):
-        """100,000 authors: a key each, of a small fixed size, each with a
-        TTL of per + slack; and short windows really do expire."""
+        """100,000 authors: a window each, of a small fixed size, in period
+        hashes that expire three periods after their last write (and short
+        windows really do expire)."""
         n = 100000
         p = self.r.pipeline(transaction=False)
         for i in range(n):
@@ -294,17 +343,21 @@ class RateLimitTest(harness.TestCase):
         self.assertTrue(harness.wait_decided(self.r, n, timeout=300,
                                              daemon=d))
         self.assertEqual(d.stop(), 0)
-        keys = len(list(self.r.scan_iter("moderatord:rl:*", count=5000)))
-        sample = [k for k in self.r.scan_iter("moderatord:rl:*", count=1000)
-                  ][:1000]
-        per_key = sum(self.r.memory_usage(k) for k in sample) / len(sample)
-        sys.stderr.write("%d window keys, %.0f bytes each (MEMORY USAGE, "
-                         "1,000 sampled)\n" % (keys, per_key))
-        self.assertEqual(keys, n)
-        for k in sample:
-            self.assertTrue(0 < self.r.pttl(k) <= 601000, k)
-            self.assertLessEqual(self.r.zcard(k), 6)
-        self.assertLess(per_key, 300)
+        hashes = [h for h in self.r.scan_iter("moderatord:rl:flood:p600000:*",
+                                              count=1000)
+                  if not h.endswith(b"periods")]
+        windows = sum(self.r.hlen(h) for h in hashes)
+        used = sum(self.r.memory_usage(h, samples=0) for h in hashes)
+        sys.stderr.write("%d windows in %d period hashes, %.0f bytes each "
+                         "(MEMORY USAGE)\n" % (windows, len(hashes),
+                                                used / windows))
+        self.assertEqual(windows, n)
+        self.assertLessEqual(len(hashes), 2)
+        for h in hashes:
+            self.assertTrue(0 < self.r.pttl(h) <= 3 * 600000 + 1000, h)
+            for _, v in self.r.hscan(h, count=1000)[1].items():
+                self.assertLessEqual(len(v), 6 * 8)     # max + 1 times
+        self.assertLess(used / windows, 200)
 
         # Short windows under another prefix: gone after per + slack.
         p = self.r.pipeline(transaction=False)

@@ -11,6 +11,7 @@
 
 #include "testutil.h"
 #include "decide_proto.h"
+#include "ratelimit.h"
 
 static const struct decide_params params = {
 	7, "in", "out", "dead", "grp", "me", "rl:", 1000, 600000, 5, "j:",
@@ -105,9 +106,11 @@ test_no_checks(void **state)
 }
 
 /*
- * Checks: keys with the prefix in KEYS, one copy of each limit with its
- * precedence, and per checked entry its own precedence, final, and its
- * limits' numbers. The argv is reused: the second encoding must not see
+ * Checks: in KEYS a short window's field (its key without the rule) and a
+ * long one's key with the prefix; one copy of each limit with its
+ * precedence and where its windows live (the prefix of its period hashes,
+ * or "" for sorted sets), and per checked entry its own precedence,
+ * final, and its limits' numbers. The argv is reused: the second encoding must not see
  * the first.
  */
 static void
@@ -115,11 +118,12 @@ test_checks(void **state)
 {
 	static const char *const want[] = {
 		"EVAL", "return 1", "6", "in", "out", "dead",
-		"rl:flood:3:bob", "rl:copy:#:ab", "rl:flood:3:eve",
+		"3:bob", "rl:copy:#:ab", "3:eve",
 		"7", "2", "3", "2", "3", "grp", "me", "1000", "600000", "5", "",
 		"j:", "691200000",
 		"flood", "flag", "8589934587", "0", "5", "60000", "flood",
-		"copy", "reject", "12884901881", "1", "5", "60000", "copy",
+		"rl:flood:p60000:",
+		"copy", "reject", "12884901881", "1", "65", "60000", "copy", "",
 		"1-0", "c1", "approve", "", "", "", "", "2", "0", "0", "1", "2",
 		"1-1", "", "flag", "", "", "malformed: no id field", "", "0",
 		"2-0", "c3", "reject", "spam", "", "pharma", "r", "1",
@@ -139,12 +143,13 @@ test_checks(void **state)
 		add_check(it, 0, "a-rather-long-key-that-fills-the-buffer");
 	}
 	decide_proto_encode(&a, &params, "EVALSHA", "abc", b);
-	assert_int_equal(a.n, 6 + 40 + 13 + 7 + 40 * 11);
+	assert_int_equal(a.n, 6 + 40 + 13 + 8 + 40 * 11);
 	batch_free(b);
 
 	b = batch_new(3);
 	add_limit(b, "flood", ACTION_FLAG, 4, 0);
 	add_limit(b, "copy", ACTION_REJECT, 6, 1);
+	b->limits[1].max = RATELIMIT_SHORT_MAX + 1;	/* a sorted set */
 	it = add_item(b, "1-0", "c1", ACTION_APPROVE, "", "", SIZE_MAX, 0);
 	add_check(it, 0, "flood:3:bob");
 	add_check(it, 1, "copy:#:ab");
