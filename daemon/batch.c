@@ -45,8 +45,10 @@ batch_free(struct batch *b)
 		free(it->shadow);
 		free(it->reason);
 		free(it->acts);
-		for (j = 0; j < it->nchecks; j++)
+		for (j = 0; j < it->nchecks; j++) {
 			free(it->checks[j].key);
+			free(it->checks[j].id);
+		}
 		free(it->checks);
 		free(it->slow_rule);
 	}
@@ -78,6 +80,7 @@ limit_of(struct batch *b, const struct rule *r)
 	l->shadow = rule_shadowed(r);
 	l->max = r->limit->max;
 	l->per_ms = r->limit->per_ms;
+	l->distinct = r->limit->distinct != NULL;
 	l->order = r->index;
 	return b->nlimits++;
 }
@@ -121,7 +124,8 @@ item_decided(struct batch *b, struct batch_item *it, struct decision *d)
 		for (i = 0; i < d->nchecks; i++) {
 			it->checks[i].limit = limit_of(b, d->checks[i].rule);
 			it->checks[i].key = d->checks[i].key;
-			d->checks[i].key = NULL;
+			it->checks[i].id = d->checks[i].id;
+			d->checks[i].key = d->checks[i].id = NULL;
 		}
 		it->nchecks = d->nchecks;
 	}

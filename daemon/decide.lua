@@ -12,21 +12,25 @@
 -- the C side, daemon/decide_proto.c, which builds these arguments):
 --
 -- KEYS: input stream, output stream, dead-letter stream, then one
---   rate-limit key per check, in the order the checks appear in ARGV.
+--   rate-limit window per check, in the order the checks appear in ARGV:
+--   a short window's field or a long one's key (below), after the
+--   counted value's identity (16 characters) if its limit counts
+--   distinct values.
 -- ARGV: 1 layout version, 2 number of rate-limit rules L, 3 number of
 --   entries E, 4 number of entries with checks C, 5 number of checks K,
 --   6 group, 7 consumer, 8 output maxlen, 9 key expiry slack (ms),
 --   10 max deliveries, 11 the hash of the rule set that decided, 12 the
 --   join key prefix ('' keeps none), 13 how long a join key lives (ms);
---   then per rate-limit rule (8): name, action, precedence, shadow (0/1),
---   max, per (ms), reason, and where its windows are kept: '' for sorted
---   sets, else the prefix of its period hashes (below);
+--   then per rate-limit rule (9): name, action, precedence, shadow (0/1),
+--   max, per (ms), reason, where its windows are kept ('' for sorted
+--   sets, else the prefix of its period hashes, below), and whether it
+--   counts distinct values (0/1);
 --   then per entry (8): stream id, comment id, decision, rules, shadow,
 --   reason, the letters of the named rules' own actions (rules then
 --   shadow), number of checks n; and if n > 0 (2 + n): the precedence of
 --   the decision, final (0/1), and n rule numbers (1-based, into the
 --   rate-limit rules above).
--- So #ARGV = 13 + 8 L + 8 E + 2 C + K and #KEYS = 3 + K; anything else
+-- So #ARGV = 13 + 9 L + 8 E + 2 C + K and #KEYS = 3 + K; anything else
 -- is an error reply, before anything is written.
 --
 -- Precedence numbers come from C (action_precedence): the greater wins.
@@ -41,7 +45,9 @@
 -- redelivery can have added first. Only the newest max + 1 are kept:
 -- enough to answer exactly, so a key holds O(max) whatever the load. A
 -- comment is counted once because it is counted only while pending for
--- this consumer, and acknowledged in the same step.
+-- this consumer, and acknowledged in the same step. A limit with distinct
+-- counts values (authors, say) instead: a window keeps each value once,
+-- at its newest time, and the newest max + 1 values.
 --
 -- A join key (prefix .. comment id), for a comment some rule named: one
 -- string, "T E D A R S": the entry's time (ms) and id, the decision, the
@@ -71,7 +77,7 @@ end
 if not (nlimits and nentries and nchecked and nchecks) then
   return bad_layout('counts are not numbers')
 end
-if #ARGV ~= 13 + 8 * nlimits + 8 * nentries + 2 * nchecked + nchecks or
+if #ARGV ~= 13 + 9 * nlimits + 8 * nentries + 2 * nchecked + nchecks or
     #KEYS ~= 3 + nchecks then
   return bad_layout(#ARGV .. ' arguments and ' .. #KEYS .. ' keys for ' ..
     nlimits .. ' limits, ' .. nentries .. ' entries, ' .. nchecks ..
@@ -80,7 +86,7 @@ end
 -- Walk the entries once before writing anything: each entry's own count
 -- must add up too, or a write would read a shifted layout.
 do
-  local a, seen = 14 + 8 * nlimits, 0
+  local a, seen = 14 + 9 * nlimits, 0
   for _ = 1, nentries do
     local n = tonumber(ARGV[a + 7])
     if not n then return bad_layout('entry at argument ' .. a) end
@@ -101,9 +107,10 @@ for d = 1, nlimits do
   limits[d] = { name = ARGV[a], action = ARGV[a + 1],
     prec = tonumber(ARGV[a + 2]), shadow = ARGV[a + 3] == '1',
     max = tonumber(ARGV[a + 4]), per = tonumber(ARGV[a + 5]),
-    reason = ARGV[a + 6], hashes = ARGV[a + 7] }
+    reason = ARGV[a + 6], hashes = ARGV[a + 7],
+    distinct = ARGV[a + 8] == '1' }
   if limits[d].hashes == '' then limits[d].hashes = nil end
-  a = a + 8
+  a = a + 9
 end
 
 local k = 4	-- the next rate-limit key in KEYS
@@ -132,7 +139,8 @@ end
 -- A long window (max above) is a sorted set of its own, as unpacking
 -- 10,001 times a batch would cost more than a ZADD. The key field given
 -- for a short window is its field name; for a long one, its key.
-local checked = {}	-- the limit of each check, by its place in KEYS
+-- Each check's limit, window and value's identity, by its place in KEYS.
+local checked, windowof, idof = {}, {}, {}
 local short = {}	-- per limit: field -> window
 local periods = {}	-- per limit: the first period its comments need
 local clock		-- Redis's time (ms), once a batch
@@ -147,37 +155,51 @@ local function redis_ms()
   return clock
 end
 
--- Puts t into window w in order (usually t is the newest); the window and
--- its newest time.
-local function short_insert(w, t)
-  local newest = #w > 0 and sunpack('<i8', w, #w - 7)
-  if not newest or newest <= t then
-    return w .. spack('<i8', t), t
-  end
-  local times, placed = {}, false
-  for pos = 1, #w - 7, 8 do
-    local v = sunpack('<i8', w, pos)
-    if not placed and v > t then
-      times[#times + 1], placed = t, true
+-- A short window is a string of entries, ascending by time: each a
+-- little-endian 64-bit time, and for a distinct limit the value's identity
+-- after it (24 bytes an entry, else 8).
+local function entry_width(l) return l.distinct and 24 or 8 end
+
+-- Puts entry e (time t, identity id or nil) into window w in order; the
+-- window and its newest time. A value already in w keeps its newest time.
+local function short_insert(w, width, e, t, id)
+  if id then
+    for pos = 1, #w - width + 1, width do
+      if sub(w, pos + 8, pos + 23) == id then
+        if sunpack('<i8', w, pos) >= t then
+          return w, sunpack('<i8', w, #w - width + 1)
+        end
+        w = sub(w, 1, pos - 1) .. sub(w, pos + width)
+        break
+      end
     end
-    times[#times + 1] = v
   end
-  return spack('<' .. string.rep('i8', #times), unpack(times)), newest
+  if #w == 0 then return e, t end
+  local newest = sunpack('<i8', w, #w - width + 1)
+  if newest <= t then return w .. e, t end
+  for pos = #w - 2 * width + 1, 1, -width do
+    if sunpack('<i8', w, pos) <= t then
+      return sub(w, 1, pos + width - 1) .. e .. sub(w, pos + width), newest
+    end
+  end
+  return e .. w, newest
 end
 
--- Counts time t in the short window of field under limit l; how many
--- counted comments lie in (t - per, +inf) now.
-local function short_count(l, field, t)
-  local windows = short[l]
+-- Counts time t (of value id, for a distinct limit) in the short window of
+-- field under limit l; how many counted comments (values) lie in (t - per,
+-- +inf) now.
+local function short_count(l, field, t, id)
+  local windows, width = short[l], entry_width(l)
   local w = windows[field]
-  if type(w) ~= 'string' or #w % 8 ~= 0 then w = '' end
+  if type(w) ~= 'string' or #w % width ~= 0 then w = '' end
   local newest
-  w, newest = short_insert(w, t)
-  if #w > 8 * (l.max + 1) then w = sub(w, #w - 8 * (l.max + 1) + 1) end
+  w, newest = short_insert(w, width, spack('<i8', t) .. (id or ''), t, id)
+  local keep = width * (l.max + 1)
+  if #w > keep then w = sub(w, #w - keep + 1) end
   windows[field] = w
   l.dirty[field] = period(l, newest)	-- where it is written
   local since, n = t - l.per, 0
-  for pos = #w - 7, 1, -8 do
+  for pos = #w - width + 1, 1, -width do
     if sunpack('<i8', w, pos) <= since then break end
     n = n + 1
   end
@@ -258,9 +280,14 @@ local function short_write()
   end
 end
 
--- The same for a long window: a sorted set of entry ids scored by time.
-local function long_count(key, l, t, sid)
-  call('ZADD', key, t, sid)
+-- The same for a long window: a sorted set of entry ids (a distinct
+-- limit's values) scored by time.
+local function long_count(key, l, t, member)
+  if l.distinct then
+    call('ZADD', key, 'GT', t, member)	-- a value keeps its newest time
+  else
+    call('ZADD', key, t, member)
+  end
   -- A window of at most max members cannot be over the limit, and one
   -- of at most max + 1 needs no trim.
   local inwindow = call('ZCARD', key)
@@ -282,12 +309,12 @@ local function count(sid, t, n, decision, rules, shadow, reason, la, sa)
   local prec, final = tonumber(ARGV[a]), ARGV[a + 1] == '1'
   local changed = false
   for c = 0, n - 1 do
-    local l = checked[k + c]
+    local l, window, id = checked[k + c], windowof[k + c], idof[k + c]
     local inwindow
     if l.hashes then
-      inwindow = short_count(l, KEYS[k + c], t)
+      inwindow = short_count(l, window, t, id)
     else
-      inwindow = long_count(KEYS[k + c], l, t, sid)
+      inwindow = long_count(window, l, t, id or sid)
     end
     if inwindow > l.max then
       if l.shadow then
@@ -336,15 +363,18 @@ do
     b = b + 8
     if n > 0 then
       for c = 0, n - 1 do
-        local l = limits[tonumber(ARGV[b + 2 + c])]
-        checked[kb + c] = l
+        local l, field = limits[tonumber(ARGV[b + 2 + c])], KEYS[kb + c]
+        if l.distinct then
+          idof[kb + c] = sub(field, 1, 16)
+          field = sub(field, 17)
+        end
+        checked[kb + c], windowof[kb + c] = l, field
         if l.hashes then
           local fields, p = wanted[l], period(l, ms)
           if not fields then
             fields, short[l] = {}, {}
             wanted[l], periods[l] = fields, p
           end
-          local field = KEYS[kb + c]
           if short[l][field] == nil then
             short[l][field] = false
             fields[#fields + 1] = field

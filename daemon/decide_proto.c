@@ -99,10 +99,10 @@ decide_proto_encode(struct decide_argv *a, const struct decide_params *p,
 	const struct batch_item		*it;
 	const struct batch_limit	*l;
 	const struct field		*id;
-	const char			*key;
-	char				*hashes;
+	const struct batch_check	*c;
+	const char			*key, *ident;
+	char				*hashes, *made;
 	size_t				 i, j, nchecks = 0, nchecked = 0;
-	size_t				 prefix = strlen(p->rl_prefix);
 
 	a->n = a->buflen = 0;
 	for (i = 0; i < b->n; i++) {
@@ -118,13 +118,19 @@ decide_proto_encode(struct decide_argv *a, const struct decide_params *p,
 	for (i = 0; i < b->n; i++) {
 		it = &b->items[i];
 		for (j = 0; j < it->nchecks; j++) {
-			key = it->checks[j].key;
-			if (RATELIMIT_SHORT(b->limits[it->checks[j].limit].max)) {
-				key = ratelimit_field(key);
-				argv_made(a, "", 0, key, strlen(key));
-			} else
-				argv_made(a, p->rl_prefix, prefix, key,
+			c = &it->checks[j];
+			/* A distinct value's identity, then the window. */
+			ident = c->id != NULL ? c->id : "";
+			if (RATELIMIT_SHORT(b->limits[c->limit].max)) {
+				key = ratelimit_field(c->key);
+				argv_made(a, ident, strlen(ident), key,
 				    strlen(key));
+			} else {
+				xasprintf(&made, "%s%s", ident, p->rl_prefix);
+				argv_made(a, made, strlen(made), c->key,
+				    strlen(c->key));
+				free(made);
+			}
 		}
 	}
 	argv_u64(a, p->layout);
@@ -156,6 +162,7 @@ decide_proto_encode(struct decide_argv *a, const struct decide_params *p,
 			free(hashes);
 		} else
 			argv_str(a, "");
+		argv_str(a, l->distinct ? "1" : "0");
 	}
 	for (i = 0; i < b->n; i++) {
 		it = &b->items[i];

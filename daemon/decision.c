@@ -41,16 +41,22 @@ static void
 add_check(struct decision *d, struct matcher *m, const struct rule *r,
     const struct entry *e, size_t *cap)
 {
-	char	*key;
+	const struct textview	*folded = decision_folded_text(m, r, e);
+	char			*key, *id = NULL;
 
-	if ((key = ratelimit_key(r->limit, r->name, e,
-	    decision_folded_text(m, r, e))) == NULL)
+	if ((key = ratelimit_key(r->limit, r->name, e, folded)) == NULL)
 		return;
+	if (r->limit->distinct != NULL &&
+	    (id = ratelimit_identity(r->limit, e, folded)) == NULL) {
+		free(key);
+		return;
+	}
 	if (d->nchecks == *cap) {
 		*cap = *cap ? *cap * 2 : 2;
 		d->checks = xreallocarray(d->checks, *cap, sizeof *d->checks);
 	}
 	d->checks[d->nchecks].rule = r;
+	d->checks[d->nchecks].id = id;
 	d->checks[d->nchecks++].key = key;
 }
 
@@ -207,8 +213,10 @@ decision_free(struct decision *d)
 {
 	size_t	i;
 
-	for (i = 0; i < d->nchecks; i++)
+	for (i = 0; i < d->nchecks; i++) {
 		free(d->checks[i].key);
+		free(d->checks[i].id);
+	}
 	free(d->checks);
 	free(d->rules);
 	free(d->shadow);

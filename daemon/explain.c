@@ -59,15 +59,19 @@ period_cmp(const void *a, const void *b)
 	return x < y ? 1 : x > y ? -1 : 0;
 }
 
-/* Little-endian 64-bit times, ascending: how many are after since. */
+/*
+ * A short window's entries (of width bytes: a little-endian 64-bit time,
+ * then for a distinct limit the value's identity): how many have a time
+ * after since.
+ */
 static long long
-times_after(const char *s, size_t len, long long since)
+times_after(const char *s, size_t len, size_t width, long long since)
 {
 	long long	n = 0;
 	uint64_t	t;
 	size_t		i, j;
 
-	for (i = 0; i + 8 <= len; i += 8) {
+	for (i = 0; i + width <= len; i += width) {
 		for (j = 8, t = 0; j-- > 0;)
 			t = t << 8 | (unsigned char)s[i + j];
 		n += (long long)t > since;
@@ -122,7 +126,9 @@ window_count(redisContext *rc, const struct config *c, const struct rule *r,
 		if (got == NULL || got->type == REDIS_REPLY_ERROR)
 			n = -1;
 		else if (got->type == REDIS_REPLY_STRING)
-			n = times_after(got->str, got->len, since);
+			n = times_after(got->str, got->len, 8 +
+			    (r->limit->distinct != NULL ? RATELIMIT_ID_LEN : 0),
+			    since);
 		else {
 			freeReplyObject(got);
 			continue;

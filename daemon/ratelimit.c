@@ -4,8 +4,10 @@
  * script (decide.lua), so that a comment is counted exactly when its
  * decision is written and acknowledged.
  *
- * A key is "<rule>:<fields>": each key field's value with its length in
- * front (so no two different lists of values can make one key). The
+ * A key is "<rule>:<fields>" ("<rule>:d:<fields>" if it counts distinct
+ * values, so that its windows never meet those of the rule before such an
+ * edit): each key field's value with its length in front (so no two
+ * different lists of values can make one key). The
  * text field is folded first (a view of the text under
  * RATELIMIT_TEXT_STAGES, normalize.c) and a key with text in it, or
  * longer than RATELIMIT_KEY_RAW_MAX, or with bytes that are not printable
@@ -22,7 +24,8 @@
 #include "ratelimit.h"
 #include "xmalloc.h"
 
-static const char *const rl_keys[] = { "key", "max", "per", NULL };
+static const char *const rl_keys[] = { "key", "max", "per", "distinct",
+	NULL };
 
 static int
 add_field(struct diag *d, struct yfile *yf, yaml_node_t *n,
@@ -94,6 +97,16 @@ ratelimit_parse(struct diag *d, struct yfile *yf, yaml_node_t *n,
 	} else if (yfile_duration_ms(d, yf, v, 1, RATELIMIT_MAX_PER_MS,
 	    &rl->per_ms) != 0)
 		rc = -1;
+	if ((v = yfile_find(yf, n, "distinct")) != NULL) {
+		if (yfile_want_scalar(d, yf, v, "distinct: a field") != 0)
+			rc = -1;
+		else if (v->data.scalar.length == 0) {
+			yfile_error(d, yf, v, "distinct needs a field name, such "
+			    "as author");
+			rc = -1;
+		} else
+			rl->distinct = xstrdup(yfile_scalar(v));
+	}
 	return rc;
 }
 
@@ -105,10 +118,11 @@ ratelimit_clear(struct rate_limit *rl)
 	for (i = 0; i < rl->nfields; i++)
 		free(rl->fields[i]);
 	free(rl->fields);
+	free(rl->distinct);
 	memset(rl, 0, sizeof *rl);
 }
 
-/* Is the text one of the key's fields? */
+/* Is the text one of the key's fields, or what is counted distinct? */
 int
 ratelimit_has_text(const struct rate_limit *rl)
 {
@@ -117,7 +131,46 @@ ratelimit_has_text(const struct rate_limit *rl)
 	for (i = 0; i < rl->nfields; i++)
 		if (strcmp(rl->fields[i], "text") == 0)
 			return 1;
-	return 0;
+	return rl->distinct != NULL && strcmp(rl->distinct, "text") == 0;
+}
+
+/*
+ * The identity of e's value of the field counted distinct (folded, if it
+ * is the text): RATELIMIT_ID_LEN hex digits of its digest, 64 bits, so
+ * that two values share one by chance once in 2^32 windows of 2^16
+ * values. NULL if e has no such value (it does not count). The caller
+ * frees it.
+ */
+char *
+ratelimit_identity(const struct rate_limit *rl, const struct entry *e,
+    const struct textview *folded)
+{
+	const struct field	*f;
+	struct sha256_ctx	 ctx;
+	uint8_t			 digest[SHA256_DIGEST_SIZE];
+	const char		*p;
+	char			*id;
+	size_t			 len, i;
+
+	if (strcmp(rl->distinct, "text") == 0) {
+		if (folded == NULL || folded->len == 0)
+			return NULL;
+		p = folded->p;
+		len = folded->len;
+	} else {
+		if ((f = entry_get(e, rl->distinct)) == NULL ||
+		    f->value_len == 0)
+			return NULL;
+		p = f->value;
+		len = f->value_len;
+	}
+	sha256_init(&ctx);
+	sha256_update(&ctx, len, (const uint8_t *)p);
+	sha256_digest(&ctx, sizeof digest, digest);
+	id = xmalloc(RATELIMIT_ID_LEN + 1);
+	for (i = 0; i < RATELIMIT_ID_LEN / 2; i++)
+		sprintf(id + 2 * i, "%02x", digest[i]);
+	return id;
 }
 
 static void
@@ -153,6 +206,7 @@ ratelimit_key(const struct rate_limit *rl, const char *rule,
 	struct sha256_ctx	 ctx;
 	uint8_t			 digest[SHA256_DIGEST_SIZE];
 	char			*buf = NULL, *key;
+	const char		*d = rl->distinct != NULL ? "d:" : "";
 	size_t			 len = 0, cap = 0, i;
 	int			 hash = 0;
 
@@ -173,7 +227,7 @@ ratelimit_key(const struct rate_limit *rl, const char *rule,
 		if ((unsigned char)buf[i] < 0x21 || (unsigned char)buf[i] > 0x7e)
 			hash = 1;
 	if (!hash && len <= RATELIMIT_KEY_RAW_MAX) {
-		xasprintf(&key, "%s:%s", rule, buf);
+		xasprintf(&key, "%s:%s%s", rule, d, buf);
 		free(buf);
 		return key;
 	}
@@ -181,8 +235,8 @@ ratelimit_key(const struct rate_limit *rl, const char *rule,
 	sha256_update(&ctx, len, (const uint8_t *)buf);
 	sha256_digest(&ctx, sizeof digest, digest);
 	free(buf);
-	key = xmalloc(strlen(rule) + 4 + 2 * 16 + 1);
-	len = (size_t)sprintf(key, "%s:#:", rule);
+	key = xmalloc(strlen(rule) + 6 + 2 * 16 + 1);
+	len = (size_t)sprintf(key, "%s:%s#:", rule, d);
 	/* 128 bits of the digest: collisions stay out of reach. */
 	for (i = 0; i < 16; i++)
 		len += (size_t)sprintf(key + len, "%02x", digest[i]);
@@ -226,22 +280,32 @@ ratelimit_describe(const struct rate_limit *rl, const struct entry *e,
 {
 	const struct field	*f;
 	char			*out = xstrdup(""), *next;
-	size_t			 i;
+	size_t			 i, n;
 
 	for (i = 0; i < rl->nfields; i++) {
 		f = entry_get(e, rl->fields[i]);
 		if (f != NULL && folded != NULL &&
-		    strcmp(rl->fields[i], "text") == 0)
-			xasprintf(&next, "%s%s%s=\"%.60s%s\"", out, i ? " " : "",
-			    rl->fields[i], folded->p, folded->len > 60 ? "..." :
-			    "");
-		else if (f != NULL)
+		    strcmp(rl->fields[i], "text") == 0) {
+			/* Cut between characters, not inside one. */
+			n = folded->len > 60 ? 60 : folded->len;
+			while (n > 0 && n < folded->len &&
+			    ((unsigned char)folded->p[n] & 0xc0) == 0x80)
+				n--;
+			xasprintf(&next, "%s%s%s=\"%.*s%s\"", out, i ? " " : "",
+			    rl->fields[i], (int)n, folded->p, n < folded->len ?
+			    "..." : "");
+		} else if (f != NULL)
 			xasprintf(&next, "%s%s%s=%.*s", out, i ? " " : "",
 			    rl->fields[i], (int)(f->value_len > 60 ? 60 :
 			    f->value_len), f->value);
 		else
 			xasprintf(&next, "%s%s%s missing", out, i ? " " : "",
 			    rl->fields[i]);
+		free(out);
+		out = next;
+	}
+	if (rl->distinct != NULL) {
+		xasprintf(&next, "%s, counting distinct %s", out, rl->distinct);
 		free(out);
 		out = next;
 	}

@@ -32,9 +32,14 @@
 #define SNIPPET		60	/* bytes of text around a match */
 #define BAD_SHOWN	10
 
-/* A rate-limit window: the newest max + 1 event times of one key. */
+/*
+ * A rate-limit window: the newest max + 1 event times of one key, each
+ * with the identity of its value for a limit that counts distinct values
+ * (each value once, at its newest time).
+ */
 struct window {
 	int64_t		*t;
+	char		**id;		/* or NULL */
 	size_t		 n;
 };
 
@@ -89,30 +94,58 @@ struct replay {
 	unsigned long		 judged;	/* comments with a verdict */
 };
 
+/* Drops entry i of w. */
+static void
+window_drop(struct window *w, size_t i)
+{
+	if (w->id != NULL) {
+		free(w->id[i]);
+		memmove(w->id + i, w->id + i + 1, (w->n - i - 1) *
+		    sizeof *w->id);
+	}
+	memmove(w->t + i, w->t + i + 1, (w->n - i - 1) * sizeof *w->t);
+	w->n--;
+}
+
 /*
- * Counts event t in key's window; is it over max in (t - per, +inf)?
- * As the decide script: later events count too, and only the newest
- * max + 1 are kept, which is enough to answer exactly.
+ * Counts event t (of value id, or NULL) in key's window; is it over max
+ * in (t - per, +inf)? As the decide script: later events count too, a
+ * value counts once at its newest time, and only the newest max + 1 are
+ * kept, which is enough to answer exactly.
  */
 static int
 window_over(struct namemap *windows, const char *key, int64_t t,
-    uint64_t max, uint64_t per)
+    const char *id, uint64_t max, uint64_t per)
 {
 	struct window	*w = namemap_get(windows, key, sizeof *w);
-	size_t		 i, j, in = 0;
+	size_t		 i, in = 0;
+	int		 add = 1;
 
-	w->t = xreallocarray(w->t, w->n + 1, sizeof *w->t);
-	for (i = w->n; i > 0 && w->t[i - 1] > t; i--)
-		w->t[i] = w->t[i - 1];
-	w->t[i] = t;
-	w->n++;
-	if (w->n <= max)
-		return 0;
-	if (w->n > max + 1) {
-		j = w->n - (max + 1);
-		memmove(w->t, w->t + j, (max + 1) * sizeof *w->t);
-		w->n = max + 1;
+	for (i = 0; id != NULL && i < w->n; i++) {
+		if (strcmp(w->id[i], id) != 0)
+			continue;
+		if (w->t[i] >= t)
+			add = 0;
+		else
+			window_drop(w, i);
+		break;
 	}
+	if (add) {
+		w->t = xreallocarray(w->t, w->n + 1, sizeof *w->t);
+		if (id != NULL)
+			w->id = xreallocarray(w->id, w->n + 1, sizeof *w->id);
+		for (i = w->n; i > 0 && w->t[i - 1] > t; i--) {
+			w->t[i] = w->t[i - 1];
+			if (id != NULL)
+				w->id[i] = w->id[i - 1];
+		}
+		w->t[i] = t;
+		if (id != NULL)
+			w->id[i] = xstrdup(id);
+		w->n++;
+	}
+	while (w->n > max + 1)
+		window_drop(w, 0);
 	for (i = 0; i < w->n; i++)
 		in += w->t[i] > t - (int64_t)per;
 	return in > max;
@@ -122,7 +155,11 @@ static void
 window_clear(void *p)
 {
 	struct window	*w = p;
+	size_t		 i;
 
+	for (i = 0; w->id != NULL && i < w->n; i++)
+		free(w->id[i]);
+	free(w->id);
 	free(w->t);
 }
 
@@ -155,7 +192,7 @@ decide(struct replay *rp, struct side *s, const struct entry *e, int64_t t,
 	for (i = 0; i < d.nchecks; i++) {
 		r = d.checks[i].rule;
 		if (!window_over(&s->windows, d.checks[i].key, t,
-		    r->limit->max, r->limit->per_ms))
+		    d.checks[i].id, r->limit->max, r->limit->per_ms))
 			continue;
 		if (r->shadow)
 			o->shadow = append(o->shadow, r->name);

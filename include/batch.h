@@ -21,6 +21,7 @@ struct batch_limit {
 	int		 shadow;
 	uint64_t	 max;
 	uint64_t	 per_ms;
+	int		 distinct;	/* counts distinct values (ids) */
 	size_t		 order;		/* the rule's place: precedence */
 };
 
@@ -28,6 +29,7 @@ struct batch_limit {
 struct batch_check {
 	size_t		 limit;
 	char		*key;		/* without the configured prefix */
+	char		*id;		/* the distinct value's, or NULL */
 };
 
 /*

@@ -13,6 +13,7 @@
 struct rl_check {
 	const struct rule	*rule;
 	char			*key;	/* without the configured prefix */
+	char			*id;	/* the distinct value's, or NULL */
 };
 
 /*

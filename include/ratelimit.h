@@ -21,11 +21,14 @@
  */
 #define RATELIMIT_SHORT_MAX	64
 #define RATELIMIT_SHORT(max)	((max) <= RATELIMIT_SHORT_MAX)
+/* A distinct value's identity: hex digits of its digest. */
+#define RATELIMIT_ID_LEN	16
 
 /* rate_limit: { key: author | [author, thread] | text, max: 5, per: 60s } */
 struct rate_limit {
 	char		**fields;
 	size_t		  nfields;
+	char		 *distinct;	/* count its distinct values, or NULL */
 	uint64_t	  max;
 	uint64_t	  per_ms;
 	size_t		  text_view;	/* the folded text's view, if keyed by it */
@@ -45,6 +48,8 @@ void	ratelimit_clear(struct rate_limit *);
 int	ratelimit_has_text(const struct rate_limit *);
 char	*ratelimit_key(const struct rate_limit *, const char *,
 	    const struct entry *, const struct textview *);
+char	*ratelimit_identity(const struct rate_limit *, const struct entry *,
+	    const struct textview *);
 char	*ratelimit_hashes(const char *, const char *, uint64_t);
 const char *ratelimit_field(const char *);
 char	*ratelimit_describe(const struct rate_limit *, const struct entry *,

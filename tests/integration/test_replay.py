@@ -251,5 +251,34 @@ class ReplayTest(harness.TestCase):
         self.assertEqual(dm.stop(), 0)
 
 
+    def test_distinct_limits_as_the_daemon(self):
+        # A thread's distinct authors (max 2 per 60 s), replayed in memory
+        # and decided by the daemon: the same comments held.
+        rows = [("a", 1), ("a", 2), ("b", 3), ("c", 4), ("a", 5), ("d", 100),
+                ("e", 101), ("a", 102)]
+        for i, (author, t) in enumerate(rows):
+            self.r.xadd(IN, {"id": "f%d" % (i + 1), "author": author,
+                             "thread": "t1", "text": "hello"},
+                        id="%d-0" % (t * 1000))
+        nolimit = self.rules("nolimit", "- name: fruit\n  match: 'apple'\n"
+                             "  action: flag\n")
+        limit = self.rules("limit", "- name: swarm\n  rate_limit: { key: "
+                           "thread, max: 2, per: 60s, distinct: author }\n"
+                           "  action: flag\n")
+        rc, out, err = self.replay(nolimit, "-r", limit, "--json", "--redis",
+                                   self.redis.sock, "--from-stream", IN,
+                                   "--count", "100")
+        self.assertEqual(rc, 0, err)
+        d = json.loads(out)
+        self.assertEqual(d["rules"]["swarm"]["gained"], 3)
+        replayed = sorted(e["id"] for e in d["rules"]["swarm"]["examples"])
+        self.assertEqual(replayed, ["f4", "f5", "f8"])
+        dm = self.daemon(rules=limit)
+        self.assertTrue(harness.wait_decided(self.r, len(rows), daemon=dm))
+        flooded = sorted(o["id"] for o in harness.decisions(self.r)
+                         if "swarm" in o["rules"].split(","))
+        self.assertEqual(flooded, replayed)
+        self.assertEqual(dm.stop(), 0)
+
 if __name__ == "__main__":
     harness.main()

@@ -47,6 +47,7 @@ add_check(struct batch_item *it, size_t limit, const char *key)
 	it->checks = realloc(it->checks, (it->nchecks + 1) *
 	    sizeof *it->checks);
 	it->checks[it->nchecks].limit = limit;
+	it->checks[it->nchecks].id = NULL;
 	it->checks[it->nchecks++].key = strdup(key);
 }
 
@@ -64,6 +65,7 @@ add_limit(struct batch *b, const char *name, enum action a, size_t order,
 	l->shadow = shadow;
 	l->max = 5;
 	l->per_ms = 60000;
+	l->distinct = 0;
 	l->order = order;
 }
 
@@ -118,12 +120,13 @@ test_checks(void **state)
 {
 	static const char *const want[] = {
 		"EVAL", "return 1", "6", "in", "out", "dead",
-		"3:bob", "rl:copy:#:ab", "3:eve",
+		"3:bob", "00ff00ff00ff00ffrl:copy:#:ab", "3:eve",
 		"7", "2", "3", "2", "3", "grp", "me", "1000", "600000", "5", "",
 		"j:", "691200000",
 		"flood", "flag", "8589934587", "0", "5", "60000", "flood",
-		"rl:flood:p60000:",
+		"rl:flood:p60000:", "0",
 		"copy", "reject", "12884901881", "1", "65", "60000", "copy", "",
+		"1",
 		"1-0", "c1", "approve", "", "", "", "", "2", "0", "0", "1", "2",
 		"1-1", "", "flag", "", "", "malformed: no id field", "", "0",
 		"2-0", "c3", "reject", "spam", "", "pharma", "r", "1",
@@ -143,16 +146,18 @@ test_checks(void **state)
 		add_check(it, 0, "a-rather-long-key-that-fills-the-buffer");
 	}
 	decide_proto_encode(&a, &params, "EVALSHA", "abc", b);
-	assert_int_equal(a.n, 6 + 40 + 13 + 8 + 40 * 11);
+	assert_int_equal(a.n, 6 + 40 + 13 + 9 + 40 * 11);
 	batch_free(b);
 
 	b = batch_new(3);
 	add_limit(b, "flood", ACTION_FLAG, 4, 0);
 	add_limit(b, "copy", ACTION_REJECT, 6, 1);
 	b->limits[1].max = RATELIMIT_SHORT_MAX + 1;	/* a sorted set */
+	b->limits[1].distinct = 1;
 	it = add_item(b, "1-0", "c1", ACTION_APPROVE, "", "", SIZE_MAX, 0);
 	add_check(it, 0, "flood:3:bob");
 	add_check(it, 1, "copy:#:ab");
+	it->checks[1].id = strdup("00ff00ff00ff00ff");
 	/* A malformed entry: no id field at all, so an empty id. */
 	it = &b->items[b->n++];
 	entry_init_missing(&it->entry, (struct bytes){ "1-1", 3 },

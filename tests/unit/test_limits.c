@@ -158,6 +158,11 @@ test_errors(void **state)
 	expect_error("- name: x\n  when: { a: 1 }\n  action: flag\n"
 	    "  tests: { match: [x] }\n", "rules.yaml:4:10: tests need match, "
 	    "words or words_file");
+	expect_error("- name: x\n  rate_limit: { key: a, max: 5, per: 1s, "
+	    "distinct: '' }\n  action: flag\n", "rules.yaml:2:52: distinct "
+	    "needs a field name");
+	expect_error("- name: x\n  rate_limit: { key: a, max: 5, per: 1s, "
+	    "distinct: [a, b] }\n  action: flag\n", "rules.yaml:2:52: ");
 }
 
 /* The key of the first rule of rs, with its text view as the daemon has. */
@@ -229,6 +234,60 @@ test_keys(void **state)
 	ruleset_free(rs);
 }
 
+/* distinct: the value's identity, the text folded; missing is none. */
+static void
+test_distinct(void **state)
+{
+	struct rules_options	 o;
+	struct matcher		*m;
+	struct ruleset		*rs;
+	struct entry		 e;
+	struct decision		 d;
+	const char *const	 a1[] = { "id=1", "text=Same Words!", "thread=t",
+				    "author=alice" };
+	const char *const	 a2[] = { "id=2", "text=same words", "thread=t",
+				    "author=bob" };
+	const char *const	 anon[] = { "id=3", "text=x", "thread=t" };
+	char			*id1;
+
+	rs = test_load_ok(
+	    "- name: swarm\n  rate_limit: { key: thread, max: 3, per: 1h, "
+	    "distinct: author }\n  action: flag\n"
+	    "- name: texts\n  rate_limit: { key: author, max: 3, per: 1h, "
+	    "distinct: text }\n  action: flag\n");
+	assert_string_equal(rs->rules[0].limit->distinct, "author");
+	ruleset_options_default(&o);
+	m = matcher_new(&o);
+	make_entry(&e, a1, 4);
+	decision_make(m, rs, &e, ACTION_APPROVE, &d);
+	assert_int_equal(d.nchecks, 2);
+	/* Its windows apart from those of the rule without distinct. */
+	assert_string_equal(d.checks[0].key, "swarm:d:1:t");
+	assert_int_equal(strlen(d.checks[0].id), RATELIMIT_ID_LEN);
+	assert_int_equal(strspn(d.checks[0].id, "0123456789abcdef"),
+	    RATELIMIT_ID_LEN);
+	id1 = strdup(d.checks[1].id);
+	decision_free(&d);
+	entry_free(&e);
+
+	make_entry(&e, a2, 4);
+	decision_make(m, rs, &e, ACTION_APPROVE, &d);
+	assert_int_equal(d.nchecks, 2);
+	assert_string_equal(d.checks[1].id, id1);	/* the same text, folded */
+	assert_string_not_equal(d.checks[0].id, id1);
+	decision_free(&d);
+	entry_free(&e);
+	free(id1);
+
+	make_entry(&e, anon, 3);	/* no author: not counted by swarm */
+	decision_make(m, rs, &e, ACTION_APPROVE, &d);
+	assert_int_equal(d.nchecks, 0);
+	decision_free(&d);
+	entry_free(&e);
+	matcher_free(m);
+	ruleset_free(rs);
+}
+
 /* The engine lists the checks; final rules do not stop the counting. */
 static void
 test_decision_checks(void **state)
@@ -281,6 +340,7 @@ main(void)
 		cmocka_unit_test(test_strings_and_regex),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_keys),
+		cmocka_unit_test(test_distinct),
 		cmocka_unit_test(test_decision_checks),
 	};
 
