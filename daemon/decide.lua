@@ -11,27 +11,29 @@
 -- The argument layout, version LAYOUT below (CMake hands the number to
 -- the C side, daemon/decide_proto.c, which builds these arguments):
 --
--- KEYS: input stream, output stream, dead-letter stream, then one
---   rate-limit window per check, in the order the checks appear in ARGV:
---   a short window's field or a long one's key (below), after the
---   counted value's identity (16 characters) if its limit counts
---   distinct values.
+-- KEYS: input stream, output stream, dead-letter stream, then the batch's
+--   rate-limit windows, each once, those of each limit together in the
+--   order of the limits: a short window's field or a long one's key
+--   (below). W windows in all.
 -- ARGV: 1 layout version, 2 number of rate-limit rules L, 3 number of
 --   entries E, 4 number of entries with checks C, 5 number of checks K,
 --   6 group, 7 consumer, 8 output maxlen, 9 key expiry slack (ms),
 --   10 max deliveries, 11 the hash of the rule set that decided, 12 the
 --   join key prefix ('' keeps none), 13 how long a join key lives (ms);
---   then per rate-limit rule (9): name, action, precedence, shadow (0/1),
---   max, per (ms), reason, where its windows are kept ('' for sorted
---   sets, else the prefix of its period hashes, below), and whether it
---   counts distinct values (0/1);
+--   then per rate-limit rule (11): name, action, precedence, shadow
+--   (0/1), max, per (ms), reason, where its windows are kept ('' for
+--   sorted sets, else the prefix of its period hashes, below), whether it
+--   counts distinct values (0/1), how many of the windows are its own,
+--   and the first period its comments need read (time / per);
 --   then per entry (8): stream id, comment id, decision, rules, shadow,
 --   reason, the letters of the named rules' own actions (rules then
---   shadow), number of checks n; and if n > 0 (2 + n): the precedence of
---   the decision, final (0/1), and n rule numbers (1-based, into the
---   rate-limit rules above).
--- So #ARGV = 13 + 9 L + 8 E + 2 C + K and #KEYS = 3 + K; anything else
--- is an error reply, before anything is written.
+--   shadow), n; and if n > 0 (2 + n): the precedence of the decision,
+--   final (0/1), and n arguments of checks: each the number of a window
+--   (1-based, into the windows above), followed for a distinct limit by
+--   the counted value's identity (16 characters).
+-- 5 counts K, the arguments of checks of all entries. So #ARGV = 13 +
+-- 11 L + 8 E + 2 C + K and #KEYS = 3 + W; anything else is an error
+-- reply, before anything is written.
 --
 -- Precedence numbers come from C (action_precedence): the greater wins.
 -- Returns per entry 1 if written as given, {decision, rules, shadow,
@@ -77,16 +79,21 @@ end
 if not (nlimits and nentries and nchecked and nchecks) then
   return bad_layout('counts are not numbers')
 end
-if #ARGV ~= 13 + 9 * nlimits + 8 * nentries + 2 * nchecked + nchecks or
-    #KEYS ~= 3 + nchecks then
-  return bad_layout(#ARGV .. ' arguments and ' .. #KEYS .. ' keys for ' ..
-    nlimits .. ' limits, ' .. nentries .. ' entries, ' .. nchecks ..
-    ' checks')
+if #ARGV ~= 13 + 11 * nlimits + 8 * nentries + 2 * nchecked + nchecks then
+  return bad_layout(#ARGV .. ' arguments for ' .. nlimits .. ' limits, ' ..
+    nentries .. ' entries, ' .. nchecks .. ' arguments of checks')
+end
+do
+  local w = 0
+  for d = 1, nlimits do w = w + (tonumber(ARGV[13 + 11 * d - 1]) or 0) end
+  if #KEYS ~= 3 + w then
+    return bad_layout(#KEYS .. ' keys for ' .. w .. ' windows')
+  end
 end
 -- Walk the entries once before writing anything: each entry's own count
 -- must add up too, or a write would read a shifted layout.
 do
-  local a, seen = 14 + 9 * nlimits, 0
+  local a, seen = 14 + 11 * nlimits, 0
   for _ = 1, nentries do
     local n = tonumber(ARGV[a + 7])
     if not n then return bad_layout('entry at argument ' .. a) end
@@ -108,12 +115,11 @@ for d = 1, nlimits do
     prec = tonumber(ARGV[a + 2]), shadow = ARGV[a + 3] == '1',
     max = tonumber(ARGV[a + 4]), per = tonumber(ARGV[a + 5]),
     reason = ARGV[a + 6], hashes = ARGV[a + 7],
-    distinct = ARGV[a + 8] == '1' }
+    distinct = ARGV[a + 8] == '1', nwindows = tonumber(ARGV[a + 9]),
+    first = tonumber(ARGV[a + 10]) }
   if limits[d].hashes == '' then limits[d].hashes = nil end
-  a = a + 9
+  a = a + 11
 end
-
-local k = 4	-- the next rate-limit key in KEYS
 
 local function append(list, name)
   if list == '' then return name end
@@ -137,15 +143,47 @@ end
 -- in the background, however large it grew); its hash and the ledger also
 -- expire twice that after the last write, for when the comments stop.
 -- A long window (max above) is a sorted set of its own, as unpacking
--- 10,001 times a batch would cost more than a ZADD. The key field given
--- for a short window is its field name; for a long one, its key.
--- Each check's limit, window and value's identity, by its place in KEYS.
-local checked, windowof, idof = {}, {}, {}
-local short = {}	-- per limit: field -> window
-local periods = {}	-- per limit: the first period its comments need
+-- 10,001 times a batch would cost more than a ZADD. A short window's KEYS
+-- element is its field; a long one's, its key.
+
+-- Windows by number (KEYS[3 + w]): its limit; a short one's string (false
+-- if empty) and the period it is written to once counted in.
+local limitof, short, dirty = {}, {}, {}
+do
+  local w = 0
+  for _, l in ipairs(limits) do
+    l.from = w + 1		-- its windows: from .. from + nwindows - 1
+    for _ = 1, l.nwindows do
+      w = w + 1
+      limitof[w] = l
+    end
+  end
+end
+
+-- Every check names a window, and a distinct limit's check its value.
+do
+  local b = 14 + 11 * nlimits
+  for _ = 1, nentries do
+    local n = tonumber(ARGV[b + 7])
+    b = b + 8
+    if n > 0 then
+      local c, last = b + 2, b + 1 + n
+      while c <= last do
+        local l = limitof[tonumber(ARGV[c])]
+        if not l or (l.distinct and c == last) then
+          return bad_layout('argument ' .. c .. ' names no window')
+        end
+        c = c + (l.distinct and 2 or 1)
+      end
+      b = b + 2 + n
+    end
+  end
+end
+
 local clock		-- Redis's time (ms), once a batch
 
 local function period(l, t) return floor(t / l.per) end
+local WIDE = string.rep('~', 65)	-- hash-max-listpack-value is 64
 
 local function redis_ms()
   if not clock then
@@ -185,19 +223,19 @@ local function short_insert(w, width, e, t, id)
   return e .. w, newest
 end
 
--- Counts time t (of value id, for a distinct limit) in the short window of
--- field under limit l; how many counted comments (values) lie in (t - per,
+-- Counts time t (of value id, for a distinct limit) in short window number
+-- window of limit l; how many counted comments (values) lie in (t - per,
 -- +inf) now.
-local function short_count(l, field, t, id)
-  local windows, width = short[l], entry_width(l)
-  local w = windows[field]
+local function short_count(l, window, t, id)
+  local width = entry_width(l)
+  local w = short[window]
   if type(w) ~= 'string' or #w % width ~= 0 then w = '' end
   local newest
   w, newest = short_insert(w, width, spack('<i8', t) .. (id or ''), t, id)
   local keep = width * (l.max + 1)
   if #w > keep then w = sub(w, #w - keep + 1) end
-  windows[field] = w
-  l.dirty[field] = period(l, newest)	-- where it is written
+  short[window] = w
+  dirty[window] = period(l, newest)	-- where it is written
   local since, n = t - l.per, 0
   for pos = #w - width + 1, 1, -width do
     if sunpack('<i8', w, pos) <= since then break end
@@ -212,9 +250,10 @@ end
 local function live_periods(l, lo)
   local live, got = {}, call('ZRANGE', l.hashes .. 'periods', 0, -1,
     'WITHSCORES')
-  l.due = {}
+  l.due, l.known = {}, {}
   for i = #got - 1, 1, -2 do
     local p = tonumber(got[i])
+    l.known[p] = true
     if tonumber(got[i + 1]) + l.per + slack <= redis_ms() then
       l.due[#l.due + 1] = p
     elseif p >= lo and #live < 16 then
@@ -225,20 +264,19 @@ local function live_periods(l, lo)
   return live
 end
 
--- Reads the windows of the batch's keys under each short limit it uses.
--- wanted[l] lists l's fields.
-local function short_read(wanted)
-  for l, fields in pairs(wanted) do
-    local windows = short[l]
-    l.dirty = {}
-    -- The newest period holding a key has its window.
-    for _, p in ipairs(live_periods(l, periods[l] - 1)) do
-      for i0 = 1, #fields, 1000 do
-        local part = { unpack(fields, i0, math.min(i0 + 999, #fields)) }
-        local got = call('HMGET', l.hashes .. p, unpack(part))
-        for j = 1, #part do
-          if got[j] and not windows[part[j]] then
-            windows[part[j]] = got[j]
+-- Reads the batch's short windows, limit by limit: the newest period
+-- holding a window has it.
+local function short_read()
+  for _, l in ipairs(limits) do
+    if l.hashes and l.nwindows > 0 then
+      local from, to = l.from, l.from + l.nwindows - 1
+      for _, p in ipairs(live_periods(l, l.first - 1)) do
+        for i = from, to, 1000 do
+          local last = math.min(i + 999, to)
+          local got = call('HMGET', l.hashes .. p, unpack(KEYS, 3 + i,
+            3 + last))
+          for j = i, last do
+            if not short[j] then short[j] = got[j - i + 1] end
           end
         end
       end
@@ -249,16 +287,26 @@ end
 -- Writes back the windows counted, each into the period of its newest
 -- time; notes the periods written in the ledger, and drops the due ones.
 local function short_write()
-  for l, windows in pairs(short) do
+  for _, l in ipairs(limits) do
     local keep, byperiod, ledger = 2 * (l.per + slack), {}, {}
-    for field, p in pairs(l.dirty) do
-      local list = byperiod[p]
-      if not list then list = {}; byperiod[p] = list end
-      list[#list + 1] = field
-      list[#list + 1] = windows[field]
+    for w = l.from, l.hashes and l.from + l.nwindows - 1 or 0 do
+      local p = dirty[w]
+      if p then
+        local list = byperiod[p]
+        if not list then list = {}; byperiod[p] = list end
+        list[#list + 1] = KEYS[3 + w]
+        list[#list + 1] = short[w]
+      end
     end
     for p, list in pairs(byperiod) do
       local hash = l.hashes .. p
+      if not l.known[p] then
+        -- A value too long for a listpack: the hash is a hash table from
+        -- its first field, where a small one would be a list searched end
+        -- to end for every field asked (twice the cost of all the rest).
+        list[#list + 1] = '~'
+        list[#list + 1] = WIDE
+      end
       for i = 1, #list, 2000 do
         call('HSET', hash, unpack(list, i, math.min(i + 1999, #list)))
       end
@@ -266,8 +314,8 @@ local function short_write()
       ledger[#ledger + 1] = redis_ms()
       ledger[#ledger + 1] = p
     end
-    local key = l.hashes .. 'periods'
-    for _, p in ipairs(l.due) do
+    local key = l.hashes and l.hashes .. 'periods'
+    for _, p in ipairs(l.due or {}) do
       if not byperiod[p] then
         call('UNLINK', l.hashes .. p)
         call('ZREM', key, p)
@@ -301,20 +349,27 @@ local function long_count(key, l, t, member)
   return inwindow
 end
 
--- Counts entry sid at time t under the n checks from ARGV[a], KEYS[k];
+-- Counts entry sid at time t under its checks (n arguments from ARGV[a]);
 -- returns the decision as the exceeded limits leave it (with the letters
 -- of the rules' actions, live ones and shadow ones), and whether they
 -- changed it.
 local function count(sid, t, n, decision, rules, shadow, reason, la, sa)
   local prec, final = tonumber(ARGV[a]), ARGV[a + 1] == '1'
   local changed = false
-  for c = 0, n - 1 do
-    local l, window, id = checked[k + c], windowof[k + c], idof[k + c]
+  local c, last = a + 2, a + 1 + n
+  while c <= last do
+    local w = tonumber(ARGV[c])
+    local l, id = limitof[w], nil
+    if l.distinct then
+      id = ARGV[c + 1]
+      c = c + 1
+    end
+    c = c + 1
     local inwindow
     if l.hashes then
-      inwindow = short_count(l, window, t, id)
+      inwindow = short_count(l, w, t, id)
     else
-      inwindow = long_count(window, l, t, id or sid)
+      inwindow = long_count(KEYS[3 + w], l, t, id or sid)
     end
     if inwindow > l.max then
       if l.shadow then
@@ -349,7 +404,7 @@ local function idkey(sid)
 end
 local pending, lo, hi = nil, nil, nil
 do
-  local b, kb, wanted = a, k, {}
+  local b = a
   for _ = 1, nentries do
     local sid = ARGV[b]
     local ms, seq = idkey(sid)
@@ -361,32 +416,9 @@ do
     end
     local n = tonumber(ARGV[b + 7])
     b = b + 8
-    if n > 0 then
-      for c = 0, n - 1 do
-        local l, field = limits[tonumber(ARGV[b + 2 + c])], KEYS[kb + c]
-        if l.distinct then
-          idof[kb + c] = sub(field, 1, 16)
-          field = sub(field, 17)
-        end
-        checked[kb + c], windowof[kb + c] = l, field
-        if l.hashes then
-          local fields, p = wanted[l], period(l, ms)
-          if not fields then
-            fields, short[l] = {}, {}
-            wanted[l], periods[l] = fields, p
-          end
-          if short[l][field] == nil then
-            short[l][field] = false
-            fields[#fields + 1] = field
-          end
-          if p < periods[l] then periods[l] = p end
-        end
-      end
-      b = b + 2 + n
-      kb = kb + n
-    end
+    if n > 0 then b = b + 2 + n end
   end
-  short_read(wanted)
+  short_read()
   if lo then
     local want = 2 * nentries + 16
     local p = call('XPENDING', KEYS[1], group, lo[3], hi[3], want,
@@ -457,10 +489,7 @@ for _ = 1, nentries do
   else
     out[#out + 1] = 0
   end
-  if n > 0 then
-    a = a + 2 + n
-    k = k + n
-  end
+  if n > 0 then a = a + 2 + n end
 end
 short_write()
 return out

@@ -87,6 +87,54 @@ argv_u64(struct decide_argv *a, uint64_t v)
 	argv_made(a, "", 0, num, (size_t)n);
 }
 
+/* A check of the batch, by the window it counts in. */
+struct window_ref {
+	const struct batch_check *c;
+	size_t			 check;	/* its place among the batch's checks */
+};
+
+static int
+window_cmp(const void *x, const void *y)
+{
+	const struct window_ref	*a = x, *b = y;
+
+	if (a->c->limit != b->c->limit)
+		return a->c->limit < b->c->limit ? -1 : 1;
+	return strcmp(a->c->key, b->c->key);
+}
+
+/* The millisecond part of a stream id. */
+static uint64_t
+id_ms(const char *sid)
+{
+	return strtoull(sid, NULL, 10);
+}
+
+/*
+ * The batch's windows, each once, grouped by limit: refs sorted, and for
+ * each check (by its place) the number of its window, from 1.
+ */
+static struct window_ref *
+windows_of(const struct batch *b, size_t nchecks, size_t *number)
+{
+	struct window_ref	*refs;
+	size_t			 i, j, k = 0, w = 0;
+
+	refs = xreallocarray(NULL, nchecks + 1, sizeof *refs);
+	for (i = 0; i < b->n; i++)
+		for (j = 0; j < b->items[i].nchecks; j++, k++) {
+			refs[k].c = &b->items[i].checks[j];
+			refs[k].check = k;
+		}
+	qsort(refs, nchecks, sizeof *refs, window_cmp);
+	for (k = 0; k < nchecks; k++) {
+		if (k == 0 || window_cmp(&refs[k - 1], &refs[k]) != 0)
+			w++;
+		number[refs[k].check] = w;
+	}
+	return refs;
+}
+
 /*
  * Fills a with the call of the decide script for batch b: command cmd
  * ("EVALSHA" or "EVAL") with body (the sha or the script), then KEYS and
@@ -100,44 +148,65 @@ decide_proto_encode(struct decide_argv *a, const struct decide_params *p,
 	const struct batch_limit	*l;
 	const struct field		*id;
 	const struct batch_check	*c;
-	const char			*key, *ident;
-	char				*hashes, *made;
-	size_t				 i, j, nchecks = 0, nchecked = 0;
+	struct window_ref		*refs;
+	const char			*key;
+	char				*hashes;
+	size_t				*number, *nwindows;
+	uint64_t			*first, ms;
+	size_t				 i, j, k, w, nchecks = 0, nchecked = 0;
+	size_t				 nargs = 0, nw = 0;
 
 	a->n = a->buflen = 0;
 	for (i = 0; i < b->n; i++) {
 		nchecks += b->items[i].nchecks;
 		nchecked += b->items[i].nchecks > 0;
+		for (j = 0; j < b->items[i].nchecks; j++)
+			nargs += 1 + (b->items[i].checks[j].id != NULL);
 	}
+	number = xreallocarray(NULL, nchecks + 1, sizeof *number);
+	nwindows = xcalloc(b->nlimits + 1, sizeof *nwindows);
+	first = xcalloc(b->nlimits + 1, sizeof *first);
+	for (i = 0; i < b->nlimits; i++)
+		first[i] = UINT64_MAX;
+	refs = windows_of(b, nchecks, number);
+	for (k = 0; k < nchecks; k++)
+		nw = number[k] > nw ? number[k] : nw;
+
 	argv_str(a, cmd);
 	argv_str(a, body);
-	argv_u64(a, 3 + (uint64_t)nchecks);
+	argv_u64(a, 3 + (uint64_t)nw);
 	argv_str(a, p->input_stream);
 	argv_str(a, p->output_stream);
 	argv_str(a, p->dead_letter_stream);
+	/* Each window once: a short one's field, a long one's key. */
+	for (k = 0, w = 0; k < nchecks; k++) {
+		c = refs[k].c;
+		if (number[refs[k].check] == w)
+			continue;
+		w = number[refs[k].check];
+		nwindows[c->limit]++;
+		if (RATELIMIT_SHORT(b->limits[c->limit].max)) {
+			key = ratelimit_field(c->key);
+			argv_made(a, "", 0, key, strlen(key));
+		} else
+			argv_made(a, p->rl_prefix, strlen(p->rl_prefix), c->key,
+			    strlen(c->key));
+	}
+	/* The first period each limit's comments need read. */
 	for (i = 0; i < b->n; i++) {
 		it = &b->items[i];
+		ms = id_ms(it->entry.stream_id);
 		for (j = 0; j < it->nchecks; j++) {
-			c = &it->checks[j];
-			/* A distinct value's identity, then the window. */
-			ident = c->id != NULL ? c->id : "";
-			if (RATELIMIT_SHORT(b->limits[c->limit].max)) {
-				key = ratelimit_field(c->key);
-				argv_made(a, ident, strlen(ident), key,
-				    strlen(key));
-			} else {
-				xasprintf(&made, "%s%s", ident, p->rl_prefix);
-				argv_made(a, made, strlen(made), c->key,
-				    strlen(c->key));
-				free(made);
-			}
+			l = &b->limits[it->checks[j].limit];
+			if (ms / l->per_ms < first[it->checks[j].limit])
+				first[it->checks[j].limit] = ms / l->per_ms;
 		}
 	}
 	argv_u64(a, p->layout);
 	argv_u64(a, b->nlimits);
 	argv_u64(a, b->n);
 	argv_u64(a, nchecked);
-	argv_u64(a, nchecks);
+	argv_u64(a, nargs);
 	argv_str(a, p->group);
 	argv_str(a, p->consumer);
 	argv_u64(a, p->output_maxlen);
@@ -163,8 +232,10 @@ decide_proto_encode(struct decide_argv *a, const struct decide_params *p,
 		} else
 			argv_str(a, "");
 		argv_str(a, l->distinct ? "1" : "0");
+		argv_u64(a, nwindows[i]);
+		argv_u64(a, first[i] != UINT64_MAX ? first[i] : 0);
 	}
-	for (i = 0; i < b->n; i++) {
+	for (i = 0, k = 0; i < b->n; i++) {
 		it = &b->items[i];
 		id = it->entry.id;
 		argv_str(a, it->entry.stream_id);
@@ -177,15 +248,24 @@ decide_proto_encode(struct decide_argv *a, const struct decide_params *p,
 		argv_str(a, it->shadow);
 		argv_str(a, it->reason);
 		argv_str(a, it->acts != NULL ? it->acts : "");
-		argv_u64(a, it->nchecks);
+		for (j = 0, w = 0; j < it->nchecks; j++)
+			w += 1 + (it->checks[j].id != NULL);
+		argv_u64(a, w);
 		if (it->nchecks == 0)
 			continue;
 		argv_u64(a, action_precedence(it->action, it->order));
 		argv_str(a, it->final ? "1" : "0");
-		for (j = 0; j < it->nchecks; j++)
-			argv_u64(a, 1 + (uint64_t)it->checks[j].limit);
+		for (j = 0; j < it->nchecks; j++, k++) {
+			argv_u64(a, number[k]);
+			if (it->checks[j].id != NULL)
+				argv_str(a, it->checks[j].id);
+		}
 	}
 	argv_done(a);
+	free(refs);
+	free(first);
+	free(nwindows);
+	free(number);
 }
 
 /* Points the arguments made here into buf, now that it has stopped moving. */

@@ -38,8 +38,8 @@ class ProtocolTest(harness.TestCase):
         sid = self.pending_entry()
         for bad, why in [(dict(version=LAYOUT + 1), "argument layout"),
                          (dict(version="x"), "argument layout"),
-                         (dict(nentries=2), "arguments and"),
-                         (dict(extra=["junk"]), "arguments and")]:
+                         (dict(nentries=2), "arguments for"),
+                         (dict(extra=["junk"]), "arguments for")]:
             with self.assertRaises(harness.redis.ResponseError) as cm:
                 call(self.r, sid, **bad)
             self.assertIn(why, str(cm.exception))
@@ -52,6 +52,27 @@ class ProtocolTest(harness.TestCase):
                         "j:", 60000,
                         sid, "c1", "reject", "spam", "", "pharma", "r", "x")
         self.assertIn("entry at argument", str(cm.exception))
+        # A check that names a window the call does not have: refused.
+        limit = ["flood", "flag", "10", "0", "5", "60000", "fast",
+                 "rl:flood:p60000:", "0", "1", "0"]
+        for windows, why in [(["2"], "names no window"),
+                             (["x"], "names no window")]:
+            with self.assertRaises(harness.redis.ResponseError) as cm:
+                self.r.eval(SCRIPT, 4, IN, OUT, "comments:dead", "5:alice",
+                            LAYOUT, 1, 1, 1, len(windows), GROUP, "me",
+                            1000, 600000, 5, "0123456789ab", "j:", 60000,
+                            *limit, sid, "c1", "reject", "spam", "",
+                            "pharma", "r", len(windows), "1", "0",
+                            *windows)
+            self.assertIn(why, str(cm.exception))
+        with self.assertRaises(harness.redis.ResponseError) as cm:
+            self.r.eval(SCRIPT, 3, IN, OUT, "comments:dead", LAYOUT, 1, 1,
+                        0, 0, GROUP, "me", 1000, 600000, 5, "0123456789ab",
+                        "j:", 60000, *limit, sid, "c1", "reject", "spam", "",
+                        "pharma", "r", 0)
+        self.assertIn("3 keys for 1 windows", str(cm.exception))
+        self.assertEqual(self.r.xlen(OUT), 0)
+        self.assertEqual(self.r.keys("rl:*"), [])
         # The same call with the documented layout is written.
         self.assertEqual(call(self.r, sid), [1])
         out = harness.decisions(self.r)

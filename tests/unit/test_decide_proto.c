@@ -108,11 +108,13 @@ test_no_checks(void **state)
 }
 
 /*
- * Checks: in KEYS a short window's field (its key without the rule) and a
- * long one's key with the prefix; one copy of each limit with its
- * precedence and where its windows live (the prefix of its period hashes,
- * or "" for sorted sets), and per checked entry its own precedence,
- * final, and its limits' numbers. The argv is reused: the second encoding must not see
+ * Checks: in KEYS each window once, grouped by limit, a short window's
+ * field (its key without the rule) and a long one's key with the prefix;
+ * one copy of each limit with its precedence, where its windows live (the
+ * prefix of its period hashes, or "" for sorted sets), distinct, its
+ * number of windows and first period; and per checked entry its own
+ * precedence, final, and its windows' numbers (with a distinct limit's
+ * value after its window). The argv is reused: the second encoding must not see
  * the first.
  */
 static void
@@ -120,18 +122,19 @@ test_checks(void **state)
 {
 	static const char *const want[] = {
 		"EVAL", "return 1", "6", "in", "out", "dead",
-		"3:bob", "00ff00ff00ff00ffrl:copy:#:ab", "3:eve",
-		"7", "2", "3", "2", "3", "grp", "me", "1000", "600000", "5", "",
+		"3:bob", "3:eve", "rl:copy:#:ab",
+		"7", "2", "3", "2", "4", "grp", "me", "1000", "600000", "5", "",
 		"j:", "691200000",
 		"flood", "flag", "8589934587", "0", "5", "60000", "flood",
-		"rl:flood:p60000:", "0",
+		"rl:flood:p60000:", "0", "2", "0",
 		"copy", "reject", "12884901881", "1", "65", "60000", "copy", "",
-		"1",
-		"1-0", "c1", "approve", "", "", "", "", "2", "0", "0", "1", "2",
+		"1", "1", "0",
+		"1-0", "c1", "approve", "", "", "", "", "3", "0", "0", "1", "3",
+		"00ff00ff00ff00ff",
 		"1-1", "", "flag", "", "", "malformed: no id field", "", "0",
 		"2-0", "c3", "reject", "spam", "", "pharma", "r", "1",
 		"12884901885",
-		"1", "1",
+		"1", "2",
 	};
 	struct decide_argv	 a;
 	struct batch		*b;
@@ -146,7 +149,7 @@ test_checks(void **state)
 		add_check(it, 0, "a-rather-long-key-that-fills-the-buffer");
 	}
 	decide_proto_encode(&a, &params, "EVALSHA", "abc", b);
-	assert_int_equal(a.n, 6 + 40 + 13 + 9 + 40 * 11);
+	assert_int_equal(a.n, 6 + 1 + 13 + 11 + 40 * 11);	/* one window */
 	batch_free(b);
 
 	b = batch_new(3);
