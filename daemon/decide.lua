@@ -223,25 +223,21 @@ local function short_insert(w, width, e, t, id)
   return e .. w, newest
 end
 
--- Counts time t (of value id, for a distinct limit) in short window number
--- window of limit l; how many counted comments (values) lie in (t - per,
--- +inf) now.
-local function short_count(l, window, t, id)
+-- Counts time t (packed: tp; of value id, for a distinct limit) in short
+-- window number window of limit l; is it over the limit, more than max
+-- counted comments (values) in (t - per, +inf)? The window holds the
+-- newest max + 1, ascending: it is when it is full and its oldest is in.
+local function short_over(l, window, t, tp, id)
   local width = entry_width(l)
   local w = short[window]
   if type(w) ~= 'string' or #w % width ~= 0 then w = '' end
   local newest
-  w, newest = short_insert(w, width, spack('<i8', t) .. (id or ''), t, id)
+  w, newest = short_insert(w, width, id and tp .. id or tp, t, id)
   local keep = width * (l.max + 1)
   if #w > keep then w = sub(w, #w - keep + 1) end
   short[window] = w
   dirty[window] = period(l, newest)	-- where it is written
-  local since, n = t - l.per, 0
-  for pos = #w - width + 1, 1, -width do
-    if sunpack('<i8', w, pos) <= since then break end
-    n = n + 1
-  end
-  return n
+  return #w == keep and sunpack('<i8', w, 1) > t - l.per
 end
 
 -- The live periods of limit l from period lo on, newest first (at most
@@ -330,7 +326,7 @@ end
 
 -- The same for a long window: a sorted set of entry ids (a distinct
 -- limit's values) scored by time.
-local function long_count(key, l, t, member)
+local function long_over(key, l, t, member)
   if l.distinct then
     call('ZADD', key, 'GT', t, member)	-- a value keeps its newest time
   else
@@ -346,7 +342,7 @@ local function long_count(key, l, t, member)
     inwindow = call('ZCOUNT', key, '(' .. (t - l.per), '+inf')
   end
   call('PEXPIRE', key, l.per + slack)
-  return inwindow
+  return inwindow > l.max
 end
 
 -- Counts entry sid at time t under its checks (n arguments from ARGV[a]);
@@ -355,7 +351,7 @@ end
 -- changed it.
 local function count(sid, t, n, decision, rules, shadow, reason, la, sa)
   local prec, final = tonumber(ARGV[a]), ARGV[a + 1] == '1'
-  local changed = false
+  local changed, tp = false, spack('<i8', t)
   local c, last = a + 2, a + 1 + n
   while c <= last do
     local w = tonumber(ARGV[c])
@@ -365,13 +361,13 @@ local function count(sid, t, n, decision, rules, shadow, reason, la, sa)
       c = c + 1
     end
     c = c + 1
-    local inwindow
+    local over
     if l.hashes then
-      inwindow = short_count(l, w, t, id)
+      over = short_over(l, w, t, tp, id)
     else
-      inwindow = long_count(KEYS[3 + w], l, t, id or sid)
+      over = long_over(KEYS[3 + w], l, t, id or sid)
     end
-    if inwindow > l.max then
+    if over then
       if l.shadow then
         shadow, changed = append(shadow, l.name), true
         sa = sa .. sub(l.action, 1, 1)
