@@ -18,6 +18,12 @@
  *	rewrites them (exact, or as a Vectorscan prefilter), compiled into
  *	one database, scanned over each comment's text field and nothing
  *	else: microseconds per comment (median of 5), patterns reported.
+ *     build/bench/engine_bench near CORPUS.tsv
+ *	near-duplicate signatures (key: near_text): for comments of 20 words
+ *	or more, copies with 1, 3, 5 and 10 words replaced by words of other
+ *	comments, and 100,000 pairs of unrelated comments: the share whose
+ *	estimated similarity reaches 0.7, the share that would be found by
+ *	a shared band, and the microseconds a signature takes.
  */
 
 #include <stdio.h>
@@ -33,6 +39,7 @@
 #include "hs_rewrite.h"
 #include "prefilter.h"
 #include "matcher.h"
+#include "neardup.h"
 #include "normalize.h"
 #include "ratelimit.h"
 #include "rules_load.h"
@@ -440,6 +447,177 @@ bench_floor(const char *dir, const char *corpus)
 	return 0;
 }
 
+/* A deterministic generator: the same pairs every run. */
+static uint64_t
+next_random(uint64_t *state)
+{
+	*state = *state * 6364136223846793005ull + 1442695040888963407ull;
+	return *state >> 33;
+}
+
+/* The texts (fifth field) of a corpus file. */
+static char **
+read_texts(const char *path, size_t *n)
+{
+	char	**t = NULL, *line = NULL, *p, *f = NULL;
+	size_t	  cap = 0, i;
+	ssize_t	  len;
+	FILE	 *fp;
+
+	if ((fp = fopen(path, "r")) == NULL) {
+		perror(path);
+		exit(1);
+	}
+	*n = 0;
+	while ((len = getline(&line, &cap, fp)) > 0) {
+		if (line[len - 1] == '\n')
+			line[--len] = '\0';
+		for (i = 0, p = line; i < 5 && p != NULL; i++)
+			f = strsep(&p, "\t");
+		if (i < 5 || f == NULL)
+			continue;
+		t = realloc(t, (*n + 1) * sizeof *t);
+		t[(*n)++] = strdup(f);
+	}
+	free(line);
+	fclose(fp);
+	return t;
+}
+
+/* text with k of its words replaced by words of donor; NULL if too short. */
+static char *
+edit_words(const char *text, const char *donor, size_t k, uint64_t *rnd)
+{
+	char	*copy = strdup(text), *d = strdup(donor), *w[4096], *dw[4096];
+	char	*out, *p, *tok;
+	size_t	 nw = 0, nd = 0, i, len = 0;
+
+	for (p = copy; (tok = strsep(&p, " ")) != NULL && nw < 4096;)
+		if (*tok != '\0')
+			w[nw++] = tok;
+	for (p = d; (tok = strsep(&p, " ")) != NULL && nd < 4096;)
+		if (*tok != '\0')
+			dw[nd++] = tok;
+	if (nw < 20 || nd == 0) {
+		free(copy);
+		free(d);
+		return NULL;
+	}
+	for (i = 0; i < k; i++)
+		w[next_random(rnd) % nw] = dw[next_random(rnd) % nd];
+	for (i = 0; i < nw; i++)
+		len += strlen(w[i]) + 1;
+	out = malloc(len + 1);
+	for (i = 0, len = 0; i < nw; i++)
+		len += (size_t)sprintf(out + len, "%s%s", i ? " " : "", w[i]);
+	free(copy);
+	free(d);
+	return out;
+}
+
+static void
+near_sig(struct normalizer *nz, struct textview *v, const char *text,
+    struct neardup_sig *sig)
+{
+	normalize_view(nz, text, strlen(text), RATELIMIT_TEXT_STAGES, v);
+	neardup_signature(v->p, v->len, sig);
+}
+
+/* Do two signatures share a band? */
+static int
+near_candidates(const struct neardup_sig *a, const struct neardup_sig *b)
+{
+	size_t	i;
+
+	for (i = 0; i < NEARDUP_BANDS; i++)
+		if (neardup_band(a, i) == neardup_band(b, i))
+			return 1;
+	return 0;
+}
+
+static int
+bench_near(const char *path)
+{
+	static const size_t	 edits[] = { 1, 3, 5, 10 };
+	struct normalizer	*nz = normalizer_new();
+	struct textview		 v;
+	struct neardup_sig	 a, b;
+	char			**texts, *copy;
+	size_t			 n, i, e, pairs, near, found, x, y;
+	uint64_t		 rnd = 42;
+	double			 runs[5], fold[5], t0, j;
+	int			 r;
+
+	textview_init(&v);
+	texts = read_texts(path, &n);
+	if (n < 2) {
+		fprintf(stderr, "%s: fewer than two comments\n", path);
+		return 1;
+	}
+	printf("%-22s %8s %12s %12s\n", "pair", "pairs", "J est >= 0.7",
+	    "shared band");
+	for (e = 0; e < sizeof edits / sizeof edits[0]; e++) {
+		pairs = near = found = 0;
+		for (i = 0; i < n && pairs < 20000; i++) {
+			copy = edit_words(texts[i], texts[(i + 1) % n],
+			    edits[e], &rnd);
+			if (copy == NULL)
+				continue;
+			near_sig(nz, &v, texts[i], &a);
+			near_sig(nz, &v, copy, &b);
+			j = neardup_similarity(&a, &b);
+			pairs++;
+			near += j >= 0.7;
+			found += j >= 0.7 && near_candidates(&a, &b);
+			free(copy);
+		}
+		printf("%2zu word%s replaced %*s %8zu %11.1f%% %11.1f%%\n",
+		    edits[e], edits[e] == 1 ? "" : "s", edits[e] == 1 ? 8 : 7,
+		    "", pairs, 100.0 * (double)near / (double)pairs,
+		    100.0 * (double)found / (double)pairs);
+	}
+	pairs = near = found = 0;
+	while (pairs < 100000) {
+		x = next_random(&rnd) % n;
+		y = next_random(&rnd) % n;
+		if (x == y || strcmp(texts[x], texts[y]) == 0)
+			continue;
+		near_sig(nz, &v, texts[x], &a);
+		near_sig(nz, &v, texts[y], &b);
+		j = neardup_similarity(&a, &b);
+		pairs++;
+		near += j >= 0.7;
+		found += near_candidates(&a, &b);
+	}
+	printf("%-22s %8zu %11zu  %11zu (pairs, not %%)\n", "unrelated", pairs,
+	    near, found);
+	/* The folded view is the copy-paste key's too: timed apart. */
+	for (r = 0; r < 5; r++) {
+		t0 = now_us();
+		for (i = 0; i < n; i++)
+			normalize_view(nz, texts[i], strlen(texts[i]),
+			    RATELIMIT_TEXT_STAGES, &v);
+		fold[r] = (now_us() - t0) / (double)n;
+		t0 = now_us();
+		for (i = 0; i < n; i++) {
+			normalize_view(nz, texts[i], strlen(texts[i]),
+			    RATELIMIT_TEXT_STAGES, &v);
+			neardup_signature(v.p, v.len, &a);
+		}
+		runs[r] = (now_us() - t0) / (double)n - fold[r];
+	}
+	qsort(runs, 5, sizeof runs[0], cmp_double);
+	qsort(fold, 5, sizeof fold[0], cmp_double);
+	printf("folded view %.2f us, signature %.2f us a comment (medians of "
+	    "5)\n", fold[2], runs[2]);
+	for (i = 0; i < n; i++)
+		free(texts[i]);
+	free(texts);
+	textview_free(&v);
+	normalizer_free(nz);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -449,8 +627,11 @@ main(int argc, char **argv)
 		return bench_decide(argv[2], argv[3]);
 	if (argc == 4 && strcmp(argv[1], "floor") == 0)
 		return bench_floor(argv[2], argv[3]);
+	if (argc == 3 && strcmp(argv[1], "near") == 0)
+		return bench_near(argv[2]);
 	fprintf(stderr, "usage: engine_bench normalize\n"
 	    "       engine_bench decide RULES_DIR CORPUS.tsv\n"
-	    "       engine_bench floor RULES_DIR CORPUS.tsv\n");
+	    "       engine_bench floor RULES_DIR CORPUS.tsv\n"
+	    "       engine_bench near CORPUS.tsv\n");
 	return 1;
 }

@@ -248,7 +248,7 @@ class FailoverTest(harness.TestCase):
         """redis: wait_replicas: 1 waits for the replica after each batch;
         with the replica gone it says so once and decides on."""
         d = self.daemon(sock=self.a.sock, consumer="w-1", conf="redis:\n"
-                        "  wait_replicas: 1\n  wait_timeout: 200ms\n")
+                        "  wait_replicas: 1\n  wait_timeout: 1s\n")
         self.push(3000)
         r = self.a.client()
         self.assertTrue(harness.wait_decided(r, 3000, daemon=d))
@@ -262,7 +262,7 @@ class FailoverTest(harness.TestCase):
         self.push(1000)
         self.assertTrue(harness.wait_decided(r, 4000, daemon=d))
         self.assertTrue(d.wait_log("decisions reached 0 of 1 replicas "
-                                   "within 200 ms"), d.output())
+                                   "within 1000 ms"), d.output())
         self.assertEqual(d.output().count("replicas within"), 1)
         self.assertEqual(harness.pending(r), 0)
         self.assertEqual(d.stop(), 0)
