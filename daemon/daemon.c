@@ -357,6 +357,7 @@ signal_cb(evutil_socket_t sig, short events, void *arg)
 		dm->stopping = 1;
 		redis_io_stop(dm->rio);
 		redis_io_stop(dm->control);
+		redis_io_unblock(dm->control, dm->rio);
 		break;
 	case SIGHUP:
 		reload(dm);

@@ -53,6 +53,7 @@ static void	connect_cb(const redisAsyncContext *, int);
 static void	disconnect_cb(const redisAsyncContext *, int);
 static void	send_setup(struct redis_io *);
 static void	setup_cb(redisAsyncContext *, void *, void *);
+static void	client_id_cb(redisAsyncContext *, void *, void *);
 static void	script_cb(redisAsyncContext *, void *, void *);
 static void	setup_done(struct redis_io *);
 static void	went_down(struct redis_io *, const char *);
@@ -342,6 +343,9 @@ send_setup(struct redis_io *rio)
 	if (rio->cfg.role == REDIS_DECISIONS && setup_send(rio, script_cb,
 	    "SCRIPT LOAD", "SCRIPT LOAD %s", decide_lua) != 0)
 		return;
+	if (rio->cfg.role == REDIS_DECISIONS && setup_send(rio, client_id_cb,
+	    "CLIENT ID", "CLIENT ID") != 0)
+		return;
 	rio_create_group(rio);
 }
 
@@ -581,6 +585,28 @@ role_cb(redisAsyncContext *ac, void *r, void *priv)
 	setup_done(rio);
 }
 
+/*
+ * The decision connection's id, for CLIENT UNBLOCK at a stop. An ACL that
+ * forbids CLIENT costs only that: a stop then waits out the blocking read.
+ */
+static void
+client_id_cb(redisAsyncContext *ac, void *r, void *priv)
+{
+	struct redis_io	*rio = ac->data;
+	redisReply	*reply = r;
+
+	(void)priv;
+	if (!rio_answered(rio, reply))
+		return;
+	rio->client_id = reply->type == REDIS_REPLY_INTEGER ?
+	    reply->integer : 0;
+	if (rio->client_id == 0)
+		log_debug(rio->log, "CLIENT ID: %s; a stop waits out the "
+		    "blocking read", reply->type == REDIS_REPLY_ERROR ?
+		    reply->str : "no id");
+	setup_done(rio);
+}
+
 static void
 setup_cb(redisAsyncContext *ac, void *r, void *priv)
 {
@@ -702,6 +728,23 @@ redis_io_stop(struct redis_io *rio)
 	rio->stopping = 1;
 	evtimer_del(rio->retry_ev);
 	evtimer_del(rio->reconnect_ev);
+}
+
+/*
+ * Asks Redis, on this (control) connection, to end the blocking read of
+ * connection other, so that a stop need not wait up to block_ms for it:
+ * the read ends as if it had timed out. Nothing if either is not up; the
+ * reply is not waited for.
+ */
+void
+redis_io_unblock(struct redis_io *rio, const struct redis_io *other)
+{
+	if (rio->ac == NULL || rio->state != CONN_UP || other->ac == NULL ||
+	    other->state != CONN_UP || other->client_id == 0 ||
+	    !other->blocking)
+		return;
+	(void)redisAsyncCommand(rio->ac, NULL, NULL, "CLIENT UNBLOCK %lld",
+	    other->client_id);
 }
 
 int

@@ -66,6 +66,7 @@ void
 stream_reset(struct redis_io *rio)
 {
 	rio->group_lag = rio->group_pending = -1;
+	rio->client_id = 0;	/* the next connection has an id of its own */
 	rio->reading = rio->blocking = 0;
 	rio->writes = rio->claiming = 0;
 	rio->full = 0;

@@ -49,6 +49,7 @@ struct redis_io {
 	uint64_t		 last_claim_us;
 	uint64_t		 last_info_us;	/* XINFO GROUPS, for metrics */
 	int64_t			 group_lag;	/* -1: not known */
+	long long		 client_id;	/* CLIENT ID, or 0 if not known */
 	int64_t			 group_pending;	/* -1: not known */
 	uint64_t		 last_beat_us;	/* the presence record sent */
 	int			 beating;	/* ... and not answered yet */

@@ -258,6 +258,22 @@ class RateLimitTest(harness.TestCase):
         self.assertEqual([got["r%d" % i]["decision"] for i in (1, 2, 3)],
                          ["approve", "approve", "flag"])
 
+    def kill_four(self, rules, conf):
+        """A consumer that read 100 entries and died, then four daemons
+        killed one after the other, each a little later after it
+        connected: the entries pending after each kill."""
+        self.r.xgroup_create(IN, harness.GROUP, id="0")
+        self.r.xreadgroup(harness.GROUP, "test-1", {IN: ">"}, count=100)
+        pend = []
+        for k in range(4):
+            d = self.daemon(rules=rules, conf=conf)
+            self.assertTrue(d.wait_log("connected"))
+            time.sleep(0.02 * k)
+            d.signal(signal.SIGKILL)
+            d.wait()
+            pend.append(harness.pending(self.r))
+        return pend
+
     def test_redelivery_counts_once(self):
         # Entries read and never acknowledged by a consumer that died are
         # decided by its successor and counted once: the approved count is
@@ -272,16 +288,7 @@ class RateLimitTest(harness.TestCase):
         # is killed before it decides any: the first ones are delivered six
         # times, past the default limit, which would dead-letter them.
         conf = "redis:\n  batch_size: 20\n  max_deliveries: 20\n"
-        self.r.xgroup_create(IN, harness.GROUP, id="0")
-        self.r.xreadgroup(harness.GROUP, "test-1", {IN: ">"}, count=100)
-        pend = []
-        for k in range(4):
-            d = self.daemon(rules=rules, conf=conf)
-            self.assertTrue(d.wait_log("connected"))
-            time.sleep(0.02 * k)
-            d.signal(signal.SIGKILL)
-            d.wait()
-            pend.append(harness.pending(self.r))
+        pend = self.kill_four(rules, conf)
         sys.stderr.write("pending after each SIGKILL: %s\n" % pend)
         d = self.daemon(rules=rules, conf=conf)
         self.assertTrue(harness.wait_decided(self.r, 3000, daemon=d))
@@ -353,14 +360,7 @@ class RateLimitTest(harness.TestCase):
         p.execute()
         rules = self.distinct_rules()
         conf = "redis:\n  batch_size: 20\n  max_deliveries: 20\n"
-        self.r.xgroup_create(IN, harness.GROUP, id="0")
-        self.r.xreadgroup(harness.GROUP, "test-1", {IN: ">"}, count=100)
-        for k in range(4):
-            d = self.daemon(rules=rules, conf=conf)
-            self.assertTrue(d.wait_log("connected"))
-            time.sleep(0.02 * k)
-            d.signal(signal.SIGKILL)
-            d.wait()
+        self.kill_four(rules, conf)
         a = self.daemon(consumer="a", rules=rules, conf=conf)
         b = self.daemon(consumer="b", rules=rules, conf=conf)
         self.assertTrue(harness.wait_decided(self.r, 2000, daemon=a))

@@ -212,6 +212,15 @@ class ReplayTest(harness.TestCase):
         self.assertEqual(rc, 1)
         self.assertIn("--at", err)
 
+    def replay_stream(self, old, new):
+        """--replay of the input stream's entries with rules old and new,
+        as JSON."""
+        rc, out, err = self.replay(old, "-r", new, "--json", "--redis",
+                                   self.redis.sock, "--from-stream", IN,
+                                   "--count", "100")
+        self.assertEqual(rc, 0, err)
+        return json.loads(out)
+
     def test_stream_untouched_and_limits_as_the_daemon(self):
         # Controlled entry ids: event times 1 s, 2 s, 3 s, then 100 s on.
         times = [1, 2, 3, 100, 101, 102]
@@ -224,11 +233,7 @@ class ReplayTest(harness.TestCase):
                            "  action: flag\n- name: flood\n  rate_limit: "
                            "{ key: author, max: 2, per: 60s }\n"
                            "  action: flag\n")
-        rc, out, err = self.replay(nolimit, "-r", limit, "--json", "--redis",
-                                   self.redis.sock, "--from-stream", IN,
-                                   "--count", "100")
-        self.assertEqual(rc, 0, err)
-        d = json.loads(out)
+        d = self.replay_stream(nolimit, limit)
         self.assertEqual(d["total"], 6)
         self.assertEqual(d["rules"]["flood"]["gained"], 2)
         replayed = sorted(e["id"] for e in d["rules"]["flood"]["examples"])
@@ -265,11 +270,7 @@ class ReplayTest(harness.TestCase):
         limit = self.rules("limit", "- name: swarm\n  rate_limit: { key: "
                            "thread, max: 2, per: 60s, distinct: author }\n"
                            "  action: flag\n")
-        rc, out, err = self.replay(nolimit, "-r", limit, "--json", "--redis",
-                                   self.redis.sock, "--from-stream", IN,
-                                   "--count", "100")
-        self.assertEqual(rc, 0, err)
-        d = json.loads(out)
+        d = self.replay_stream(nolimit, limit)
         self.assertEqual(d["rules"]["swarm"]["gained"], 3)
         replayed = sorted(e["id"] for e in d["rules"]["swarm"]["examples"])
         self.assertEqual(replayed, ["f4", "f5", "f8"])

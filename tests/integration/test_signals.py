@@ -204,6 +204,21 @@ class SignalTest(harness.TestCase):
         self.assertEqual(d.stop(), 0)
         self.assertLess(time.monotonic() - t, 5)
 
+    def test_sigterm_during_a_long_block(self):
+        # A read blocking for a minute on a quiet stream: the stop asks
+        # Redis to end it (CLIENT UNBLOCK) instead of waiting it out, and
+        # a comment pushed after the stop is left for the next start.
+        d = self.daemon(conf="redis:\n  block_ms: 60000\n")
+        self.assertTrue(d.wait_log("connected"))
+        time.sleep(1)           # the read is blocking now
+        t = time.monotonic()
+        self.assertEqual(d.stop(), 0)
+        self.assertLess(time.monotonic() - t, 20, d.output())
+        stats = self.r.info("commandstats")
+        self.assertEqual(stats["cmdstat_client|unblock"]["calls"], 1)
+        self.r.xadd(harness.IN, {"id": "late", "text": "after the stop"})
+        self.assertEqual(harness.decisions(self.r), [])
+
     def test_sigusr1_reopens_log(self):
         path = os.path.join(self.tmp, "mod.log")
         d = self.daemon(conf="log:\n  file: %s\n" % path)
