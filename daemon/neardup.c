@@ -2,13 +2,15 @@
  * MinHash signatures of texts for near-duplicate counting. A text (the
  * folded view of a comment: letters and digits only, case and look-alikes
  * folded) is cut into overlapping shingles of NEARDUP_SHINGLE characters,
- * each hashed once to 64 bits: its top bits choose one of NEARDUP_K bins
- * and the bin keeps the least of its shingles' low bits (one-permutation
- * hashing, one hash a shingle rather than one a shingle and value). A bin
- * no shingle fell in borrows the value of another chosen by a fixed hash
- * chain of its own number (densification), so that two texts' signatures
- * still agree value by value with the probability of their Jaccard
- * similarity. Values keep 16 bits: a chance equality once in 65,536.
+ * each hashed once to 64 bits (a polynomial of its characters' hashes,
+ * rolled along the text, then mixed): its top bits choose one of
+ * NEARDUP_K bins and the bin keeps the least of its shingles' low bits
+ * (one-permutation hashing: one hash a shingle, not one a shingle and
+ * value). A bin no shingle fell in borrows the value of another chosen by
+ * a fixed hash chain of its own number (densification), so that two
+ * texts' signatures still agree value by value with the probability of
+ * their Jaccard similarity. Values keep 16 bits: a chance equality once
+ * in 65,536.
  * A text shorter than NEARDUP_SHORT characters is one shingle, the whole
  * text, so that it is near only to the same text.
  *
@@ -29,9 +31,9 @@ splitmix(uint64_t x)
 	return x ^ (x >> 31);
 }
 
-/* FNV-1a over a shingle's bytes, then mixed: 64 well-spread bits. */
+/* FNV-1a over a whole (short) text's bytes, then mixed. */
 static uint64_t
-shingle_hash(const unsigned char *p, size_t len)
+text_hash(const unsigned char *p, size_t len)
 {
 	uint64_t	h = 0xcbf29ce484222325ull;
 	size_t		i;
@@ -74,36 +76,53 @@ add_shingle(uint32_t *min, uint64_t h)
 		min[bin] = v;
 }
 
+/* A character's hash: its bytes (1 to 4) and their number, mixed. */
+static uint64_t
+char_hash(const unsigned char *p, size_t n)
+{
+	uint64_t	v = n;
+	size_t		i;
+
+	for (i = 0; i < n; i++)
+		v = v << 8 | p[i];
+	return splitmix(v);
+}
+
+#define ROLL	0x100000001b3ull	/* odd: the polynomial's base */
+
 void
 neardup_signature(const char *text, size_t len, struct neardup_sig *sig)
 {
 	const unsigned char	*p = (const unsigned char *)text;
-	size_t			 starts[NEARDUP_SHINGLE + 1], nchars = 0;
-	size_t			 i, at, j, from;
+	uint64_t		 ring[NEARDUP_SHINGLE], h = 0, top = 1, c;
+	size_t			 i, at, n, j, from, nchars = 0;
 	uint32_t		 min[NEARDUP_K];
 
 	if (len > NEARDUP_TEXT_MAX)
 		len = NEARDUP_TEXT_MAX;
 	for (i = 0; i < NEARDUP_K; i++)
 		min[i] = UINT32_MAX;
-	/* The character offsets of the last NEARDUP_SHINGLE + 1 characters. */
-	for (at = 0; at < len; at += char_len(p + at, len - at)) {
-		starts[nchars++ % (NEARDUP_SHINGLE + 1)] = at;
-		if (nchars > NEARDUP_SHINGLE) {
-			i = starts[(nchars - 1 - NEARDUP_SHINGLE) %
-			    (NEARDUP_SHINGLE + 1)];
-			add_shingle(min, shingle_hash(p + i, at - i));
-		}
-	}
-	if (nchars >= NEARDUP_SHINGLE) {
-		i = starts[(nchars - NEARDUP_SHINGLE) % (NEARDUP_SHINGLE + 1)];
-		add_shingle(min, shingle_hash(p + i, len - i));
+	for (i = 0; i < NEARDUP_SHINGLE; i++)
+		top *= ROLL;			/* ROLL^NEARDUP_SHINGLE */
+	/*
+	 * h is the sum of the last NEARDUP_SHINGLE characters' hashes times
+	 * powers of ROLL: each step adds one and takes the oldest out.
+	 */
+	for (at = 0; at < len; at += n, nchars++) {
+		n = char_len(p + at, len - at);
+		c = char_hash(p + at, n);
+		h = h * ROLL + c;
+		if (nchars >= NEARDUP_SHINGLE)
+			h -= ring[nchars % NEARDUP_SHINGLE] * top;
+		ring[nchars % NEARDUP_SHINGLE] = c;
+		if (nchars + 1 >= NEARDUP_SHINGLE)
+			add_shingle(min, splitmix(h));
 	}
 	if (nchars < NEARDUP_SHORT) {
 		/* Short: the whole text is the one shingle. */
 		for (i = 0; i < NEARDUP_K; i++)
 			min[i] = UINT32_MAX;
-		add_shingle(min, shingle_hash(p, len) ^ 0x5bd1e995u);
+		add_shingle(min, text_hash(p, len));
 	}
 	/*
 	 * An empty bin i borrows from the first filled bin of the chain

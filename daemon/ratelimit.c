@@ -39,6 +39,13 @@ add_field(struct diag *d, struct yfile *yf, yaml_node_t *n,
 		yfile_error(d, yf, n, "a key field name must not be empty");
 		return -1;
 	}
+	/* Refused aloud rather than taken for a field no comment has. */
+	if (strcmp(yfile_scalar(n), "near_text") == 0) {
+		yfile_error(d, yf, n, "key: near_text (near-identical texts) is "
+		    "not in this version of moderatord yet; key: text counts "
+		    "identical texts");
+		return -1;
+	}
 	for (i = 0; i < rl->nfields; i++) {
 		if (strcmp(rl->fields[i], yfile_scalar(n)) == 0) {
 			yfile_error(d, yf, n, "key field '%s' given twice",

@@ -161,6 +161,9 @@ test_errors(void **state)
 	expect_error("- name: x\n  rate_limit: { key: a, max: 5, per: 1s, "
 	    "distinct: '' }\n  action: flag\n", "rules.yaml:2:52: distinct "
 	    "needs a field name");
+	expect_error("- name: x\n  rate_limit: { key: near_text, max: 4, "
+	    "per: 1h }\n  action: flag\n", "rules.yaml:2:22: key: near_text "
+	    "(near-identical texts) is not in this version");
 	expect_error("- name: x\n  rate_limit: { key: a, max: 5, per: 1s, "
 	    "distinct: [a, b] }\n  action: flag\n", "rules.yaml:2:52: ");
 }
