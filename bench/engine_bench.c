@@ -455,32 +455,25 @@ next_random(uint64_t *state)
 	return *state >> 33;
 }
 
-/* The texts (fifth field) of a corpus file. */
+/* The texts of a corpus file, read as the other benchmarks read it. */
 static char **
 read_texts(const char *path, size_t *n)
 {
-	char	**t = NULL, *line = NULL, *p, *f = NULL;
-	size_t	  cap = 0, i;
-	ssize_t	  len;
-	FILE	 *fp;
+	struct batch		**b;
+	const struct field	 *f;
+	char			**t;
+	size_t			  nb, i, j, k = 0;
 
-	if ((fp = fopen(path, "r")) == NULL) {
-		perror(path);
-		exit(1);
+	b = read_corpus(path, &nb, n);
+	t = calloc(*n + 1, sizeof *t);
+	for (i = 0; i < nb; i++) {
+		for (j = 0; j < b[i]->n; j++)
+			if ((f = entry_get(&b[i]->items[j].entry, "text")) != NULL)
+				t[k++] = strndup(f->value, f->value_len);
+		batch_free(b[i]);
 	}
-	*n = 0;
-	while ((len = getline(&line, &cap, fp)) > 0) {
-		if (line[len - 1] == '\n')
-			line[--len] = '\0';
-		for (i = 0, p = line; i < 5 && p != NULL; i++)
-			f = strsep(&p, "\t");
-		if (i < 5 || f == NULL)
-			continue;
-		t = realloc(t, (*n + 1) * sizeof *t);
-		t[(*n)++] = strdup(f);
-	}
-	free(line);
-	fclose(fp);
+	free(b);
+	*n = k;
 	return t;
 }
 

@@ -90,21 +90,6 @@ do
     return bad_layout(#KEYS .. ' keys for ' .. w .. ' windows')
   end
 end
--- Walk the entries once before writing anything: each entry's own count
--- must add up too, or a write would read a shifted layout.
-do
-  local a, seen = 14 + 11 * nlimits, 0
-  for _ = 1, nentries do
-    local n = tonumber(ARGV[a + 7])
-    if not n then return bad_layout('entry at argument ' .. a) end
-    a = a + 8
-    if n > 0 then a = a + 2 + n; seen = seen + n end
-  end
-  if a ~= #ARGV + 1 or seen ~= nchecks then
-    return bad_layout('entry check counts do not add up')
-  end
-end
-
 local group, consumer, maxlen = ARGV[6], ARGV[7], ARGV[8]
 local slack, maxdel = tonumber(ARGV[9]), tonumber(ARGV[10])
 local ruleset, jprefix, jttl = ARGV[11], ARGV[12], tonumber(ARGV[13])
@@ -115,8 +100,8 @@ for d = 1, nlimits do
     prec = tonumber(ARGV[a + 2]), shadow = ARGV[a + 3] == '1',
     max = tonumber(ARGV[a + 4]), per = tonumber(ARGV[a + 5]),
     reason = ARGV[a + 6], hashes = ARGV[a + 7],
-    distinct = ARGV[a + 8] == '1', nwindows = tonumber(ARGV[a + 9]),
-    first = tonumber(ARGV[a + 10]) }
+    distinct = ARGV[a + 8] == '1', nwindows = tonumber(ARGV[a + 9]) or 0,
+    first = tonumber(ARGV[a + 10]) or 0 }
   if limits[d].hashes == '' then limits[d].hashes = nil end
   a = a + 11
 end
@@ -160,14 +145,20 @@ do
   end
 end
 
--- Every check names a window, and a distinct limit's check its value.
+-- Walk the entries once before writing anything: each entry's own count
+-- must add up, every check name a window and a distinct limit's check its
+-- value, or a write would read a shifted layout.
 do
-  local b = 14 + 11 * nlimits
+  local b, seen = 14 + 11 * nlimits, 0
   for _ = 1, nentries do
     local n = tonumber(ARGV[b + 7])
+    if not n then return bad_layout('entry at argument ' .. b) end
     b = b + 8
     if n > 0 then
       local c, last = b + 2, b + 1 + n
+      if last > #ARGV then
+        return bad_layout('entry check counts do not add up')
+      end
       while c <= last do
         local l = limitof[tonumber(ARGV[c])]
         if not l or (l.distinct and c == last) then
@@ -175,8 +166,12 @@ do
         end
         c = c + (l.distinct and 2 or 1)
       end
-      b = b + 2 + n
+      b = last + 1
+      seen = seen + n
     end
+  end
+  if b ~= #ARGV + 1 or seen ~= nchecks then
+    return bad_layout('entry check counts do not add up')
   end
 end
 
@@ -284,42 +279,45 @@ end
 -- time; notes the periods written in the ledger, and drops the due ones.
 local function short_write()
   for _, l in ipairs(limits) do
-    local keep, byperiod, ledger = 2 * (l.per + slack), {}, {}
-    for w = l.from, l.hashes and l.from + l.nwindows - 1 or 0 do
-      local p = dirty[w]
-      if p then
-        local list = byperiod[p]
-        if not list then list = {}; byperiod[p] = list end
-        list[#list + 1] = KEYS[3 + w]
-        list[#list + 1] = short[w]
+    if l.hashes and l.nwindows > 0 then
+      local keep, byperiod, ledger = 2 * (l.per + slack), {}, {}
+      for w = l.from, l.from + l.nwindows - 1 do
+        local p = dirty[w]
+        if p then
+          local list = byperiod[p]
+          if not list then list = {}; byperiod[p] = list end
+          list[#list + 1] = KEYS[3 + w]
+          list[#list + 1] = short[w]
+        end
       end
-    end
-    for p, list in pairs(byperiod) do
-      local hash = l.hashes .. p
-      if not l.known[p] then
-        -- A value too long for a listpack: the hash is a hash table from
-        -- its first field, where a small one would be a list searched end
-        -- to end for every field asked (twice the cost of all the rest).
-        list[#list + 1] = '~'
-        list[#list + 1] = WIDE
+      for p, list in pairs(byperiod) do
+        local hash = l.hashes .. p
+        if not l.known[p] then
+          -- A value too long for a listpack: the hash is a hash table
+          -- from its first field, where a small one would be a list
+          -- searched end to end for every field asked (twice the cost of
+          -- all the rest).
+          list[#list + 1] = '~'
+          list[#list + 1] = WIDE
+        end
+        for i = 1, #list, 2000 do
+          call('HSET', hash, unpack(list, i, math.min(i + 1999, #list)))
+        end
+        call('PEXPIRE', hash, keep)
+        ledger[#ledger + 1] = redis_ms()
+        ledger[#ledger + 1] = p
       end
-      for i = 1, #list, 2000 do
-        call('HSET', hash, unpack(list, i, math.min(i + 1999, #list)))
+      local key = l.hashes .. 'periods'
+      for _, p in ipairs(l.due) do
+        if not byperiod[p] then
+          call('UNLINK', l.hashes .. p)
+          call('ZREM', key, p)
+        end
       end
-      call('PEXPIRE', hash, keep)
-      ledger[#ledger + 1] = redis_ms()
-      ledger[#ledger + 1] = p
-    end
-    local key = l.hashes and l.hashes .. 'periods'
-    for _, p in ipairs(l.due or {}) do
-      if not byperiod[p] then
-        call('UNLINK', l.hashes .. p)
-        call('ZREM', key, p)
+      if #ledger > 0 then
+        call('ZADD', key, unpack(ledger))
+        call('PEXPIRE', key, keep)
       end
-    end
-    if #ledger > 0 then
-      call('ZADD', key, unpack(ledger))
-      call('PEXPIRE', key, keep)
     end
   end
 end

@@ -110,12 +110,25 @@ id_ms(const char *sid)
 	return strtoull(sid, NULL, 10);
 }
 
+/* The arguments of an item's checks: a window each, and an identity. */
+static size_t
+check_args(const struct batch_item *it)
+{
+	size_t	j, n = 0;
+
+	for (j = 0; j < it->nchecks; j++)
+		n += 1 + (it->checks[j].id != NULL);
+	return n;
+}
+
 /*
- * The batch's windows, each once, grouped by limit: refs sorted, and for
- * each check (by its place) the number of its window, from 1.
+ * The batch's windows, each once, grouped by limit: refs sorted, for each
+ * check (by its place) the number of its window, from 1, and in *nw how
+ * many windows there are.
  */
 static struct window_ref *
-windows_of(const struct batch *b, size_t nchecks, size_t *number)
+windows_of(const struct batch *b, size_t nchecks, size_t *number,
+    size_t *nw)
 {
 	struct window_ref	*refs;
 	size_t			 i, j, k = 0, w = 0;
@@ -132,6 +145,7 @@ windows_of(const struct batch *b, size_t nchecks, size_t *number)
 			w++;
 		number[refs[k].check] = w;
 	}
+	*nw = w;
 	return refs;
 }
 
@@ -154,23 +168,20 @@ decide_proto_encode(struct decide_argv *a, const struct decide_params *p,
 	size_t				*number, *nwindows;
 	uint64_t			*first, ms;
 	size_t				 i, j, k, w, nchecks = 0, nchecked = 0;
-	size_t				 nargs = 0, nw = 0;
+	size_t				 nargs = 0, nw;
 
 	a->n = a->buflen = 0;
 	for (i = 0; i < b->n; i++) {
 		nchecks += b->items[i].nchecks;
 		nchecked += b->items[i].nchecks > 0;
-		for (j = 0; j < b->items[i].nchecks; j++)
-			nargs += 1 + (b->items[i].checks[j].id != NULL);
+		nargs += check_args(&b->items[i]);
 	}
 	number = xreallocarray(NULL, nchecks + 1, sizeof *number);
 	nwindows = xcalloc(b->nlimits + 1, sizeof *nwindows);
 	first = xcalloc(b->nlimits + 1, sizeof *first);
 	for (i = 0; i < b->nlimits; i++)
 		first[i] = UINT64_MAX;
-	refs = windows_of(b, nchecks, number);
-	for (k = 0; k < nchecks; k++)
-		nw = number[k] > nw ? number[k] : nw;
+	refs = windows_of(b, nchecks, number, &nw);
 
 	argv_str(a, cmd);
 	argv_str(a, body);
@@ -248,9 +259,7 @@ decide_proto_encode(struct decide_argv *a, const struct decide_params *p,
 		argv_str(a, it->shadow);
 		argv_str(a, it->reason);
 		argv_str(a, it->acts != NULL ? it->acts : "");
-		for (j = 0, w = 0; j < it->nchecks; j++)
-			w += 1 + (it->checks[j].id != NULL);
-		argv_u64(a, w);
+		argv_u64(a, check_args(it));
 		if (it->nchecks == 0)
 			continue;
 		argv_u64(a, action_precedence(it->action, it->order));

@@ -141,6 +141,21 @@ ratelimit_has_text(const struct rate_limit *rl)
 	return rl->distinct != NULL && strcmp(rl->distinct, "text") == 0;
 }
 
+/* The first nbytes of p's SHA-256 digest as hex digits into out. */
+static void
+digest_hex(const char *p, size_t len, size_t nbytes, char *out)
+{
+	struct sha256_ctx	ctx;
+	uint8_t			digest[SHA256_DIGEST_SIZE];
+	size_t			i;
+
+	sha256_init(&ctx);
+	sha256_update(&ctx, len, (const uint8_t *)p);
+	sha256_digest(&ctx, sizeof digest, digest);
+	for (i = 0; i < nbytes; i++)
+		sprintf(out + 2 * i, "%02x", digest[i]);
+}
+
 /*
  * The identity of e's value of the field counted distinct (folded, if it
  * is the text): RATELIMIT_ID_LEN hex digits of its digest, 64 bits, so
@@ -153,11 +168,9 @@ ratelimit_identity(const struct rate_limit *rl, const struct entry *e,
     const struct textview *folded)
 {
 	const struct field	*f;
-	struct sha256_ctx	 ctx;
-	uint8_t			 digest[SHA256_DIGEST_SIZE];
 	const char		*p;
 	char			*id;
-	size_t			 len, i;
+	size_t			 len;
 
 	if (strcmp(rl->distinct, "text") == 0) {
 		if (folded == NULL || folded->len == 0)
@@ -171,12 +184,8 @@ ratelimit_identity(const struct rate_limit *rl, const struct entry *e,
 		p = f->value;
 		len = f->value_len;
 	}
-	sha256_init(&ctx);
-	sha256_update(&ctx, len, (const uint8_t *)p);
-	sha256_digest(&ctx, sizeof digest, digest);
 	id = xmalloc(RATELIMIT_ID_LEN + 1);
-	for (i = 0; i < RATELIMIT_ID_LEN / 2; i++)
-		sprintf(id + 2 * i, "%02x", digest[i]);
+	digest_hex(p, len, RATELIMIT_ID_LEN / 2, id);
 	return id;
 }
 
@@ -210,8 +219,6 @@ ratelimit_key(const struct rate_limit *rl, const char *rule,
     const struct entry *e, const struct textview *folded)
 {
 	const struct field	*f;
-	struct sha256_ctx	 ctx;
-	uint8_t			 digest[SHA256_DIGEST_SIZE];
 	char			*buf = NULL, *key;
 	const char		*d = rl->distinct != NULL ? "d:" : "";
 	size_t			 len = 0, cap = 0, i;
@@ -238,15 +245,10 @@ ratelimit_key(const struct rate_limit *rl, const char *rule,
 		free(buf);
 		return key;
 	}
-	sha256_init(&ctx);
-	sha256_update(&ctx, len, (const uint8_t *)buf);
-	sha256_digest(&ctx, sizeof digest, digest);
-	free(buf);
 	key = xmalloc(strlen(rule) + 6 + 2 * 16 + 1);
-	len = (size_t)sprintf(key, "%s:%s#:", rule, d);
 	/* 128 bits of the digest: collisions stay out of reach. */
-	for (i = 0; i < 16; i++)
-		len += (size_t)sprintf(key + len, "%02x", digest[i]);
+	digest_hex(buf, len, 16, key + sprintf(key, "%s:%s#:", rule, d));
+	free(buf);
 	return key;
 none:
 	free(buf);
@@ -256,8 +258,9 @@ none:
 /*
  * The prefix of the period hashes of the rule named rule with windows of
  * per_ms, under the configured prefix: "<prefix><rule>:p<per>:", followed
- * by a period's number or "head". A changed per makes new hashes, as
- * periods of another length do not line up. The caller frees it.
+ * by a period's number or "periods" (its ledger). A changed per makes new
+ * hashes, as periods of another length do not line up. The caller frees
+ * it.
  */
 char *
 ratelimit_hashes(const char *prefix, const char *rule, uint64_t per_ms)
