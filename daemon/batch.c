@@ -48,6 +48,7 @@ batch_free(struct batch *b)
 		for (j = 0; j < it->nchecks; j++) {
 			free(it->checks[j].key);
 			free(it->checks[j].id);
+			free(it->checks[j].sig);
 		}
 		free(it->checks);
 		free(it->slow_rule);
@@ -81,6 +82,7 @@ limit_of(struct batch *b, const struct rule *r)
 	l->max = r->limit->max;
 	l->per_ms = r->limit->per_ms;
 	l->distinct = r->limit->distinct != NULL;
+	l->near = r->limit->near ? ratelimit_near_need(r->limit) : 0;
 	l->order = r->index;
 	return b->nlimits++;
 }
@@ -125,7 +127,9 @@ item_decided(struct batch *b, struct batch_item *it, struct decision *d)
 			it->checks[i].limit = limit_of(b, d->checks[i].rule);
 			it->checks[i].key = d->checks[i].key;
 			it->checks[i].id = d->checks[i].id;
+			it->checks[i].sig = d->checks[i].sig;
 			d->checks[i].key = d->checks[i].id = NULL;
+			d->checks[i].sig = NULL;
 		}
 		it->nchecks = d->nchecks;
 	}

@@ -24,15 +24,19 @@
 --   (0/1), max, per (ms), reason, where its windows are kept ('' for
 --   sorted sets, else the prefix of its period hashes, below), whether it
 --   counts distinct values (0/1), how many of the windows are its own,
---   and the first period its comments need read (time / per);
+--   the first period its comments need read (time / per), and for a
+--   near_text limit how many of two signatures' 64 values must be equal
+--   (else 0);
 --   then per entry (8): stream id, comment id, decision, rules, shadow,
 --   reason, the letters of the named rules' own actions (rules then
 --   shadow), n; and if n > 0 (2 + n): the precedence of the decision,
 --   final (0/1), and n arguments of checks: each the number of a window
---   (1-based, into the windows above), followed for a distinct limit by
---   the counted value's identity (16 characters).
+--   (1-based, into the windows above; a near_text limit's check names 16,
+--   its bands, followed by the text's signature: 64 little-endian 16-bit
+--   values), followed for a distinct limit by the counted value's
+--   identity (16 characters).
 -- 5 counts K, the arguments of checks of all entries. So #ARGV = 13 +
--- 11 L + 8 E + 2 C + K and #KEYS = 3 + W; anything else is an error
+-- 12 L + 8 E + 2 C + K and #KEYS = 3 + W; anything else is an error
 -- reply, before anything is written.
 --
 -- Precedence numbers come from C (action_precedence): the greater wins.
@@ -58,7 +62,8 @@
 -- one SET (verdict.lua adds " V", the verdict). Keys are made here from
 -- the comment id, so Redis Cluster is not supported (nor is it elsewhere).
 
-local LAYOUT = 5
+local LAYOUT = 6
+local NLIMIT = 12	-- arguments a limit
 
 -- Globals are table lookups: the ones used per entry or per check, once.
 local call, tonumber, unpack = redis.call, tonumber, unpack
@@ -79,13 +84,15 @@ end
 if not (nlimits and nentries and nchecked and nchecks) then
   return bad_layout('counts are not numbers')
 end
-if #ARGV ~= 13 + 11 * nlimits + 8 * nentries + 2 * nchecked + nchecks then
+if #ARGV ~= 13 + NLIMIT * nlimits + 8 * nentries + 2 * nchecked + nchecks then
   return bad_layout(#ARGV .. ' arguments for ' .. nlimits .. ' limits, ' ..
     nentries .. ' entries, ' .. nchecks .. ' arguments of checks')
 end
 do
   local w = 0
-  for d = 1, nlimits do w = w + (tonumber(ARGV[13 + 11 * d - 1]) or 0) end
+  for d = 1, nlimits do
+    w = w + (tonumber(ARGV[13 + NLIMIT * (d - 1) + 10]) or 0)
+  end
   if #KEYS ~= 3 + w then
     return bad_layout(#KEYS .. ' keys for ' .. w .. ' windows')
   end
@@ -101,9 +108,20 @@ for d = 1, nlimits do
     max = tonumber(ARGV[a + 4]), per = tonumber(ARGV[a + 5]),
     reason = ARGV[a + 6], hashes = ARGV[a + 7],
     distinct = ARGV[a + 8] == '1', nwindows = tonumber(ARGV[a + 9]) or 0,
-    first = tonumber(ARGV[a + 10]) or 0 }
+    first = tonumber(ARGV[a + 10]) or 0, near = tonumber(ARGV[a + 11]) }
   if limits[d].hashes == '' then limits[d].hashes = nil end
-  a = a + 11
+  if limits[d].near == 0 then limits[d].near = nil end
+  a = a + NLIMIT
+end
+
+-- A near_text limit's check: its bands' windows, then the signature.
+local BANDS, SIGLEN, NEAR_KEEP = 16, 128, 64
+local SIGFMT = '<' .. string.rep('H', 64)
+
+-- The arguments of one check of limit l: its windows, a near_text
+-- limit's signature, a distinct limit's identity.
+local function check_width(l)
+  return (l.near and BANDS + 1 or 1) + (l.distinct and 1 or 0)
 end
 
 local function append(list, name)
@@ -146,10 +164,10 @@ do
 end
 
 -- Walk the entries once before writing anything: each entry's own count
--- must add up, every check name a window and a distinct limit's check its
--- value, or a write would read a shifted layout.
+-- must add up, every check name windows of its limit and carry its
+-- signature and value, or a write would read a shifted layout.
 do
-  local b, seen = 14 + 11 * nlimits, 0
+  local b, seen = 14 + NLIMIT * nlimits, 0
   for _ = 1, nentries do
     local n = tonumber(ARGV[b + 7])
     if not n then return bad_layout('entry at argument ' .. b) end
@@ -161,10 +179,21 @@ do
       end
       while c <= last do
         local l = limitof[tonumber(ARGV[c])]
-        if not l or (l.distinct and c == last) then
+        local width = l and check_width(l)
+        if not l or c + width - 1 > last then
           return bad_layout('argument ' .. c .. ' names no window')
         end
-        c = c + (l.distinct and 2 or 1)
+        if l.near then
+          for i = 1, BANDS - 1 do
+            if limitof[tonumber(ARGV[c + i])] ~= l then
+              return bad_layout('argument ' .. c + i .. ' names no band')
+            end
+          end
+          if #ARGV[c + BANDS] ~= SIGLEN then
+            return bad_layout('argument ' .. c + BANDS .. ' is no signature')
+          end
+        end
+        c = c + width
       end
       b = last + 1
       seen = seen + n
@@ -176,6 +205,12 @@ do
 end
 
 local clock		-- Redis's time (ms), once a batch
+
+-- A stream id's two numbers.
+local function idkey(sid)
+  local ms, seq = string.match(sid, '^(%d+)-(%d+)$')
+  return tonumber(ms or 0), tonumber(seq or 0)
+end
 
 local function period(l, t) return floor(t / l.per) end
 local WIDE = string.rep('~', 65)	-- hash-max-listpack-value is 64
@@ -281,15 +316,16 @@ local function short_write()
   for _, l in ipairs(limits) do
     if l.hashes and l.nwindows > 0 then
       local keep, byperiod, ledger = 2 * (l.per + slack), {}, {}
-      for w = l.from, l.from + l.nwindows - 1 do
-        local p = dirty[w]
-        if p then
-          local list = byperiod[p]
-          if not list then list = {}; byperiod[p] = list end
-          list[#list + 1] = KEYS[3 + w]
-          list[#list + 1] = short[w]
-        end
+      local function put(p, field, value)
+        local list = byperiod[p]
+        if not list then list = {}; byperiod[p] = list end
+        list[#list + 1] = field
+        list[#list + 1] = value
       end
+      for w = l.from, l.from + l.nwindows - 1 do
+        if dirty[w] then put(dirty[w], KEYS[3 + w], short[w]) end
+      end
+      for _, m in ipairs(l.made or {}) do put(m[1], m[2], m[3]) end
       for p, list in pairs(byperiod) do
         local hash = l.hashes .. p
         if not l.known[p] then
@@ -322,6 +358,100 @@ local function short_write()
   end
 end
 
+-- A near_text limit's windows are band buckets: a comment is in each of
+-- its signature's 16 bands, and two texts alike enough share one or more
+-- (neardup.h). A bucket holds the newest NEAR_KEEP comments that fell in
+-- it, as a short window holds times: each entry its time, for a distinct
+-- limit the value's identity (a value kept once, at its newest), and the
+-- stream id's sequence. The comment's signature (with its identity and
+-- comment id) is a field of its own, 'c' .. time .. sequence, in the
+-- period of its time; comments found in the buckets within (t - per,
+-- +inf) are compared value by value, and count if at least l.near of the
+-- 64 are equal.
+local records = {}	-- signatures read or made this batch, by hash, field
+
+local function near_record(l, ref)
+  local hash = l.hashes .. period(l, sunpack('<i8', ref))
+  local byfield = records[hash]
+  if not byfield then byfield = {}; records[hash] = byfield end
+  return hash, byfield, 'c' .. ref
+end
+
+-- The signatures of refs not read yet: one HMGET a period.
+local function near_fetch(l, refs)
+  local want = {}
+  for _, ref in ipairs(refs) do
+    local hash, byfield, field = near_record(l, ref)
+    if byfield[field] == nil then
+      byfield[field] = false
+      local list = want[hash]
+      if not list then list = {}; want[hash] = list end
+      list[#list + 1] = field
+    end
+  end
+  for hash, fields in pairs(want) do
+    local byfield = records[hash]
+    for i = 1, #fields, 1000 do
+      local last = math.min(i + 999, #fields)
+      local got = call('HMGET', hash, unpack(fields, i, last))
+      for j = i, last do byfield[fields[j]] = got[j - i + 1] end
+    end
+  end
+end
+
+-- Counts entry (time t, packed tp, sequence packed seqp, comment id cid)
+-- under the near_text check at ARGV[c]; is it over the limit?
+local function near_over(l, c, t, tp, seqp, cid)
+  local sig = ARGV[c + BANDS]
+  local id = l.distinct and ARGV[c + BANDS + 1] or nil
+  local width = l.distinct and 32 or 16
+  local ref, e = tp .. seqp, l.distinct and tp .. id .. seqp or tp .. seqp
+  local found, refs = {}, {}
+  for b = 0, BANDS - 1 do
+    local w = tonumber(ARGV[c + b])
+    local s = short[w]
+    if type(s) ~= 'string' or #s % width ~= 0 then s = '' end
+    for pos = 1, #s - width + 1, width do
+      local r = sub(s, pos, pos + 7) .. sub(s, pos + width - 8, pos + width - 1)
+      if r ~= ref and not found[r] and sunpack('<i8', s, pos) > t - l.per then
+        found[r] = true
+        refs[#refs + 1] = r
+      end
+    end
+    local newest
+    s, newest = short_insert(s, width, e, t, id)
+    if #s > width * NEAR_KEEP then s = sub(s, #s - width * NEAR_KEEP + 1) end
+    short[w] = s
+    dirty[w] = period(l, newest)
+  end
+  local _, mine, field = near_record(l, ref)
+  mine[field] = sig .. (id or '') .. sub(cid, 1, 100)
+  l.made = l.made or {}
+  l.made[#l.made + 1] = { period(l, t), field, mine[field] }
+  near_fetch(l, refs)
+  local v, n, ids = { sunpack(SIGFMT, sig) }, 1, {}
+  if id then ids[id] = true end
+  for _, r in ipairs(refs) do
+    local _, byfield, f = near_record(l, r)
+    local rec = byfield[f]
+    if rec and #rec >= SIGLEN then
+      local u, same = { sunpack(SIGFMT, rec) }, 0
+      for i = 1, 64 do
+        if u[i] == v[i] then same = same + 1 end
+      end
+      if same >= l.near then
+        local rid = id and sub(rec, SIGLEN + 1, SIGLEN + 16)
+        if not rid then
+          n = n + 1
+        elseif not ids[rid] then
+          ids[rid], n = true, n + 1
+        end
+      end
+    end
+  end
+  return n > l.max
+end
+
 -- The same for a long window: a sorted set of entry ids (a distinct
 -- limit's values) scored by time.
 local function long_over(key, l, t, member)
@@ -347,24 +477,24 @@ end
 -- returns the decision as the exceeded limits leave it (with the letters
 -- of the rules' actions, live ones and shadow ones), and whether they
 -- changed it.
-local function count(sid, t, n, decision, rules, shadow, reason, la, sa)
+local function count(sid, cid, t, n, decision, rules, shadow, reason, la, sa)
   local prec, final = tonumber(ARGV[a]), ARGV[a + 1] == '1'
   local changed, tp = false, spack('<i8', t)
   local c, last = a + 2, a + 1 + n
   while c <= last do
     local w = tonumber(ARGV[c])
-    local l, id = limitof[w], nil
-    if l.distinct then
-      id = ARGV[c + 1]
-      c = c + 1
-    end
-    c = c + 1
+    local l = limitof[w]
+    local id = l.distinct and ARGV[c + check_width(l) - 1] or nil
     local over
-    if l.hashes then
+    if l.near then
+      local _, seq = idkey(sid)
+      over = near_over(l, c, t, tp, spack('<i8', seq), cid)
+    elseif l.hashes then
       over = short_over(l, w, t, tp, id)
     else
       over = long_over(KEYS[3 + w], l, t, id or sid)
     end
+    c = c + check_width(l)
     if over then
       if l.shadow then
         shadow, changed = append(shadow, l.name), true
@@ -392,10 +522,6 @@ end
 -- each was delivered: one XPENDING over the batch's id range instead of
 -- one an entry. If the range holds more of ours than asked for (others
 -- left pending by a failed write), each entry is asked on its own.
-local function idkey(sid)
-  local ms, seq = string.match(sid, '^(%d+)-(%d+)$')
-  return tonumber(ms or 0), tonumber(seq or 0)
-end
 local pending, lo, hi = nil, nil, nil
 do
   local b = a
@@ -464,8 +590,8 @@ for _ = 1, nentries do
   elseif delivered then
     local t = tonumber(string.match(sid, '^(%d+)'))
     if n > 0 then
-      decision, rules, shadow, reason, changed, la, sa = count(sid, t, n,
-        decision, rules, shadow, reason, la, sa)
+      decision, rules, shadow, reason, changed, la, sa = count(sid, id, t,
+        n, decision, rules, shadow, reason, la, sa)
     end
     if jprefix ~= '' and id ~= '' and (rules ~= '' or shadow ~= '') then
       call('SET', jprefix .. id, t .. ' ' .. sid .. ' ' .. decision ..

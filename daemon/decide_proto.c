@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "decide_proto.h"
+#include "neardup.h"
 #include "ratelimit.h"
 #include "xmalloc.h"
 
@@ -87,10 +88,12 @@ argv_u64(struct decide_argv *a, uint64_t v)
 	argv_made(a, "", 0, num, (size_t)n);
 }
 
-/* A check of the batch, by the window it counts in. */
+/* A window a check of the batch counts in. */
 struct window_ref {
 	const struct batch_check *c;
-	size_t			 check;	/* its place among the batch's checks */
+	const char		*name;	/* its field; a long one's, its key's */
+	char			*made;	/* a band's field, owned */
+	size_t			 slot;	/* its place among the checks' windows */
 };
 
 static int
@@ -100,7 +103,7 @@ window_cmp(const void *x, const void *y)
 
 	if (a->c->limit != b->c->limit)
 		return a->c->limit < b->c->limit ? -1 : 1;
-	return strcmp(a->c->key, b->c->key);
+	return strcmp(a->name, b->name);
 }
 
 /* The millisecond part of a stream id. */
@@ -110,43 +113,80 @@ id_ms(const char *sid)
 	return strtoull(sid, NULL, 10);
 }
 
-/* The arguments of an item's checks: a window each, and an identity. */
+/* The windows a check counts in: a near_text check's are its bands. */
+static size_t
+check_windows(const struct batch_check *c)
+{
+	return c->sig != NULL ? NEARDUP_BANDS : 1;
+}
+
+/*
+ * The arguments of an item's checks: each its windows' numbers, then a
+ * near_text check's signature, then a distinct value's identity.
+ */
 static size_t
 check_args(const struct batch_item *it)
 {
 	size_t	j, n = 0;
 
 	for (j = 0; j < it->nchecks; j++)
-		n += 1 + (it->checks[j].id != NULL);
+		n += check_windows(&it->checks[j]) +
+		    (it->checks[j].sig != NULL) + (it->checks[j].id != NULL);
 	return n;
 }
 
 /*
- * The batch's windows, each once, grouped by limit: refs sorted, for each
- * check (by its place) the number of its window, from 1, and in *nw how
- * many windows there are.
+ * The batch's windows, each once, grouped by limit: refs sorted (*nrefs of
+ * them), for each window of each check (by its slot) the number of its
+ * window, from 1, and in *nw how many windows there are.
  */
 static struct window_ref *
-windows_of(const struct batch *b, size_t nchecks, size_t *number,
-    size_t *nw)
+windows_of(const struct batch *b, size_t nslots, size_t *number,
+    size_t *nrefs, size_t *nw)
 {
-	struct window_ref	*refs;
-	size_t			 i, j, k = 0, w = 0;
+	const struct batch_check	*c;
+	struct window_ref		*refs, *r;
+	size_t				 i, j, k = 0, w = 0, band;
 
-	refs = xreallocarray(NULL, nchecks + 1, sizeof *refs);
+	refs = xreallocarray(NULL, nslots + 1, sizeof *refs);
 	for (i = 0; i < b->n; i++)
-		for (j = 0; j < b->items[i].nchecks; j++, k++) {
-			refs[k].c = &b->items[i].checks[j];
-			refs[k].check = k;
+		for (j = 0; j < b->items[i].nchecks; j++) {
+			c = &b->items[i].checks[j];
+			for (band = 0; band < check_windows(c); band++, k++) {
+				r = &refs[k];
+				r->c = c;
+				r->slot = k;
+				r->made = NULL;
+				if (c->sig != NULL)
+					r->made = ratelimit_band_field(c->key,
+					    band, neardup_band(c->sig, band));
+				r->name = r->made != NULL ? r->made :
+				    ratelimit_field(c->key);
+			}
 		}
-	qsort(refs, nchecks, sizeof *refs, window_cmp);
-	for (k = 0; k < nchecks; k++) {
+	qsort(refs, nslots, sizeof *refs, window_cmp);
+	for (k = 0; k < nslots; k++) {
 		if (k == 0 || window_cmp(&refs[k - 1], &refs[k]) != 0)
 			w++;
-		number[refs[k].check] = w;
+		number[refs[k].slot] = w;
 	}
+	*nrefs = nslots;
 	*nw = w;
 	return refs;
+}
+
+/* A signature as the script reads it: little-endian 16-bit values. */
+static void
+add_sig(struct decide_argv *a, const struct neardup_sig *sig)
+{
+	unsigned char	 v[2 * NEARDUP_K];
+	size_t		 i;
+
+	for (i = 0; i < NEARDUP_K; i++) {
+		v[2 * i] = sig->v[i] & 0xff;
+		v[2 * i + 1] = sig->v[i] >> 8;
+	}
+	argv_made(a, "", 0, (const char *)v, sizeof v);
 }
 
 /*
@@ -167,21 +207,22 @@ decide_proto_encode(struct decide_argv *a, const struct decide_params *p,
 	char				*hashes;
 	size_t				*number, *nwindows;
 	uint64_t			*first, ms;
-	size_t				 i, j, k, w, nchecks = 0, nchecked = 0;
-	size_t				 nargs = 0, nw;
+	size_t				 i, j, k, w, nslots = 0, nchecked = 0;
+	size_t				 nargs = 0, nw, nrefs, band;
 
 	a->n = a->buflen = 0;
 	for (i = 0; i < b->n; i++) {
-		nchecks += b->items[i].nchecks;
+		for (j = 0; j < b->items[i].nchecks; j++)
+			nslots += check_windows(&b->items[i].checks[j]);
 		nchecked += b->items[i].nchecks > 0;
 		nargs += check_args(&b->items[i]);
 	}
-	number = xreallocarray(NULL, nchecks + 1, sizeof *number);
+	number = xreallocarray(NULL, nslots + 1, sizeof *number);
 	nwindows = xcalloc(b->nlimits + 1, sizeof *nwindows);
 	first = xcalloc(b->nlimits + 1, sizeof *first);
 	for (i = 0; i < b->nlimits; i++)
 		first[i] = UINT64_MAX;
-	refs = windows_of(b, nchecks, number, &nw);
+	refs = windows_of(b, nslots, number, &nrefs, &nw);
 
 	argv_str(a, cmd);
 	argv_str(a, body);
@@ -190,14 +231,14 @@ decide_proto_encode(struct decide_argv *a, const struct decide_params *p,
 	argv_str(a, p->output_stream);
 	argv_str(a, p->dead_letter_stream);
 	/* Each window once: a short one's field, a long one's key. */
-	for (k = 0, w = 0; k < nchecks; k++) {
+	for (k = 0, w = 0; k < nrefs; k++) {
 		c = refs[k].c;
-		if (number[refs[k].check] == w)
+		if (number[refs[k].slot] == w)
 			continue;
-		w = number[refs[k].check];
+		w = number[refs[k].slot];
 		nwindows[c->limit]++;
 		if (RATELIMIT_SHORT(b->limits[c->limit].max)) {
-			key = ratelimit_field(c->key);
+			key = refs[k].name;
 			argv_made(a, "", 0, key, strlen(key));
 		} else
 			argv_made(a, p->rl_prefix, strlen(p->rl_prefix), c->key,
@@ -245,6 +286,7 @@ decide_proto_encode(struct decide_argv *a, const struct decide_params *p,
 		argv_str(a, l->distinct ? "1" : "0");
 		argv_u64(a, nwindows[i]);
 		argv_u64(a, first[i] != UINT64_MAX ? first[i] : 0);
+		argv_u64(a, l->near);
 	}
 	for (i = 0, k = 0; i < b->n; i++) {
 		it = &b->items[i];
@@ -264,13 +306,19 @@ decide_proto_encode(struct decide_argv *a, const struct decide_params *p,
 			continue;
 		argv_u64(a, action_precedence(it->action, it->order));
 		argv_str(a, it->final ? "1" : "0");
-		for (j = 0; j < it->nchecks; j++, k++) {
-			argv_u64(a, number[k]);
-			if (it->checks[j].id != NULL)
-				argv_str(a, it->checks[j].id);
+		for (j = 0; j < it->nchecks; j++) {
+			c = &it->checks[j];
+			for (band = 0; band < check_windows(c); band++)
+				argv_u64(a, number[k++]);
+			if (c->sig != NULL)
+				add_sig(a, c->sig);
+			if (c->id != NULL)
+				argv_str(a, c->id);
 		}
 	}
 	argv_done(a);
+	for (k = 0; k < nrefs; k++)
+		free(refs[k].made);
 	free(refs);
 	free(first);
 	free(nwindows);

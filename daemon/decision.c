@@ -57,6 +57,12 @@ add_check(struct decision *d, struct matcher *m, const struct rule *r,
 	}
 	d->checks[d->nchecks].rule = r;
 	d->checks[d->nchecks].id = id;
+	d->checks[d->nchecks].sig = NULL;
+	if (r->limit->near) {
+		d->checks[d->nchecks].sig = xmalloc(sizeof (struct neardup_sig));
+		neardup_signature(folded->p, folded->len,
+		    d->checks[d->nchecks].sig);
+	}
 	d->checks[d->nchecks++].key = key;
 }
 
@@ -216,6 +222,7 @@ decision_free(struct decision *d)
 	for (i = 0; i < d->nchecks; i++) {
 		free(d->checks[i].key);
 		free(d->checks[i].id);
+		free(d->checks[i].sig);
 	}
 	free(d->checks);
 	free(d->rules);

@@ -12,7 +12,9 @@
  * RATELIMIT_TEXT_STAGES, normalize.c) and a key with text in it, or
  * longer than RATELIMIT_KEY_RAW_MAX, or with bytes that are not printable
  * ASCII, is replaced by a SHA-256 digest: keys stay short, and no comment
- * text is kept in Redis.
+ * text is kept in Redis. A near_text limit's key is "<rule>:n:<fields>"
+ * (the fields besides near_text): its windows are that key's band
+ * buckets (ratelimit_band_field).
  */
 
 #include <stdio.h>
@@ -21,11 +23,12 @@
 
 #include <nettle/sha2.h>
 
+#include "neardup.h"
 #include "ratelimit.h"
 #include "xmalloc.h"
 
 static const char *const rl_keys[] = { "key", "max", "per", "distinct",
-	NULL };
+	"similarity", NULL };
 
 static int
 add_field(struct diag *d, struct yfile *yf, yaml_node_t *n,
@@ -39,12 +42,13 @@ add_field(struct diag *d, struct yfile *yf, yaml_node_t *n,
 		yfile_error(d, yf, n, "a key field name must not be empty");
 		return -1;
 	}
-	/* Refused aloud rather than taken for a field no comment has. */
 	if (strcmp(yfile_scalar(n), "near_text") == 0) {
-		yfile_error(d, yf, n, "key: near_text (near-identical texts) is "
-		    "not in this version of moderatord yet; key: text counts "
-		    "identical texts");
-		return -1;
+		if (rl->near) {
+			yfile_error(d, yf, n, "key field 'near_text' given twice");
+			return -1;
+		}
+		rl->near = 1;
+		return 0;
 	}
 	for (i = 0; i < rl->nfields; i++) {
 		if (strcmp(rl->fields[i], yfile_scalar(n)) == 0) {
@@ -70,6 +74,7 @@ ratelimit_parse(struct diag *d, struct yfile *yf, yaml_node_t *n,
 
 	memset(rl, 0, sizeof *rl);
 	rl->text_view = SIZE_MAX;
+	rl->similarity = RATELIMIT_SIMILARITY;
 	if (yfile_mapping_check(d, yf, n, rl_keys, "rate_limit") != 0) {
 		if (n->type != YAML_MAPPING_NODE)
 			return -1;
@@ -114,7 +119,50 @@ ratelimit_parse(struct diag *d, struct yfile *yf, yaml_node_t *n,
 		} else
 			rl->distinct = xstrdup(yfile_scalar(v));
 	}
+	if ((v = yfile_find(yf, n, "similarity")) != NULL) {
+		if (!rl->near) {
+			yfile_error(d, yf, v, "similarity is for key: near_text "
+			    "(how alike two texts must be to count together)");
+			rc = -1;
+		} else if (yfile_fraction(d, yf, v, "similarity",
+		    &rl->similarity) != 0)
+			rc = -1;
+	}
+	if (rl->near && rl->max > RATELIMIT_SHORT_MAX) {
+		yfile_error(d, yf, n, "a near_text limit's max is at most %d",
+		    RATELIMIT_SHORT_MAX);
+		rc = -1;
+	}
 	return rc;
+}
+
+/*
+ * How many of two signatures' NEARDUP_K values must be equal for their
+ * estimated similarity to reach the limit's: at least 1.
+ */
+unsigned
+ratelimit_near_need(const struct rate_limit *rl)
+{
+	unsigned	need = 1;
+
+	while (need < NEARDUP_K &&
+	    (double)need / NEARDUP_K < rl->similarity - 1e-9)
+		need++;
+	return need;
+}
+
+/*
+ * The field of band b (value v) of a near_text limit's key, in its period
+ * hashes: the key without "<rule>:", then the band. The caller frees it.
+ */
+char *
+ratelimit_band_field(const char *key, size_t b, uint64_t v)
+{
+	char	*s;
+
+	xasprintf(&s, "%s:%zx%016llx", ratelimit_field(key), b,
+	    (unsigned long long)v);
+	return s;
 }
 
 void
@@ -138,7 +186,8 @@ ratelimit_has_text(const struct rate_limit *rl)
 	for (i = 0; i < rl->nfields; i++)
 		if (strcmp(rl->fields[i], "text") == 0)
 			return 1;
-	return rl->distinct != NULL && strcmp(rl->distinct, "text") == 0;
+	return rl->near || (rl->distinct != NULL &&
+	    strcmp(rl->distinct, "text") == 0);
 }
 
 /* The first nbytes of p's SHA-256 digest as hex digits into out. */
@@ -219,11 +268,14 @@ ratelimit_key(const struct rate_limit *rl, const char *rule,
     const struct entry *e, const struct textview *folded)
 {
 	const struct field	*f;
-	char			*buf = NULL, *key;
+	char			*buf = xstrdup(""), *key;
 	const char		*d = rl->distinct != NULL ? "d:" : "";
-	size_t			 len = 0, cap = 0, i;
+	const char		*n = rl->near ? "n:" : "";
+	size_t			 len = 0, cap = 1, i;
 	int			 hash = 0;
 
+	if (rl->near && (folded == NULL || folded->len == 0))
+		goto none;
 	for (i = 0; i < rl->nfields; i++) {
 		/* Empty is missing: anonymous comments do not share a window. */
 		if ((f = entry_get(e, rl->fields[i])) == NULL ||
@@ -241,13 +293,13 @@ ratelimit_key(const struct rate_limit *rl, const char *rule,
 		if ((unsigned char)buf[i] < 0x21 || (unsigned char)buf[i] > 0x7e)
 			hash = 1;
 	if (!hash && len <= RATELIMIT_KEY_RAW_MAX) {
-		xasprintf(&key, "%s:%s%s", rule, d, buf);
+		xasprintf(&key, "%s:%s%s%s", rule, n, d, buf);
 		free(buf);
 		return key;
 	}
-	key = xmalloc(strlen(rule) + 6 + 2 * 16 + 1);
+	key = xmalloc(strlen(rule) + 8 + 2 * 16 + 1);
 	/* 128 bits of the digest: collisions stay out of reach. */
-	digest_hex(buf, len, 16, key + sprintf(key, "%s:%s#:", rule, d));
+	digest_hex(buf, len, 16, key + sprintf(key, "%s:%s%s#:", rule, n, d));
 	free(buf);
 	return key;
 none:
@@ -311,6 +363,12 @@ ratelimit_describe(const struct rate_limit *rl, const struct entry *e,
 		else
 			xasprintf(&next, "%s%s%s missing", out, i ? " " : "",
 			    rl->fields[i]);
+		free(out);
+		out = next;
+	}
+	if (rl->near) {
+		xasprintf(&next, "%s%stext near-identical (similarity %.2f or "
+		    "more)", out, *out != '\0' ? " " : "", rl->similarity);
 		free(out);
 		out = next;
 	}

@@ -23,6 +23,7 @@
 #include "jsonl.h"
 #include "modes.h"
 #include "namemap.h"
+#include "near_mirror.h"
 #include "ratelimit.h"
 #include "redis_sync.h"
 #include "replay_verdicts.h"
@@ -75,6 +76,7 @@ struct side {
 	struct ruleset	*rs;
 	struct matcher	*m;
 	struct namemap	 windows;	/* struct window by key */
+	struct near_mirror near;	/* near_text limits' buckets */
 	/* Judged comments: [held (flag, reject) or approved][the verdict]. */
 	unsigned long	 judged[2][2];
 };
@@ -191,7 +193,11 @@ decide(struct replay *rp, struct side *s, const struct entry *e, int64_t t,
 	prec = action_precedence(d.action, d.order);
 	for (i = 0; i < d.nchecks; i++) {
 		r = d.checks[i].rule;
-		if (!window_over(&s->windows, d.checks[i].key, t,
+		if (d.checks[i].sig != NULL ? !near_mirror_over(&s->near,
+		    d.checks[i].key, d.checks[i].sig, d.checks[i].id, t,
+		    r->limit->max, r->limit->per_ms,
+		    ratelimit_near_need(r->limit)) :
+		    !window_over(&s->windows, d.checks[i].key, t,
 		    d.checks[i].id, r->limit->max, r->limit->per_ms))
 			continue;
 		if (r->shadow)
@@ -758,6 +764,7 @@ static void
 side_free(struct side *s)
 {
 	namemap_free(&s->windows, window_clear);
+	near_mirror_free(&s->near);
 	matcher_free(s->m);
 	ruleset_free(s->rs);
 }

@@ -22,6 +22,7 @@ struct batch_limit {
 	uint64_t	 max;
 	uint64_t	 per_ms;
 	int		 distinct;	/* counts distinct values (ids) */
+	unsigned	 near;		/* near_text: equal values needed, or 0 */
 	size_t		 order;		/* the rule's place: precedence */
 };
 
@@ -30,6 +31,7 @@ struct batch_check {
 	size_t		 limit;
 	char		*key;		/* without the configured prefix */
 	char		*id;		/* the distinct value's, or NULL */
+	struct neardup_sig *sig;	/* a near_text limit's, or NULL */
 };
 
 /*

@@ -2,6 +2,7 @@
 #define DECISION_H
 
 #include "entry.h"
+#include "neardup.h"
 #include "matcher.h"
 #include "ruleset.h"
 
@@ -14,6 +15,7 @@ struct rl_check {
 	const struct rule	*rule;
 	char			*key;	/* without the configured prefix */
 	char			*id;	/* the distinct value's, or NULL */
+	struct neardup_sig	*sig;	/* a near_text limit's, or NULL */
 };
 
 /*

@@ -24,10 +24,22 @@
 /* A distinct value's identity: hex digits of its digest. */
 #define RATELIMIT_ID_LEN	16
 
+/*
+ * A near_text limit's windows are its signature's band buckets
+ * (neardup.h): a field each, "<key>:<band>" with the band's number and
+ * value in hex, holding the newest RATELIMIT_NEAR_KEEP comments that fell
+ * in it; each comment's signature is a field of its own in the same
+ * period hashes. Its max is at most RATELIMIT_SHORT_MAX.
+ */
+#define RATELIMIT_NEAR_KEEP	64
+#define RATELIMIT_SIMILARITY	0.7
+
 /* rate_limit: { key: author | [author, thread] | text, max: 5, per: 60s } */
 struct rate_limit {
-	char		**fields;
+	char		**fields;	/* without near_text */
 	size_t		  nfields;
+	int		  near;		/* near_text is in the key */
+	double		  similarity;	/* near_text: the least that counts */
 	char		 *distinct;	/* count its distinct values, or NULL */
 	uint64_t	  max;
 	uint64_t	  per_ms;
@@ -50,6 +62,8 @@ char	*ratelimit_key(const struct rate_limit *, const char *,
 	    const struct entry *, const struct textview *);
 char	*ratelimit_identity(const struct rate_limit *, const struct entry *,
 	    const struct textview *);
+unsigned ratelimit_near_need(const struct rate_limit *);
+char	*ratelimit_band_field(const char *, size_t, uint64_t);
 char	*ratelimit_hashes(const char *, const char *, uint64_t);
 const char *ratelimit_field(const char *);
 char	*ratelimit_describe(const struct rate_limit *, const struct entry *,

@@ -281,5 +281,36 @@ class ReplayTest(harness.TestCase):
         self.assertEqual(flooded, replayed)
         self.assertEqual(dm.stop(), 0)
 
+    def test_brigade_as_the_daemon(self):
+        # Edited copies from seven authors (one posts twice, one copy is
+        # an hour late) between unrelated comments, near_text max 4
+        # distinct authors: replayed in memory and decided by the daemon,
+        # the same three held.
+        from test_brigade import EDITS, UNRELATED
+        rows = [(EDITS[i], "a%d" % i, 1000 * i) for i in range(7)]
+        rows.insert(3, (EDITS[7], "a1", 2500))
+        rows.append((EDITS[2], "late", 7000 + 3600 * 1000))
+        rows += [(u, "u%d" % i, 50 + i) for i, u in enumerate(UNRELATED)]
+        rows.sort(key=lambda r: r[2])
+        for i, (text, author, t) in enumerate(rows):
+            self.r.xadd(IN, {"id": "n%d" % i, "author": author,
+                             "text": text}, id="%d-%d" % (10**9 + t, i))
+        nolimit = self.rules("nolimit", "- name: fruit\n  match: 'apple'\n"
+                             "  action: flag\n")
+        limit = self.rules("limit", "- name: brigade\n  rate_limit: { key: "
+                           "near_text, max: 4, per: 1h, distinct: author }\n"
+                           "  action: flag\n")
+        d = self.replay_stream(nolimit, limit)
+        self.assertEqual(d["rules"]["brigade"]["gained"], 3)
+        replayed = sorted(e["id"] for e in d["rules"]["brigade"]["examples"])
+        dm = self.daemon(rules=limit)
+        self.assertTrue(harness.wait_decided(self.r, len(rows), daemon=dm))
+        held = sorted(o["id"] for o in harness.decisions(self.r)
+                      if "brigade" in o["rules"].split(","))
+        self.assertEqual(held, replayed)
+        self.assertEqual(sorted(rows[int(i[1:])][1] for i in held),
+                         ["a4", "a5", "a6"])
+        self.assertEqual(dm.stop(), 0)
+
 if __name__ == "__main__":
     harness.main()

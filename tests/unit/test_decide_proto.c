@@ -11,6 +11,7 @@
 
 #include "testutil.h"
 #include "decide_proto.h"
+#include "neardup.h"
 #include "ratelimit.h"
 
 static const struct decide_params params = {
@@ -48,6 +49,7 @@ add_check(struct batch_item *it, size_t limit, const char *key)
 	    sizeof *it->checks);
 	it->checks[it->nchecks].limit = limit;
 	it->checks[it->nchecks].id = NULL;
+	it->checks[it->nchecks].sig = NULL;
 	it->checks[it->nchecks++].key = strdup(key);
 }
 
@@ -66,6 +68,7 @@ add_limit(struct batch *b, const char *name, enum action a, size_t order,
 	l->max = 5;
 	l->per_ms = 60000;
 	l->distinct = 0;
+	l->near = 0;
 	l->order = order;
 }
 
@@ -112,7 +115,8 @@ test_no_checks(void **state)
  * field (its key without the rule) and a long one's key with the prefix;
  * one copy of each limit with its precedence, where its windows live (the
  * prefix of its period hashes, or "" for sorted sets), distinct, its
- * number of windows and first period; and per checked entry its own
+ * number of windows, first period and near_text need (0); and per
+ * checked entry its own
  * precedence, final, and its windows' numbers (with a distinct limit's
  * value after its window). The argv is reused: the second encoding must not see
  * the first.
@@ -126,9 +130,9 @@ test_checks(void **state)
 		"7", "2", "3", "2", "4", "grp", "me", "1000", "600000", "5", "",
 		"j:", "691200000",
 		"flood", "flag", "8589934587", "0", "5", "60000", "flood",
-		"rl:flood:p60000:", "0", "2", "0",
+		"rl:flood:p60000:", "0", "2", "0", "0",
 		"copy", "reject", "12884901881", "1", "65", "60000", "copy", "",
-		"1", "1", "0",
+		"1", "1", "0", "0",
 		"1-0", "c1", "approve", "", "", "", "", "3", "0", "0", "1", "3",
 		"00ff00ff00ff00ff",
 		"1-1", "", "flag", "", "", "malformed: no id field", "", "0",
@@ -149,7 +153,7 @@ test_checks(void **state)
 		add_check(it, 0, "a-rather-long-key-that-fills-the-buffer");
 	}
 	decide_proto_encode(&a, &params, "EVALSHA", "abc", b);
-	assert_int_equal(a.n, 6 + 1 + 13 + 11 + 40 * 11);	/* one window */
+	assert_int_equal(a.n, 6 + 1 + 13 + 12 + 40 * 11);	/* one window */
 	batch_free(b);
 
 	b = batch_new(3);
@@ -176,6 +180,74 @@ test_checks(void **state)
 	assert_args(&a, want, sizeof want / sizeof want[0]);
 	batch_free(b);
 	decide_argv_free(&a);
+}
+
+static void
+assert_arg(const struct decide_argv *a, size_t i, const char *want)
+{
+	if (i >= a->n || a->len[i] != strlen(want) ||
+	    memcmp(a->v[i], want, a->len[i]) != 0)
+		fail_msg("argument %zu: '%.*s', want '%s'", i, i < a->n ?
+		    (int)a->len[i] : 0, i < a->n ? a->v[i] : "", want);
+}
+
+/*
+ * A near_text check names its 16 bands' windows (fields "<key>:<band
+ * number><band value>", each once in KEYS, sorted), then its signature as
+ * 128 bytes of little-endian values, then a distinct limit's identity;
+ * its limit says how many values must be equal. Two comments with one
+ * signature share all 16 windows.
+ */
+static void
+test_near(void **state)
+{
+	struct decide_argv	 a;
+	struct batch		*b;
+	struct batch_item	*it;
+	struct neardup_sig	 sig;
+	size_t			 i, base, limit;
+	char			 field[64];
+
+	for (i = 0; i < NEARDUP_K; i++)
+		sig.v[i] = (uint16_t)(0x0102 * (i + 1));
+	b = batch_new(2);
+	add_limit(b, "brigade", ACTION_FLAG, 2, 0);
+	b->limits[0].near = 45;
+	b->limits[0].distinct = 1;
+	for (i = 0; i < 2; i++) {
+		it = add_item(b, i ? "1-1" : "1-0", "c", ACTION_APPROVE, "",
+		    "", SIZE_MAX, 0);
+		add_check(it, 0, "brigade:n:d:");
+		it->checks[0].sig = malloc(sizeof sig);
+		*it->checks[0].sig = sig;
+		it->checks[0].id = strdup("00ff00ff00ff00ff");
+	}
+	decide_argv_init(&a);
+	decide_proto_encode(&a, &params, "EVALSHA", "abc", b);
+	assert_arg(&a, 2, "19");		/* 3 + 16 windows */
+	/* Band 0: values 0x0102, 0x0204, 0x0306, 0x0408. */
+	assert_int_equal(a.len[6], strlen("n:d::00102020403060408"));
+	assert_memory_equal(a.v[6], "n:d::00102020403060408", a.len[6]);
+	snprintf(field, sizeof field, "n:d::f%016llx", (unsigned long long)
+	    neardup_band(&sig, 15));
+	assert_memory_equal(a.v[6 + 15], field, strlen(field));
+	limit = 6 + 16 + 13;
+	assert_arg(&a, limit + 9, "16");	/* its windows */
+	assert_arg(&a, limit + 11, "45");	/* values equal */
+	base = limit + 12;
+	for (i = 0; i < 2; i++) {
+		assert_arg(&a, base + 7, "18");	/* 16 + 2 */
+		assert_arg(&a, base + 10, "1");
+		assert_arg(&a, base + 10 + 15, "16");
+		assert_int_equal(a.len[base + 10 + 16], 2 * NEARDUP_K);
+		assert_int_equal((unsigned char)a.v[base + 10 + 16][0], 0x02);
+		assert_int_equal((unsigned char)a.v[base + 10 + 16][1], 0x01);
+		assert_arg(&a, base + 10 + 17, "00ff00ff00ff00ff");
+		base += 8 + 2 + 18;
+	}
+	assert_int_equal(a.n, base);
+	decide_argv_free(&a);
+	batch_free(b);
 }
 
 /* C decides precedence: severity first, then the earlier rule. */
@@ -249,6 +321,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_no_checks),
 		cmocka_unit_test(test_checks),
+		cmocka_unit_test(test_near),
 		cmocka_unit_test(test_precedence),
 		cmocka_unit_test(test_settle),
 	};

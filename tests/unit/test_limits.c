@@ -161,9 +161,18 @@ test_errors(void **state)
 	expect_error("- name: x\n  rate_limit: { key: a, max: 5, per: 1s, "
 	    "distinct: '' }\n  action: flag\n", "rules.yaml:2:52: distinct "
 	    "needs a field name");
+	expect_error("- name: x\n  rate_limit: { key: [near_text, near_text], "
+	    "max: 4, per: 1h }\n  action: flag\n", "rules.yaml:2:34: key field "
+	    "'near_text' given twice");
+	expect_error("- name: x\n  rate_limit: { key: near_text, max: 65, "
+	    "per: 1h }\n  action: flag\n", "a near_text limit's max is at "
+	    "most 64");
+	expect_error("- name: x\n  rate_limit: { key: author, max: 4, "
+	    "per: 1h, similarity: 0.8 }\n  action: flag\n", "similarity is "
+	    "for key: near_text");
 	expect_error("- name: x\n  rate_limit: { key: near_text, max: 4, "
-	    "per: 1h }\n  action: flag\n", "rules.yaml:2:22: key: near_text "
-	    "(near-identical texts) is not in this version");
+	    "per: 1h, similarity: 1.5 }\n  action: flag\n", "similarity must "
+	    "be a number above 0 and at most 1");
 	expect_error("- name: x\n  rate_limit: { key: a, max: 5, per: 1s, "
 	    "distinct: [a, b] }\n  action: flag\n", "rules.yaml:2:52: ");
 }
@@ -291,6 +300,76 @@ test_distinct(void **state)
 	ruleset_free(rs);
 }
 
+/*
+ * near_text: the key of the other fields under "n:", the folded text's
+ * signature (a copy with a word changed shares most values, an unrelated
+ * text few), and how many values must be equal for the similarity.
+ */
+static void
+test_near_text(void **state)
+{
+	struct rules_options	 o;
+	struct matcher		*m;
+	struct ruleset		*rs;
+	struct entry		 e;
+	struct decision		 d;
+	struct neardup_sig	 first;
+	const char *const	 a1[] = { "id=1", "thread=t", "author=alice",
+	    "text=Vote them all out, the council lied to every one of us "
+	    "about the new bridge" };
+	const char *const	 a2[] = { "id=2", "thread=t", "author=bob",
+	    "text=VOTE them all out!! the council lied to every single one "
+	    "of us about the new bridge" };
+	const char *const	 a3[] = { "id=3", "thread=t", "author=carol",
+	    "text=The match last night was the best I have seen in years, "
+	    "well played" };
+	const char *const	 a4[] = { "id=4", "thread=t", "author=dan",
+	    "text=!!! ???" };
+
+	rs = test_load_ok(
+	    "- name: brigade\n  rate_limit: { key: near_text, max: 4, per: 1h, "
+	    "distinct: author }\n  action: flag\n"
+	    "- name: thread-brigade\n  rate_limit: { key: [thread, near_text], "
+	    "max: 4, per: 1h, similarity: 0.5 }\n  action: flag\n");
+	assert_true(rs->rules[0].limit->near);
+	assert_int_equal(rs->rules[0].limit->nfields, 0);
+	assert_int_equal(ratelimit_near_need(rs->rules[0].limit), 45);
+	assert_int_equal(ratelimit_near_need(rs->rules[1].limit), 32);
+	ruleset_options_default(&o);
+	m = matcher_new(&o);
+	make_entry(&e, a1, 4);
+	decision_make(m, rs, &e, ACTION_APPROVE, &d);
+	assert_int_equal(d.nchecks, 2);
+	assert_string_equal(d.checks[0].key, "brigade:n:d:");
+	assert_string_equal(d.checks[1].key, "thread-brigade:n:1:t");
+	assert_non_null(d.checks[0].sig);
+	assert_non_null(d.checks[0].id);
+	assert_null(d.checks[1].id);
+	first = *d.checks[0].sig;
+	decision_free(&d);
+	entry_free(&e);
+
+	make_entry(&e, a2, 4);
+	decision_make(m, rs, &e, ACTION_APPROVE, &d);
+	assert_true(neardup_similarity(&first, d.checks[0].sig) >= 0.7);
+	decision_free(&d);
+	entry_free(&e);
+
+	make_entry(&e, a3, 4);
+	decision_make(m, rs, &e, ACTION_APPROVE, &d);
+	assert_true(neardup_similarity(&first, d.checks[0].sig) < 0.3);
+	decision_free(&d);
+	entry_free(&e);
+
+	make_entry(&e, a4, 4);	/* folds to nothing: not counted */
+	decision_make(m, rs, &e, ACTION_APPROVE, &d);
+	assert_int_equal(d.nchecks, 0);
+	decision_free(&d);
+	entry_free(&e);
+	matcher_free(m);
+	ruleset_free(rs);
+}
+
 /* The engine lists the checks; final rules do not stop the counting. */
 static void
 test_decision_checks(void **state)
@@ -344,6 +423,7 @@ main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_keys),
 		cmocka_unit_test(test_distinct),
+		cmocka_unit_test(test_near_text),
 		cmocka_unit_test(test_decision_checks),
 	};
 
