@@ -20,15 +20,17 @@
 #include "prefilter.h"
 #include "ratelimit.h"
 #include "redis_sync.h"
+#include "window_read.h"
 #include "rules_load.h"
 #include "xmalloc.h"
 
 #define SPAN_SHOWN	80
 #define CLUES_SHOWN	10
+#define NEAR_SHOWN	10
 
 static void	print_span(const char *, size_t);
-static long long window_count(redisContext *, const struct config *,
-		    const struct rule *, const char *, long long);
+static void	print_window(redisContext *, const struct config *,
+		    const struct rule *, const struct rl_check *, long long);
 static void	print_limits(const struct config *, const struct ruleset *,
 		    struct matcher *, const struct entry *,
 		    const struct decision *, int);
@@ -50,95 +52,36 @@ print_span(const char *s, size_t len)
 	printf(len > SPAN_SHOWN ? "\"..." : "\"");
 }
 
-/* Periods newest first. */
-static int
-period_cmp(const void *a, const void *b)
-{
-	long long	x = *(const long long *)a, y = *(const long long *)b;
-
-	return x < y ? 1 : x > y ? -1 : 0;
-}
-
 /*
- * A short window's entries (of width bytes: a little-endian 64-bit time,
- * then for a distinct limit the value's identity): how many have a time
- * after since.
+ * What the window of check ck holds now, and whether this comment would
+ * be over the limit; a near_text limit's near-identical comments by id.
  */
-static long long
-times_after(const char *s, size_t len, size_t width, long long since)
+static void
+print_window(redisContext *rc, const struct config *c, const struct rule *r,
+    const struct rl_check *ck, long long now)
 {
-	long long	n = 0;
-	uint64_t	t;
-	size_t		i, j;
+	struct near_found	*found;
+	long long		 n;
+	size_t			 nfound, i;
 
-	for (i = 0; i + width <= len; i += width) {
-		for (j = 8, t = 0; j-- > 0;)
-			t = t << 8 | (unsigned char)s[i + j];
-		n += (long long)t > since;
-	}
-	return n;
-}
-
-/*
- * How many comments the window of key (under rule r) holds in (since,
- * +inf) at time now, read as decide.lua keeps it; -1 if Redis did not say.
- */
-static long long
-window_count(redisContext *rc, const struct config *c, const struct rule *r,
-    const char *key, long long now)
-{
-	redisReply	*reply, *got;
-	char		*hashes;
-	long long	*live, n = -1, per = (long long)r->limit->per_ms;
-	long long	 since = now - per, slack = (long long)c->rl_slack_ms;
-	size_t		 i, nlive = 0;
-
-	if (!RATELIMIT_SHORT(r->limit->max)) {
-		reply = redisCommand(rc, "ZCOUNT %s%s (%lld +inf", c->rl_prefix,
-		    key, since);
-		if (reply != NULL && reply->type == REDIS_REPLY_INTEGER)
-			n = reply->integer;
-		freeReplyObject(reply);
-		return n;
-	}
-	/* The live periods from the one before now's, newest first. */
-	hashes = ratelimit_hashes(c->rl_prefix, r->name, r->limit->per_ms);
-	reply = redisCommand(rc, "ZRANGE %speriods 0 -1 WITHSCORES", hashes);
-	if (reply == NULL || reply->type != REDIS_REPLY_ARRAY) {
-		freeReplyObject(reply);
-		free(hashes);
-		return -1;
-	}
-	live = xreallocarray(NULL, reply->elements / 2 + 1, sizeof *live);
-	for (i = 0; i + 1 < reply->elements; i += 2)
-		if (reply->element[i]->type == REDIS_REPLY_STRING &&
-		    reply->element[i + 1]->type == REDIS_REPLY_STRING &&
-		    strtoll(reply->element[i + 1]->str, NULL, 10) + per + slack >
-		    now && strtoll(reply->element[i]->str, NULL, 10) >=
-		    now / per - 1)
-			live[nlive++] = strtoll(reply->element[i]->str, NULL, 10);
-	freeReplyObject(reply);
-	qsort(live, nlive, sizeof *live, period_cmp);
-	/* The newest period holding the key has its window. */
-	for (i = 0, n = 0; i < nlive; i++) {
-		got = redisCommand(rc, "HGET %s%lld %s", hashes, live[i],
-		    ratelimit_field(key));
-		if (got == NULL || got->type == REDIS_REPLY_ERROR)
-			n = -1;
-		else if (got->type == REDIS_REPLY_STRING)
-			n = times_after(got->str, got->len, 8 +
-			    (r->limit->distinct != NULL ? RATELIMIT_ID_LEN : 0),
-			    since);
-		else {
-			freeReplyObject(got);
-			continue;
-		}
-		freeReplyObject(got);
-		break;
-	}
-	free(live);
-	free(hashes);
-	return n;
+	if (ck->sig == NULL)
+		n = window_count(rc, c, r, ck->key, now);
+	else
+		n = window_near(rc, c, r, ck->key, ck->sig, ck->id, now, &found,
+		    &nfound);
+	if (n < 0)
+		return;
+	printf("; %lld in the window now, %s with this one", n,
+	    (unsigned long long)n + 1 > r->limit->max ? "over the limit" :
+	    "within it");
+	if (ck->sig == NULL)
+		return;
+	for (i = 0; i < nfound && i < NEAR_SHOWN; i++)
+		printf("%s%s (%.2f)", i ? ", " : "; near-identical: ",
+		    found[i].id, found[i].similarity);
+	if (nfound > NEAR_SHOWN)
+		printf(", and %zu more", nfound - NEAR_SHOWN);
+	near_found_free(found, nfound);
 }
 
 /*
@@ -153,11 +96,10 @@ print_limits(const struct config *c, const struct ruleset *rs,
     int query)
 {
 	const struct rule	*r;
-	const char		*key;
+	const struct rl_check	*ck;
 	redisContext		*rc = NULL;
 	struct hit		 h;
 	struct timeval		 now;
-	long long		 n;
 	char			*what;
 	size_t			 i, j;
 
@@ -172,12 +114,12 @@ print_limits(const struct config *c, const struct ruleset *rs,
 		    r->name, action_name(r->action), r->shadow ? ", shadow" :
 		    "", (unsigned long long)r->limit->max,
 		    (unsigned long long)r->limit->per_ms, r->file, r->line);
-		for (j = 0, key = NULL; j < dec->nchecks && key == NULL; j++)
+		for (j = 0, ck = NULL; j < dec->nchecks && ck == NULL; j++)
 			if (dec->checks[j].rule == r)
-				key = dec->checks[j].key;
+				ck = &dec->checks[j];
 		what = ratelimit_describe(r->limit, e,
 		    decision_folded_text(m, r, e));
-		if (key == NULL) {
+		if (ck == NULL) {
 			switch (matcher_rule(m, r, e, &h)) {
 			case MATCH_ERROR:
 				printf("its conditions could not run\n");
@@ -193,11 +135,9 @@ print_limits(const struct config *c, const struct ruleset *rs,
 		}
 		printf("counts this comment under %s", what);
 		free(what);
-		if (rc != NULL && (n = window_count(rc, c, r, key,
-		    (long long)now.tv_sec * 1000 + now.tv_usec / 1000)) >= 0)
-			printf("; %lld in the window now, %s with this one", n,
-			    (unsigned long long)n + 1 > r->limit->max ?
-			    "over the limit" : "within it");
+		if (rc != NULL)
+			print_window(rc, c, r, ck, (long long)now.tv_sec * 1000 +
+			    now.tv_usec / 1000);
 		putchar('\n');
 	}
 	if (rc != NULL)

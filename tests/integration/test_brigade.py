@@ -173,6 +173,39 @@ class BrigadeTest(harness.TestCase):
         self.assertEqual(len({i % 10 for i in approved}), 4, approved)
         self.assertEqual(harness.pending(self.r), 0)
 
+    def test_explain_names_the_copies(self):
+        # --explain --redis reads the buckets: the near-identical comments
+        # by id with their similarity, how many authors count, and that a
+        # fifth author's copy would be over the limit; unrelated comments
+        # and the author's own earlier copy are not counted.
+        for i in range(4):
+            self.r.xadd(IN, {"id": "c%d" % i, "author": "a%d" % i,
+                             "text": EDITS[i]})
+        self.r.xadd(IN, {"id": "c4", "author": "a0", "text": EDITS[5]})
+        self.r.xadd(IN, {"id": "u0", "author": "u", "text": UNRELATED[0]})
+        d = self.daemon(rules=self.rules())
+        self.assertTrue(harness.wait_decided(self.r, 6, daemon=d))
+        self.assertEqual(d.stop(), 0)
+
+        def explain(author, text):
+            p = subprocess.run([harness.MODERATORD, "--explain", "-r",
+                                self.rules(), "--redis", self.redis.sock,
+                                "author=" + author],
+                               input=text.encode(), capture_output=True,
+                               timeout=30)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            return [ln for ln in p.stdout.decode().splitlines()
+                    if ln.startswith("rate limit: brigade")][0]
+        line = explain("newcomer", EDITS[6])
+        self.assertIn("counting distinct author; 4 in the window now, over "
+                      "the limit with this one; near-identical: ", line)
+        for c in ("c0", "c1", "c2", "c3", "c4"):
+            self.assertRegex(line, r"\b%s \((0\.[7-9]\d|1\.00)\)" % c)
+        self.assertNotIn("u0", line)
+        line = explain("a0", UNRELATED[1])
+        self.assertIn("0 in the window now, within it with this one", line)
+        self.assertNotIn("near-identical: ", line)
+
     def test_bad_rule_refused(self):
         d = os.path.join(self.tmp, "bad")
         os.makedirs(d)
