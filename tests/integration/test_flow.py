@@ -35,7 +35,8 @@ class FlowTest(harness.TestCase):
                 text, rule = SPAM[i % len(SPAM)]
                 expect[cid] = ("reject", rule)
             else:
-                text = "%s (#%d)" % (BENIGN[i % len(BENIGN)], i)
+                text = "%s (#%d) %s" % (BENIGN[i % len(BENIGN)], i,
+                                        harness.chatter(i))
                 expect[cid] = ("approve", "")
             comments.append({"id": cid, "author": "user%d" % i,
                              "thread": "a42", "text": text})

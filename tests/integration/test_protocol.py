@@ -54,7 +54,7 @@ class ProtocolTest(harness.TestCase):
         self.assertIn("entry at argument", str(cm.exception))
         # A check that names a window the call does not have: refused.
         limit = ["flood", "flag", "10", "0", "5", "60000", "fast",
-                 "rl:flood:p60000:", "0", "1", "0"]
+                 "rl:flood:p60000:", "0", "1", "0", "0"]
         for windows, why in [(["2"], "names no window"),
                              (["x"], "names no window")]:
             with self.assertRaises(harness.redis.ResponseError) as cm:
@@ -64,6 +64,25 @@ class ProtocolTest(harness.TestCase):
                             *limit, sid, "c1", "reject", "spam", "",
                             "pharma", "r", len(windows), "1", "0",
                             *windows)
+            self.assertIn(why, str(cm.exception))
+        # A near_text check: its 16 bands must be its limit's windows, and
+        # a signature of 128 bytes must follow them.
+        near = ["brigade", "flag", "10", "0", "4", "3600000", "copies",
+                "rl:brigade:p3600000:", "0", "16", "0", "45"]
+        bands = ["n::%x%016x" % (b, b) for b in range(16)]
+        for args, why in [([str(w) for w in range(1, 17)] + ["x" * 127],
+                           "is no signature"),
+                          ([str(w) for w in range(1, 16)] + ["17",
+                                                             "x" * 128],
+                           "names no band"),
+                          ([str(w) for w in range(1, 16)], "names no window")]:
+            with self.assertRaises(harness.redis.ResponseError) as cm:
+                self.r.eval(SCRIPT, 3 + 17, IN, OUT, "comments:dead",
+                            *bands, "5:alice", LAYOUT, 2, 1, 1, len(args),
+                            GROUP, "me", 1000, 600000, 5, "0123456789ab",
+                            "j:", 60000, *near, *limit[:9], "1", "0", "0",
+                            sid, "c1", "reject", "spam", "", "pharma", "r",
+                            len(args), "1", "0", *args)
             self.assertIn(why, str(cm.exception))
         with self.assertRaises(harness.redis.ResponseError) as cm:
             self.r.eval(SCRIPT, 3, IN, OUT, "comments:dead", LAYOUT, 1, 1,
