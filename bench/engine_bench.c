@@ -528,6 +528,37 @@ near_candidates(const struct neardup_sig *a, const struct neardup_sig *b)
 	return 0;
 }
 
+/* The similarity settings bench_near reports on. */
+static const double near_levels[] = { 0.5, 0.6, 0.7, 0.8, 0.9 };
+#define NLEVELS	(sizeof near_levels / sizeof near_levels[0])
+
+/* Counts a pair into found[] for each level it is found at. */
+static void
+near_count(const struct neardup_sig *a, const struct neardup_sig *b,
+    size_t *found)
+{
+	double	j = neardup_similarity(a, b);
+	size_t	l;
+
+	for (l = 0; l < NLEVELS; l++)
+		found[l] += j >= near_levels[l] - 1e-9 && near_candidates(a, b);
+}
+
+static void
+near_row(const char *what, size_t pairs, const size_t *found, int share)
+{
+	size_t	l;
+
+	printf("%-20s %8zu", what, pairs);
+	for (l = 0; l < NLEVELS; l++)
+		if (share)
+			printf(" %7.1f%%", 100.0 * (double)found[l] /
+			    (double)pairs);
+		else
+			printf(" %8zu", found[l]);
+	putchar('\n');
+}
+
 static int
 bench_near(const char *path)
 {
@@ -535,10 +566,10 @@ bench_near(const char *path)
 	struct normalizer	*nz = normalizer_new();
 	struct textview		 v;
 	struct neardup_sig	 a, b;
-	char			**texts, *copy;
-	size_t			 n, i, e, pairs, near, found, x, y;
+	char			**texts, *copy, what[32];
+	size_t			 n, i, e, l, pairs, found[NLEVELS], x, y;
 	uint64_t		 rnd = 42;
-	double			 runs[5], fold[5], t0, j;
+	double			 runs[5], fold[5], t0;
 	int			 r;
 
 	textview_init(&v);
@@ -547,10 +578,14 @@ bench_near(const char *path)
 		fprintf(stderr, "%s: fewer than two comments\n", path);
 		return 1;
 	}
-	printf("%-22s %8s %12s %12s\n", "pair", "pairs", "J est >= 0.7",
-	    "shared band");
+	printf("found (a band shared and the estimate at least the "
+	    "similarity):\n%-20s %8s", "pair", "pairs");
+	for (l = 0; l < NLEVELS; l++)
+		printf("  sim %.1f", near_levels[l]);
+	putchar('\n');
 	for (e = 0; e < sizeof edits / sizeof edits[0]; e++) {
-		pairs = near = found = 0;
+		pairs = 0;
+		memset(found, 0, sizeof found);
 		for (i = 0; i < n && pairs < 20000; i++) {
 			copy = edit_words(texts[i], texts[(i + 1) % n],
 			    edits[e], &rnd);
@@ -558,18 +593,16 @@ bench_near(const char *path)
 				continue;
 			near_sig(nz, &v, texts[i], &a);
 			near_sig(nz, &v, copy, &b);
-			j = neardup_similarity(&a, &b);
 			pairs++;
-			near += j >= 0.7;
-			found += j >= 0.7 && near_candidates(&a, &b);
+			near_count(&a, &b, found);
 			free(copy);
 		}
-		printf("%2zu word%s replaced %*s %8zu %11.1f%% %11.1f%%\n",
-		    edits[e], edits[e] == 1 ? "" : "s", edits[e] == 1 ? 8 : 7,
-		    "", pairs, 100.0 * (double)near / (double)pairs,
-		    100.0 * (double)found / (double)pairs);
+		snprintf(what, sizeof what, "%zu word%s replaced", edits[e],
+		    edits[e] == 1 ? "" : "s");
+		near_row(what, pairs, found, 1);
 	}
-	pairs = near = found = 0;
+	pairs = 0;
+	memset(found, 0, sizeof found);
 	while (pairs < 100000) {
 		x = next_random(&rnd) % n;
 		y = next_random(&rnd) % n;
@@ -577,13 +610,10 @@ bench_near(const char *path)
 			continue;
 		near_sig(nz, &v, texts[x], &a);
 		near_sig(nz, &v, texts[y], &b);
-		j = neardup_similarity(&a, &b);
 		pairs++;
-		near += j >= 0.7;
-		found += near_candidates(&a, &b);
+		near_count(&a, &b, found);
 	}
-	printf("%-22s %8zu %11zu  %11zu (pairs, not %%)\n", "unrelated", pairs,
-	    near, found);
+	near_row("unrelated (pairs)", pairs, found, 0);
 	/* The folded view is the copy-paste key's too: timed apart. */
 	for (r = 0; r < 5; r++) {
 		t0 = now_us();

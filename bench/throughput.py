@@ -14,6 +14,7 @@ systemd) holds its databases: what is timed is deciding, not compiling.
                         [--corpus sample|real] [--compare OTHER_BINARY]
                         [--normalize] [--metrics] [--verdicts]
                         [--commandstats] [--wait] [--spread SECONDS]
+                        [--brigade]
 
 --corpus real: comments of real length (median about 1 KiB) from 5,000
 authors, made by bench/corpus.py from public text; sample (the default):
@@ -30,6 +31,10 @@ verdicts paced while comments wait (verdicts: busy_rate, the default)
 and not (busy_rate 0); for each run, how many verdicts were counted
 while it decided and how long the rest took once it was done.
 
+--brigade: the shipped rules without the brigade rule (near_text) and
+with it; the Redis memory a comment (used_memory when the last decision
+is in, less before the daemon started) tells what its buckets and
+signatures keep.
 --wait: the shipped rules on a Redis with one replica, without and with
 redis: wait_replicas: 1 (a WAIT for the replica behind each batch).
 --spread SECONDS: the comments' stream ids spread evenly over that much
@@ -80,6 +85,19 @@ def corpus(n):
                     "author_age_days": age, "thread": "t%d" % (i % 50),
                     "text": "%s (%d)" % (text, i)})
     return out
+
+
+def without_rule(src, dst, name):
+    """The rules of src without the rule called name into dst."""
+    os.mkdir(dst)
+    for f_name in sorted(os.listdir(src)):
+        if not f_name.endswith(".yaml"):
+            continue
+        with open(os.path.join(src, f_name), encoding="utf-8") as f:
+            rules = yaml.safe_load(f) or []
+        with open(os.path.join(dst, f_name), "w", encoding="utf-8") as f:
+            yaml.safe_dump([r for r in rules if r.get("name") != name], f,
+                           allow_unicode=True, sort_keys=False)
 
 
 def strip_normalize(src, dst):
@@ -204,9 +222,10 @@ def print_commandstats(before, after, n):
 
 
 def one_run(binary, rules, conf, comments, tmp, stats=False, spread_ms=0):
-    """(comments/s, and the CPU us a comment of the daemon, of Redis and
-    of this process: its feeders and its polling), CPU counted from the
-    daemon's "connected" to its last decision."""
+    """(comments/s, the CPU us a comment of the daemon, of Redis and of
+    this process: its feeders and its polling, CPU counted from the
+    daemon's "connected" to its last decision; and the bytes a comment
+    Redis's used_memory grew by meanwhile)."""
     d = tempfile.mkdtemp(dir=tmp)
     port = None
     if "{port}" in conf:
@@ -260,6 +279,7 @@ def one_run(binary, rules, conf, comments, tmp, stats=False, spread_ms=0):
             threading.Thread(target=scraper, args=(port, stop),
                              daemon=True).start()
         t0 = time.monotonic()
+        m0 = r.info("memory")["used_memory"]
         d0, r0 = cpu_seconds(daemon.pid), redis_cpu(r)
         b0 = sum(os.times()[:2])
         s0 = commandstats(r) if stats else None
@@ -267,6 +287,7 @@ def one_run(binary, rules, conf, comments, tmp, stats=False, spread_ms=0):
             time.sleep(0.002)
         elapsed = time.monotonic() - t0
         d1, r1 = cpu_seconds(daemon.pid), redis_cpu(r)
+        m1 = r.info("memory")["used_memory"]
         b1 = sum(os.times()[:2])
         stop.set()
         if stats:
@@ -279,7 +300,7 @@ def one_run(binary, rules, conf, comments, tmp, stats=False, spread_ms=0):
         log.close()
         n = len(comments)
         return (n / elapsed, (d1 - d0) / n * 1e6, (r1 - r0) / n * 1e6,
-                (b1 - b0) / n * 1e6)
+                (b1 - b0) / n * 1e6, (m1 - m0) / n)
     finally:
         for p in (srv, replica):
             if p is not None:
@@ -301,6 +322,7 @@ def main():
     ap.add_argument("--verdicts", action="store_true")
     ap.add_argument("--commandstats", action="store_true")
     ap.add_argument("--wait", action="store_true")
+    ap.add_argument("--brigade", action="store_true")
     ap.add_argument("--spread", type=float, default=0, metavar="SECONDS")
     args = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="moderatord-bench.")
@@ -357,6 +379,12 @@ def main():
                        ("shipped rules, verdicts at 10 %", b, shipped, fed),
                        ("verdicts at 10 %, not paced", b, shipped,
                         unpaced)]
+        if args.brigade:
+            nob = os.path.join(tmp, "no-brigade")
+            without_rule(shipped, nob, "brigade")
+            configs = [configs[0],
+                       ("shipped rules without brigade", b, nob, quiet),
+                       ("shipped rules with brigade", b, shipped, quiet)]
         if args.wait:
             rep = quiet + "# with a replica\n"
             configs = [configs[0],
@@ -385,17 +413,19 @@ def main():
                 results.setdefault(name, []).append(rate)
                 cpu.setdefault(name, []).append(used)
                 print("run %d  %-40s %9.0f comments/s  CPU us a comment: "
-                      "daemon %.1f, Redis %.1f, bench %.1f"
+                      "daemon %.1f, Redis %.1f, bench %.1f; Redis memory "
+                      "%+.0f bytes a comment"
                       % (run + 1, name, rate, *used), flush=True)
         base = statistics.median(results[configs[0][0]])
         print("\n%d comments, median of %d runs:" % (args.comments, args.runs))
         for name, _, _, _ in configs:
             m = statistics.median(results[name])
             print("  %-40s %9.0f comments/s  (%.2f x baseline)  CPU us a "
-                  "comment: daemon %.1f, Redis %.1f, bench %.1f"
+                  "comment: daemon %.1f, Redis %.1f, bench %.1f; Redis "
+                  "memory %+.0f bytes a comment"
                   % (name, m, m / base,
                      *(statistics.median(c[i] for c in cpu[name])
-                       for i in range(3))))
+                       for i in range(4))))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
