@@ -31,8 +31,9 @@
 --   reason, the letters of the named rules' own actions (rules then
 --   shadow), n; and if n > 0 (2 + n): the precedence of the decision,
 --   final (0/1), and n arguments of checks: each the number of a window
---   (1-based, into the windows above; a near_text limit's check names 16,
---   its bands, followed by the text's signature: 64 little-endian 16-bit
+--   (1-based, into the windows above; for a near_text limit the number of
+--   its first band's, then all 12 bands' as little-endian 32-bit numbers
+--   in one string, then the text's signature: 64 little-endian 16-bit
 --   values), followed for a distinct limit by the counted value's
 --   identity (16 characters).
 -- 5 counts K, the arguments of checks of all entries. So #ARGV = 13 +
@@ -114,14 +115,17 @@ for d = 1, nlimits do
   a = a + NLIMIT
 end
 
--- A near_text limit's check: its bands' windows, then the signature.
-local BANDS, SIGLEN, NEAR_KEEP = 16, 128, 64
+-- A near_text limit's check: its bands' windows, packed (one string is
+-- far cheaper for Redis to hand over than 12), then the signature.
+-- (NEARDUP_BANDS and NEARDUP_K in neardup.h; RATELIMIT_NEAR_KEEP.)
+local BANDS, SIGLEN, NEAR_KEEP = 12, 128, 64
 local SIGFMT = '<' .. string.rep('H', 64)
+local BANDFMT = '<' .. string.rep('I4', BANDS)
 
--- The arguments of one check of limit l: its windows, a near_text
--- limit's signature, a distinct limit's identity.
+-- The arguments of one check of limit l: its window, a near_text limit's
+-- bands and signature, a distinct limit's identity.
 local function check_width(l)
-  return (l.near and BANDS + 1 or 1) + (l.distinct and 1 or 0)
+  return (l.near and 3 or 1) + (l.distinct and 1 or 0)
 end
 
 local function append(list, name)
@@ -184,13 +188,16 @@ do
           return bad_layout('argument ' .. c .. ' names no window')
         end
         if l.near then
-          for i = 1, BANDS - 1 do
-            if limitof[tonumber(ARGV[c + i])] ~= l then
-              return bad_layout('argument ' .. c + i .. ' names no band')
-            end
+          local ok = #ARGV[c + 1] == 4 * BANDS
+          if ok then
+            local ws = { sunpack(BANDFMT, ARGV[c + 1]) }
+            for i = 1, BANDS do ok = ok and limitof[ws[i]] == l end
           end
-          if #ARGV[c + BANDS] ~= SIGLEN then
-            return bad_layout('argument ' .. c + BANDS .. ' is no signature')
+          if not ok then
+            return bad_layout('argument ' .. c + 1 .. ' names no bands')
+          end
+          if #ARGV[c + 2] ~= SIGLEN then
+            return bad_layout('argument ' .. c + 2 .. ' is no signature')
           end
         end
         c = c + width
@@ -359,31 +366,41 @@ local function short_write()
 end
 
 -- A near_text limit's windows are band buckets: a comment is in each of
--- its signature's 16 bands, and two texts alike enough share one or more
+-- its signature's 12 bands, and two texts alike enough share one or more
 -- (neardup.h). A bucket holds the newest NEAR_KEEP comments that fell in
--- it, as a short window holds times: each entry its time, for a distinct
--- limit the value's identity (a value kept once, at its newest), and the
--- stream id's sequence. The comment's signature (with its identity and
--- comment id) is a field of its own, 'c' .. time .. sequence, in the
--- period of its time; comments found in the buckets within (t - per,
--- +inf) are compared value by value, and count if at least l.near of the
--- 64 are equal.
-local records = {}	-- signatures read or made this batch, by hash, field
+-- it, ascending by time, each 16 bytes: its time, then the stream id's
+-- sequence, or for a distinct limit the first 8 characters of the value's
+-- identity (a value kept once, at its newest). Those 16 bytes name the
+-- comment's record, a field 'c' .. entry in the period of its time: its
+-- signature, identity and comment id. Comments found in the buckets
+-- within (t - per, +inf) are compared value by value, and count if at
+-- least l.near of the 64 are equal.
+local records = {}	-- records read or made this batch: by hash, field
 
-local function near_record(l, ref)
-  local hash = l.hashes .. period(l, sunpack('<i8', ref))
-  local byfield = records[hash]
-  if not byfield then byfield = {}; records[hash] = byfield end
-  return hash, byfield, 'c' .. ref
+-- The name of l's hash of period p, made once.
+local function hash_of(l, p)
+  local names = l.names
+  if not names then names = {}; l.names = names end
+  local h = names[p]
+  if not h then h = l.hashes .. p; names[p] = h end
+  return h
 end
 
--- The signatures of refs not read yet: one HMGET a period.
+local function near_record(l, ref)
+  local hash = hash_of(l, floor(sunpack('<i8', ref) / l.per))
+  local byfield = records[hash]
+  if not byfield then byfield = {}; records[hash] = byfield end
+  return byfield, 'c' .. ref
+end
+
+-- Reads the records of refs not read yet: one HMGET a period.
 local function near_fetch(l, refs)
   local want = {}
   for _, ref in ipairs(refs) do
-    local hash, byfield, field = near_record(l, ref)
+    local byfield, field = near_record(l, ref)
     if byfield[field] == nil then
       byfield[field] = false
+      local hash = hash_of(l, floor(sunpack('<i8', ref) / l.per))
       local list = want[hash]
       if not list then list = {}; want[hash] = list end
       list[#list + 1] = field
@@ -399,40 +416,82 @@ local function near_fetch(l, refs)
   end
 end
 
--- Counts entry (time t, packed tp, sequence packed seqp, comment id cid)
+-- Reads, once a batch, the records every bucket read points at (more
+-- than the window of each comment needs, but in one HMGET a period).
+local function near_prefetch()
+  for _, l in ipairs(limits) do
+    if l.near and l.nwindows > 0 then
+      local refs = {}
+      for w = l.from, l.from + l.nwindows - 1 do
+        local s = short[w]
+        if type(s) == 'string' then
+          for pos = 1, #s - 15, 16 do refs[#refs + 1] = sub(s, pos, pos + 15) end
+        end
+      end
+      near_fetch(l, refs)
+    end
+  end
+end
+
+-- Puts entry e (time t) into bucket s in order; for a distinct limit an
+-- entry of the same value (bytes 9 to 16) keeps the newer of the two.
+local function near_insert(s, e, t, distinct)
+  if distinct then
+    local key = sub(e, 9, 16)
+    for pos = 1, #s - 15, 16 do
+      if sub(s, pos + 8, pos + 15) == key then
+        if sunpack('<i8', s, pos) >= t then return s end
+        s = sub(s, 1, pos - 1) .. sub(s, pos + 16)
+        break
+      end
+    end
+  end
+  if s == '' then return e end
+  local pos = #s - 15
+  if sunpack('<i8', s, pos) <= t then
+    s = s .. e		-- the newest: most often
+  else
+    while pos >= 1 and sunpack('<i8', s, pos) > t do pos = pos - 16 end
+    s = sub(s, 1, pos + 15) .. e .. sub(s, pos + 16)
+  end
+  if #s > 16 * NEAR_KEEP then s = sub(s, #s - 16 * NEAR_KEEP + 1) end
+  return s
+end
+
+-- Counts entry (time t, packed tp, stream id sequence seq, comment id cid)
 -- under the near_text check at ARGV[c]; is it over the limit?
-local function near_over(l, c, t, tp, seqp, cid)
-  local sig = ARGV[c + BANDS]
-  local id = l.distinct and ARGV[c + BANDS + 1] or nil
-  local width = l.distinct and 32 or 16
-  local ref, e = tp .. seqp, l.distinct and tp .. id .. seqp or tp .. seqp
-  local found, refs = {}, {}
-  for b = 0, BANDS - 1 do
-    local w = tonumber(ARGV[c + b])
+local function near_over(l, c, t, tp, seq, cid)
+  local sig = ARGV[c + 2]
+  local id = l.distinct and ARGV[c + 3] or nil
+  local ref = tp .. (id and sub(id, 1, 8) or spack('<i8', seq))
+  local found, refs, since = {}, {}, t - l.per
+  local mine = floor(t / l.per)	-- its period
+  local ws = { sunpack(BANDFMT, ARGV[c + 1]) }
+  for b = 1, BANDS do
+    local w = ws[b]
     local s = short[w]
-    if type(s) ~= 'string' or #s % width ~= 0 then s = '' end
-    for pos = 1, #s - width + 1, width do
-      local r = sub(s, pos, pos + 7) .. sub(s, pos + width - 8, pos + width - 1)
-      if r ~= ref and not found[r] and sunpack('<i8', s, pos) > t - l.per then
+    if type(s) ~= 'string' or #s % 16 ~= 0 then s = '' end
+    for pos = 1, #s - 15, 16 do
+      local r = sub(s, pos, pos + 15)
+      if r ~= ref and not found[r] and sunpack('<i8', s, pos) > since then
         found[r] = true
         refs[#refs + 1] = r
       end
     end
-    local newest
-    s, newest = short_insert(s, width, e, t, id)
-    if #s > width * NEAR_KEEP then s = sub(s, #s - width * NEAR_KEEP + 1) end
+    s = near_insert(s, ref, t, id)
     short[w] = s
-    dirty[w] = period(l, newest)
+    dirty[w] = floor(sunpack('<i8', s, #s - 15) / l.per)
   end
-  local _, mine, field = near_record(l, ref)
-  mine[field] = sig .. (id or '') .. sub(cid, 1, 100)
+  local byfield, field = near_record(l, ref)
+  byfield[field] = sig .. (id or '') .. sub(cid, 1, 100)
   l.made = l.made or {}
-  l.made[#l.made + 1] = { period(l, t), field, mine[field] }
+  l.made[#l.made + 1] = { mine, field, byfield[field] }
+  if #refs == 0 then return 1 > l.max end
   near_fetch(l, refs)
   local v, n, ids = { sunpack(SIGFMT, sig) }, 1, {}
   if id then ids[id] = true end
   for _, r in ipairs(refs) do
-    local _, byfield, f = near_record(l, r)
+    local byfield, f = near_record(l, r)
     local rec = byfield[f]
     if rec and #rec >= SIGLEN then
       local u, same = { sunpack(SIGFMT, rec) }, 0
@@ -488,7 +547,7 @@ local function count(sid, cid, t, n, decision, rules, shadow, reason, la, sa)
     local over
     if l.near then
       local _, seq = idkey(sid)
-      over = near_over(l, c, t, tp, spack('<i8', seq), cid)
+      over = near_over(l, c, t, tp, seq, cid)
     elseif l.hashes then
       over = short_over(l, w, t, tp, id)
     else
@@ -539,6 +598,7 @@ do
     if n > 0 then b = b + 2 + n end
   end
   short_read()
+  near_prefetch()
   if lo then
     local want = 2 * nentries + 16
     local p = call('XPENDING', KEYS[1], group, lo[3], hi[3], want,

@@ -121,8 +121,9 @@ check_windows(const struct batch_check *c)
 }
 
 /*
- * The arguments of an item's checks: each its windows' numbers, then a
- * near_text check's signature, then a distinct value's identity.
+ * The arguments of an item's checks: each its window's number; for a
+ * near_text check, then its bands' windows packed and its signature;
+ * then a distinct value's identity.
  */
 static size_t
 check_args(const struct batch_item *it)
@@ -130,8 +131,8 @@ check_args(const struct batch_item *it)
 	size_t	j, n = 0;
 
 	for (j = 0; j < it->nchecks; j++)
-		n += check_windows(&it->checks[j]) +
-		    (it->checks[j].sig != NULL) + (it->checks[j].id != NULL);
+		n += 1 + 2 * (it->checks[j].sig != NULL) +
+		    (it->checks[j].id != NULL);
 	return n;
 }
 
@@ -175,6 +176,19 @@ windows_of(const struct batch *b, size_t nslots, size_t *number,
 	return refs;
 }
 
+/* A near_text check's windows: little-endian 32-bit numbers. */
+static void
+add_bands(struct decide_argv *a, const size_t *number)
+{
+	unsigned char	 v[4 * NEARDUP_BANDS];
+	size_t		 i, j;
+
+	for (i = 0; i < NEARDUP_BANDS; i++)
+		for (j = 0; j < 4; j++)
+			v[4 * i + j] = (number[i] >> 8 * j) & 0xff;
+	argv_made(a, "", 0, (const char *)v, sizeof v);
+}
+
 /* A signature as the script reads it: little-endian 16-bit values. */
 static void
 add_sig(struct decide_argv *a, const struct neardup_sig *sig)
@@ -208,7 +222,7 @@ decide_proto_encode(struct decide_argv *a, const struct decide_params *p,
 	size_t				*number, *nwindows;
 	uint64_t			*first, ms;
 	size_t				 i, j, k, w, nslots = 0, nchecked = 0;
-	size_t				 nargs = 0, nw, nrefs, band;
+	size_t				 nargs = 0, nw, nrefs;
 
 	a->n = a->buflen = 0;
 	for (i = 0; i < b->n; i++) {
@@ -308,10 +322,12 @@ decide_proto_encode(struct decide_argv *a, const struct decide_params *p,
 		argv_str(a, it->final ? "1" : "0");
 		for (j = 0; j < it->nchecks; j++) {
 			c = &it->checks[j];
-			for (band = 0; band < check_windows(c); band++)
-				argv_u64(a, number[k++]);
-			if (c->sig != NULL)
+			argv_u64(a, number[k]);
+			if (c->sig != NULL) {
+				add_bands(a, number + k);
 				add_sig(a, c->sig);
+			}
+			k += check_windows(c);
 			if (c->id != NULL)
 				argv_str(a, c->id);
 		}

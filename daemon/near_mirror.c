@@ -55,7 +55,8 @@ bucket_drop(struct near_bucket *b, size_t i)
 
 /*
  * Puts record r (time t, identity id or NULL) into b: after every entry no
- * newer, a value already there kept at its newest time, the newest
+ * newer, a value already there (by its identity's first 8 characters, as
+ * the script keeps it) kept at its newest time, the newest
  * RATELIMIT_NEAR_KEEP kept.
  */
 static void
@@ -65,7 +66,7 @@ bucket_insert(struct near_mirror *nm, struct near_bucket *b, size_t r,
 	size_t	i;
 
 	for (i = 0; id != NULL && i < b->n; i++) {
-		if (strcmp(nm->recs[b->rec[i]].id, id) != 0)
+		if (strncmp(nm->recs[b->rec[i]].id, id, 8) != 0)
 			continue;
 		if (b->t[i] >= t)
 			return;

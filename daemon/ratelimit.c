@@ -153,15 +153,18 @@ ratelimit_near_need(const struct rate_limit *rl)
 
 /*
  * The field of band b (value v) of a near_text limit's key, in its period
- * hashes: the key without "<rule>:", then the band. The caller frees it.
+ * hashes: the key without "<rule>:", then the band's number and 32 bits
+ * of its value in hex (a fixed length, so no two keys' fields meet).
+ * Two texts sharing a band's 32 bits by chance only make a candidate,
+ * which their signatures then tell apart. The caller frees it.
  */
 char *
 ratelimit_band_field(const char *key, size_t b, uint64_t v)
 {
 	char	*s;
 
-	xasprintf(&s, "%s:%zx%016llx", ratelimit_field(key), b,
-	    (unsigned long long)v);
+	xasprintf(&s, "%s%zx%08lx", ratelimit_field(key), b,
+	    (unsigned long)(uint32_t)(v ^ v >> 32));
 	return s;
 }
 

@@ -176,13 +176,13 @@ window_near(redisContext *rc, const struct config *c, const struct rule *r,
 	char			*hashes, *field, (*refs)[16] = NULL, rec[17];
 	char			**ids = NULL;
 	long long		*live, n = 0, per = (long long)rl->per_ms;
-	size_t			 nlive, nrefs = 0, nids = 0, i, j, k, width;
+	size_t			 nlive, nrefs = 0, nids = 0, i, j, k, idlen;
 	unsigned		 same, need = ratelimit_near_need(rl);
 	int			 err = 0;
 
 	*found = NULL;
 	*nfound = 0;
-	width = rl->distinct != NULL ? 32 : 16;
+	idlen = rl->distinct != NULL ? RATELIMIT_ID_LEN : 0;
 	hashes = ratelimit_hashes(c->rl_prefix, r->name, rl->per_ms);
 	if ((live = live_periods(rc, c, r, hashes, now, &nlive)) == NULL)
 		err = 1;
@@ -190,13 +190,10 @@ window_near(redisContext *rc, const struct config *c, const struct rule *r,
 		field = ratelimit_band_field(key, i, neardup_band(sig, i));
 		got = short_field(rc, hashes, live, nlive, field, &err);
 		free(field);
-		for (j = 0; got != NULL && j + width <= got->len; j += width) {
-			if ((long long)le64(got->str + j) <= now - per)
-				continue;
-			memcpy(rec, got->str + j, 8);
-			memcpy(rec + 8, got->str + j + width - 8, 8);
-			add_ref(&refs, &nrefs, rec);
-		}
+		/* Entries of 16 bytes: a time, then what names the record. */
+		for (j = 0; got != NULL && j + 16 <= got->len; j += 16)
+			if ((long long)le64(got->str + j) > now - per)
+				add_ref(&refs, &nrefs, got->str + j);
 		freeReplyObject(got);
 	}
 	for (i = 0; !err && i < nrefs; i++) {
@@ -207,7 +204,7 @@ window_near(redisContext *rc, const struct config *c, const struct rule *r,
 		if (got == NULL || got->type == REDIS_REPLY_ERROR)
 			err = 1;
 		else if (got->type == REDIS_REPLY_STRING &&
-		    got->len >= 2 * NEARDUP_K + (width - 16)) {
+		    got->len >= 2 * NEARDUP_K + idlen) {
 			for (k = 0, same = 0; k < NEARDUP_K; k++)
 				same += ((unsigned char)got->str[2 * k] |
 				    (unsigned char)got->str[2 * k + 1] << 8) ==
@@ -215,12 +212,12 @@ window_near(redisContext *rc, const struct config *c, const struct rule *r,
 			if (same >= need) {
 				*found = xreallocarray(*found, *nfound + 1,
 				    sizeof **found);
-				k = 2 * NEARDUP_K + (width - 16);
+				k = 2 * NEARDUP_K + idlen;
 				(*found)[*nfound].id = xstrndup(got->str + k,
 				    got->len - k);
 				(*found)[(*nfound)++].similarity =
 				    (double)same / NEARDUP_K;
-				if (width == 16)
+				if (idlen == 0)
 					n++;
 				else {
 					field = xstrndup(got->str + 2 *

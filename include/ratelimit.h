@@ -26,10 +26,10 @@
 
 /*
  * A near_text limit's windows are its signature's band buckets
- * (neardup.h): a field each, "<key>:<band>" with the band's number and
- * value in hex, holding the newest RATELIMIT_NEAR_KEEP comments that fell
- * in it; each comment's signature is a field of its own in the same
- * period hashes. Its max is at most RATELIMIT_SHORT_MAX.
+ * (neardup.h): a field each (ratelimit_band_field), holding the newest
+ * RATELIMIT_NEAR_KEEP comments that fell in it; each comment's signature
+ * is a field of its own in the same period hashes (decide.lua). Its max
+ * is at most RATELIMIT_SHORT_MAX.
  */
 #define RATELIMIT_NEAR_KEEP	64
 #define RATELIMIT_SIMILARITY	0.7

@@ -6,6 +6,7 @@ the script logs that error, and its entries stay pending for a daemon
 that agrees."""
 
 import os
+import struct
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -65,19 +66,19 @@ class ProtocolTest(harness.TestCase):
                             "pharma", "r", len(windows), "1", "0",
                             *windows)
             self.assertIn(why, str(cm.exception))
-        # A near_text check: its 16 bands must be its limit's windows, and
+        # A near_text check: its 12 bands must be its limit's windows, and
         # a signature of 128 bytes must follow them.
         near = ["brigade", "flag", "10", "0", "4", "3600000", "copies",
-                "rl:brigade:p3600000:", "0", "16", "0", "45"]
-        bands = ["n::%x%016x" % (b, b) for b in range(16)]
-        for args, why in [([str(w) for w in range(1, 17)] + ["x" * 127],
-                           "is no signature"),
-                          ([str(w) for w in range(1, 16)] + ["17",
-                                                             "x" * 128],
-                           "names no band"),
-                          ([str(w) for w in range(1, 16)], "names no window")]:
+                "rl:brigade:p3600000:", "0", "12", "0", "45"]
+        bands = ["n:%x%08x" % (b, b) for b in range(12)]
+        packed = struct.pack("<12I", *range(1, 13))
+        for args, why in [(["1", packed, "x" * 127], "is no signature"),
+                          (["1", packed[:-4] + struct.pack("<I", 13),
+                            "x" * 128], "names no bands"),
+                          (["1", packed[:-1], "x" * 128], "names no bands"),
+                          (["1", packed], "names no window")]:
             with self.assertRaises(harness.redis.ResponseError) as cm:
-                self.r.eval(SCRIPT, 3 + 17, IN, OUT, "comments:dead",
+                self.r.eval(SCRIPT, 3 + 13, IN, OUT, "comments:dead",
                             *bands, "5:alice", LAYOUT, 2, 1, 1, len(args),
                             GROUP, "me", 1000, 600000, 5, "0123456789ab",
                             "j:", 60000, *near, *limit[:9], "1", "0", "0",

@@ -192,11 +192,12 @@ assert_arg(const struct decide_argv *a, size_t i, const char *want)
 }
 
 /*
- * A near_text check names its 16 bands' windows (fields "<key>:<band
- * number><band value>", each once in KEYS, sorted), then its signature as
- * 128 bytes of little-endian values, then a distinct limit's identity;
- * its limit says how many values must be equal. Two comments with one
- * signature share all 16 windows.
+ * A near_text check names its first band's window, then all its bands'
+ * (fields "<key><band number><32 bits of its value>", each once in KEYS,
+ * sorted) as little-endian 32-bit numbers in one argument, then its
+ * signature as 128 bytes of little-endian values, then a distinct
+ * limit's identity; its limit says how many values must be equal. Two
+ * comments with one signature share all their windows.
  */
 static void
 test_near(void **state)
@@ -205,8 +206,9 @@ test_near(void **state)
 	struct batch		*b;
 	struct batch_item	*it;
 	struct neardup_sig	 sig;
-	size_t			 i, base, limit;
-	char			 field[64];
+	size_t			 i, base, limit, nb = NEARDUP_BANDS;
+	uint64_t		 last;
+	char			 field[64], num[24];
 
 	for (i = 0; i < NEARDUP_K; i++)
 		sig.v[i] = (uint16_t)(0x0102 * (i + 1));
@@ -224,26 +226,36 @@ test_near(void **state)
 	}
 	decide_argv_init(&a);
 	decide_proto_encode(&a, &params, "EVALSHA", "abc", b);
-	assert_arg(&a, 2, "19");		/* 3 + 16 windows */
-	/* Band 0: values 0x0102, 0x0204, 0x0306, 0x0408. */
-	assert_int_equal(a.len[6], strlen("n:d::00102020403060408"));
-	assert_memory_equal(a.v[6], "n:d::00102020403060408", a.len[6]);
-	snprintf(field, sizeof field, "n:d::f%016llx", (unsigned long long)
-	    neardup_band(&sig, 15));
-	assert_memory_equal(a.v[6 + 15], field, strlen(field));
-	limit = 6 + 16 + 13;
-	assert_arg(&a, limit + 9, "16");	/* its windows */
+	snprintf(num, sizeof num, "%zu", 3 + nb);
+	assert_arg(&a, 2, num);			/* 3 + its windows */
+	/*
+	 * Band 0: values 0x0102, 0x0204, 0x0306, 0x0102_0204_0306, whose
+	 * halves 0x0102 and 0x02040306 make 0x02040204.
+	 */
+	assert_int_equal(NEARDUP_ROWS, 3);
+	assert_int_equal(a.len[6], strlen("n:d:002040204"));
+	assert_memory_equal(a.v[6], "n:d:002040204", a.len[6]);
+	last = neardup_band(&sig, nb - 1);
+	snprintf(field, sizeof field, "n:d:%zx%08lx", nb - 1,
+	    (unsigned long)(uint32_t)(last ^ last >> 32));
+	assert_memory_equal(a.v[6 + nb - 1], field, strlen(field));
+	limit = 6 + nb + 13;
+	snprintf(num, sizeof num, "%zu", nb);
+	assert_arg(&a, limit + 9, num);		/* its windows */
 	assert_arg(&a, limit + 11, "45");	/* values equal */
 	base = limit + 12;
 	for (i = 0; i < 2; i++) {
-		assert_arg(&a, base + 7, "18");	/* 16 + 2 */
+		assert_arg(&a, base + 7, "4");	/* window, bands, sig, id */
 		assert_arg(&a, base + 10, "1");
-		assert_arg(&a, base + 10 + 15, "16");
-		assert_int_equal(a.len[base + 10 + 16], 2 * NEARDUP_K);
-		assert_int_equal((unsigned char)a.v[base + 10 + 16][0], 0x02);
-		assert_int_equal((unsigned char)a.v[base + 10 + 16][1], 0x01);
-		assert_arg(&a, base + 10 + 17, "00ff00ff00ff00ff");
-		base += 8 + 2 + 18;
+		assert_int_equal(a.len[base + 11], 4 * nb);
+		assert_memory_equal(a.v[base + 11], "\1\0\0\0\2\0\0\0", 8);
+		assert_int_equal((unsigned char)a.v[base + 11][4 * (nb - 1)],
+		    nb);
+		assert_int_equal(a.len[base + 12], 2 * NEARDUP_K);
+		assert_int_equal((unsigned char)a.v[base + 12][0], 0x02);
+		assert_int_equal((unsigned char)a.v[base + 12][1], 0x01);
+		assert_arg(&a, base + 13, "00ff00ff00ff00ff");
+		base += 8 + 2 + 4;
 	}
 	assert_int_equal(a.n, base);
 	decide_argv_free(&a);
