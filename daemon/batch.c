@@ -12,6 +12,7 @@
 #include "batch.h"
 #include "clock.h"
 #include "decision.h"
+#include "ladder.h"
 #include "ratelimit.h"
 #include "xmalloc.h"
 
@@ -56,6 +57,7 @@ batch_free(struct batch *b)
 	for (i = 0; i < b->nlimits; i++) {
 		free(b->limits[i].name);
 		free(b->limits[i].reason);
+		free(b->limits[i].ladder);
 	}
 	free(b->limits);
 	free(b->items);
@@ -83,6 +85,8 @@ limit_of(struct batch *b, const struct rule *r)
 	l->per_ms = r->limit->per_ms;
 	l->distinct = r->limit->distinct != NULL;
 	l->near = r->limit->near ? ratelimit_near_need(r->limit) : 0;
+	l->ladder = r->limit->ladder != NULL ? ladder_spec(r->limit->ladder,
+	    r->index) : NULL;
 	l->order = r->index;
 	return b->nlimits++;
 }

@@ -674,6 +674,7 @@ daemon_run(struct daemon *dm)
 	struct redis_io_config	 rc;
 	struct config		*c = &dm->cfg;
 	char			*cause = NULL, *join_prefix = NULL;
+	char			*strike_prefix = NULL;
 	sigset_t		 mask;
 	struct timespec		 now;
 	size_t			 i;
@@ -782,6 +783,8 @@ daemon_run(struct daemon *dm)
 	if (*c->verdict_stream != '\0') {
 		rc.stream.join_prefix = join_prefix = verdict_key(
 		    c->verdict_prefix, "j:");
+		rc.stream.strike_prefix = strike_prefix = verdict_key(
+		    c->verdict_prefix, "s:");
 		rc.stream.join_ttl_ms = c->verdict_window_ms;
 	}
 	rc.role = REDIS_DECISIONS;
@@ -834,6 +837,7 @@ out:
 	sentinels_free(&dm->sentinels);
 	standing_free(dm);
 	free(join_prefix);
+	free(strike_prefix);
 	metrics_free(&dm->metrics);
 	logger_close(&dm->log);
 	return dm->exit_code;

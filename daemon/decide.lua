@@ -19,14 +19,18 @@
 --   entries E, 4 number of entries with checks C, 5 number of checks K,
 --   6 group, 7 consumer, 8 output maxlen, 9 key expiry slack (ms),
 --   10 max deliveries, 11 the hash of the rule set that decided, 12 the
---   join key prefix ('' keeps none), 13 how long a join key lives (ms);
---   then per rate-limit rule (11): name, action, precedence, shadow
+--   join key prefix ('' keeps none), 13 how long a join key lives (ms),
+--   14 the prefix of the strike records escalate rules keep for verdicts
+--   ('' keeps none);
+--   then per rate-limit rule (13): name, action, precedence, shadow
 --   (0/1), max, per (ms), reason, where its windows are kept ('' for
 --   sorted sets, else the prefix of its period hashes, below), whether it
 --   counts distinct values (0/1), how many of the windows are its own,
 --   the first period its comments need read (time / per), and for a
 --   near_text limit how many of two signatures' 64 values must be equal
---   (else 0);
+--   (else 0), and for an escalate rule its ladder (ladder_spec in
+--   ladder.c: "FROM DECAY_MS DECAY STRIKES:ACTION:PRECEDENCE:FOR_MS,...";
+--   else '');
 --   then per entry (8): stream id, comment id, decision, rules, shadow,
 --   reason, the letters of the named rules' own actions (rules then
 --   shadow), n; and if n > 0 (2 + n): the precedence of the decision,
@@ -36,8 +40,8 @@
 --   in one string, then the text's signature: 64 little-endian 16-bit
 --   values), followed for a distinct limit by the counted value's
 --   identity (16 characters).
--- 5 counts K, the arguments of checks of all entries. So #ARGV = 13 +
--- 12 L + 8 E + 2 C + K and #KEYS = 3 + W; anything else is an error
+-- 5 counts K, the arguments of checks of all entries. So #ARGV = 14 +
+-- 13 L + 8 E + 2 C + K and #KEYS = 3 + W; anything else is an error
 -- reply, before anything is written.
 --
 -- Precedence numbers come from C (action_precedence): the greater wins.
@@ -63,8 +67,8 @@
 -- one SET (verdict.lua adds " V", the verdict). Keys are made here from
 -- the comment id, so Redis Cluster is not supported (nor is it elsewhere).
 
-local LAYOUT = 6
-local NLIMIT = 12	-- arguments a limit
+local LAYOUT = 7
+local NTOP, NLIMIT = 14, 13	-- arguments before the limits, a limit
 
 -- Globals are table lookups: the ones used per entry or per check, once.
 local call, tonumber, unpack = redis.call, tonumber, unpack
@@ -85,14 +89,15 @@ end
 if not (nlimits and nentries and nchecked and nchecks) then
   return bad_layout('counts are not numbers')
 end
-if #ARGV ~= 13 + NLIMIT * nlimits + 8 * nentries + 2 * nchecked + nchecks then
+if #ARGV ~= NTOP + NLIMIT * nlimits + 8 * nentries + 2 * nchecked +
+    nchecks then
   return bad_layout(#ARGV .. ' arguments for ' .. nlimits .. ' limits, ' ..
     nentries .. ' entries, ' .. nchecks .. ' arguments of checks')
 end
 do
   local w = 0
   for d = 1, nlimits do
-    w = w + (tonumber(ARGV[13 + NLIMIT * (d - 1) + 10]) or 0)
+    w = w + (tonumber(ARGV[NTOP + NLIMIT * (d - 1) + 10]) or 0)
   end
   if #KEYS ~= 3 + w then
     return bad_layout(#KEYS .. ' keys for ' .. w .. ' windows')
@@ -101,8 +106,9 @@ end
 local group, consumer, maxlen = ARGV[6], ARGV[7], ARGV[8]
 local slack, maxdel = tonumber(ARGV[9]), tonumber(ARGV[10])
 local ruleset, jprefix, jttl = ARGV[11], ARGV[12], tonumber(ARGV[13])
+local sprefix = ARGV[14]
 local limits = {}
-local a = 14
+local a = NTOP + 1
 for d = 1, nlimits do
   limits[d] = { name = ARGV[a], action = ARGV[a + 1],
     prec = tonumber(ARGV[a + 2]), shadow = ARGV[a + 3] == '1',
@@ -112,6 +118,21 @@ for d = 1, nlimits do
     first = tonumber(ARGV[a + 10]) or 0, near = tonumber(ARGV[a + 11]) }
   if limits[d].hashes == '' then limits[d].hashes = nil end
   if limits[d].near == 0 then limits[d].near = nil end
+  if ARGV[a + 12] ~= '' then
+    local from, decay, text, steps = string.match(ARGV[a + 12],
+      '^(%a*) (%d+) (%S+) (%S+)$')
+    if not steps then
+      return bad_layout('limit ' .. d .. ' has no ladder')
+    end
+    local ladder = { from = from, decay = tonumber(decay), text = text,
+      steps = {} }
+    for n, act, prec, ms in string.gmatch(steps,
+        '(%d+):(%a+):(%d+):(%d+)') do
+      ladder.steps[#ladder.steps + 1] = { strikes = tonumber(n),
+        action = act, prec = tonumber(prec), ms = tonumber(ms) }
+    end
+    limits[d].ladder = ladder
+  end
   a = a + NLIMIT
 end
 
@@ -171,7 +192,7 @@ end
 -- must add up, every check name windows of its limit and carry its
 -- signature and value, or a write would read a shifted layout.
 do
-  local b, seen = 14 + NLIMIT * nlimits, 0
+  local b, seen = NTOP + 1 + NLIMIT * nlimits, 0
   for _ = 1, nentries do
     local n = tonumber(ARGV[b + 7])
     if not n then return bad_layout('entry at argument ' .. b) end
@@ -532,20 +553,60 @@ local function long_over(key, l, t, member)
   return inwindow > l.max
 end
 
+-- An escalate rule's window is a sorted set of the key's strikes: comment
+-- ids scored by their entries' times, the newest LADDER_KEEP (ladder.h)
+-- at most. The step that applies to a comment at t: the one with the
+-- most strikes reached in (t - decay, +inf) whose for, if it has one, has
+-- not run out since the newest strike (ladder_step_at in ladder.c), and
+-- how many strikes there are.
+local LADDER_KEEP = 2000
+
+local function ladder_step(l, key, t)
+  local lad = l.ladder
+  local n = call('ZCOUNT', key, '(' .. (t - lad.decay), '+inf')
+  if n == 0 then return nil, 0 end
+  local last = tonumber(call('ZRANGE', key, -1, -1, 'WITHSCORES')[2])
+  for i = #lad.steps, 1, -1 do
+    local st = lad.steps[i]
+    if n >= st.strikes and (st.ms == 0 or t < last + st.ms) then
+      return st, n
+    end
+  end
+  return nil, n
+end
+
+-- A strike for the comment member at t under key; strikes older than the
+-- decay go.
+local function strike(l, key, t, member)
+  call('ZADD', key, t, member)
+  call('ZREMRANGEBYSCORE', key, '-inf', t - l.ladder.decay)
+  if call('ZCARD', key) > LADDER_KEEP then
+    call('ZREMRANGEBYRANK', key, 0, -(LADDER_KEEP + 1))
+  end
+  call('PEXPIRE', key, l.ladder.decay + slack)
+end
+
 -- Counts entry sid at time t under its checks (n arguments from ARGV[a]);
--- returns the decision as the exceeded limits leave it (with the letters
--- of the rules' actions, live ones and shadow ones), and whether they
--- changed it.
+-- returns the decision as the exceeded limits and the ladder's steps leave
+-- it (with the letters of the rules' actions, live ones and shadow ones),
+-- and whether they changed it. Ladders come last: a strike is what the
+-- other rules and limits decided, never a ladder's own step, and for a
+-- comment with an id the ladders' keys are kept for the verdicts on it
+-- ("T KEY DECAY FROM ..." in the strike record: FROM v if a remove verdict
+-- strikes, s if this decision did, else -).
 local function count(sid, cid, t, n, decision, rules, shadow, reason, la, sa)
   local prec, final = tonumber(ARGV[a]), ARGV[a + 1] == '1'
   local changed, tp = false, spack('<i8', t)
   local c, last = a + 2, a + 1 + n
+  local ladders = {}
   while c <= last do
     local w = tonumber(ARGV[c])
     local l = limitof[w]
     local id = l.distinct and ARGV[c + check_width(l) - 1] or nil
-    local over
-    if l.near then
+    local over, act, aprec, why = false, l.action, l.prec, l.reason
+    if l.ladder then
+      ladders[#ladders + 1] = w
+    elseif l.near then
       local _, seq = idkey(sid)
       over = near_over(l, c, t, tp, seq, cid)
     elseif l.hashes then
@@ -557,15 +618,45 @@ local function count(sid, cid, t, n, decision, rules, shadow, reason, la, sa)
     if over then
       if l.shadow then
         shadow, changed = append(shadow, l.name), true
-        sa = sa .. sub(l.action, 1, 1)
+        sa = sa .. sub(act, 1, 1)
       elseif not final then
         rules, changed = append(rules, l.name), true
-        la = la .. sub(l.action, 1, 1)
-        if l.prec > prec then
-          decision, prec, reason = l.action, l.prec, l.reason
+        la = la .. sub(act, 1, 1)
+        if aprec > prec then
+          decision, prec, reason = act, aprec, why
         end
       end
     end
+  end
+  local struck, record = sub(decision, 1, 1), {}
+  for _, w in ipairs(ladders) do
+    local l, key = limitof[w], KEYS[3 + w]
+    local st, strikes = ladder_step(l, key, t)
+    if st and l.shadow then
+      shadow, changed = append(shadow, l.name), true
+      sa = sa .. sub(st.action, 1, 1)
+    elseif st and not final then
+      rules, changed = append(rules, l.name), true
+      la = la .. sub(st.action, 1, 1)
+      if st.prec > prec then
+        decision, prec = st.action, st.prec
+        reason = l.reason .. ': ' .. strikes .. ' strikes in ' ..
+          l.ladder.text
+      end
+    end
+    local from = l.ladder.from
+    local now = (struck == 'r' or struck == 'f') and
+      string.find(from, struck, 1, true)
+    if now then strike(l, key, t, cid ~= '' and cid or sid) end
+    if string.find(from, 'v', 1, true) or now then
+      record[#record + 1] = key .. ' ' .. l.ladder.decay .. ' ' ..
+        (string.find(from, 'v', 1, true) and 'v' or '-') ..
+        (now and 's' or '')
+    end
+  end
+  if sprefix ~= '' and cid ~= '' and #record > 0 then
+    call('SET', sprefix .. cid, t .. ' ' .. table.concat(record, ' '),
+      'PX', jttl)
   end
   return decision, rules, shadow, reason, changed, la, sa
 end

@@ -281,6 +281,8 @@ decide_proto_encode(struct decide_argv *a, const struct decide_params *p,
 	argv_str(a, b->ruleset);
 	argv_str(a, p->join_prefix != NULL ? p->join_prefix : "");
 	argv_u64(a, p->join_ttl_ms);
+	argv_str(a, p->join_prefix != NULL && p->strike_prefix != NULL ?
+	    p->strike_prefix : "");
 	for (i = 0; i < b->nlimits; i++) {
 		l = &b->limits[i];
 		argv_str(a, l->name);
@@ -301,6 +303,7 @@ decide_proto_encode(struct decide_argv *a, const struct decide_params *p,
 		argv_u64(a, nwindows[i]);
 		argv_u64(a, first[i] != UINT64_MAX ? first[i] : 0);
 		argv_u64(a, l->near);
+		argv_str(a, l->ladder != NULL ? l->ladder : "");
 	}
 	for (i = 0, k = 0; i < b->n; i++) {
 		it = &b->items[i];

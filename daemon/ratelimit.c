@@ -23,6 +23,7 @@
 
 #include <nettle/sha2.h>
 
+#include "ladder.h"
 #include "neardup.h"
 #include "ratelimit.h"
 #include "xmalloc.h"
@@ -63,13 +64,33 @@ add_field(struct diag *d, struct yfile *yf, yaml_node_t *n,
 	return 0;
 }
 
+/* A key: a field, or a list of fields, into rl. */
+int
+ratelimit_parse_key(struct diag *d, struct yfile *yf, yaml_node_t *v,
+    struct rate_limit *rl)
+{
+	yaml_node_item_t	*it;
+	int			 rc = 0;
+
+	if (v->type != YAML_SEQUENCE_NODE)
+		return add_field(d, yf, v, rl);
+	if (v->data.sequence.items.start == v->data.sequence.items.top) {
+		yfile_error(d, yf, v, "the key list is empty");
+		rc = -1;
+	}
+	for (it = v->data.sequence.items.start;
+	    it < v->data.sequence.items.top; it++)
+		if (add_field(d, yf, yfile_node(yf, *it), rl) != 0)
+			rc = -1;
+	return rc;
+}
+
 /* Parses a rate_limit: mapping. Every error goes to d; -1 if any. */
 int
 ratelimit_parse(struct diag *d, struct yfile *yf, yaml_node_t *n,
     struct rate_limit *rl)
 {
 	yaml_node_t		*v;
-	yaml_node_item_t	*it;
 	int			 rc = 0;
 
 	memset(rl, 0, sizeof *rl);
@@ -84,16 +105,7 @@ ratelimit_parse(struct diag *d, struct yfile *yf, yaml_node_t *n,
 		yfile_error(d, yf, n, "rate_limit needs a key: a field, such as "
 		    "author, or a list of fields");
 		rc = -1;
-	} else if (v->type == YAML_SEQUENCE_NODE) {
-		if (v->data.sequence.items.start == v->data.sequence.items.top) {
-			yfile_error(d, yf, v, "the key list is empty");
-			rc = -1;
-		}
-		for (it = v->data.sequence.items.start;
-		    it < v->data.sequence.items.top; it++)
-			if (add_field(d, yf, yfile_node(yf, *it), rl) != 0)
-				rc = -1;
-	} else if (add_field(d, yf, v, rl) != 0)
+	} else if (ratelimit_parse_key(d, yf, v, rl) != 0)
 		rc = -1;
 
 	if ((v = yfile_find(yf, n, "max")) == NULL) {
@@ -177,6 +189,7 @@ ratelimit_clear(struct rate_limit *rl)
 		free(rl->fields[i]);
 	free(rl->fields);
 	free(rl->distinct);
+	ladder_free(rl->ladder);
 	memset(rl, 0, sizeof *rl);
 }
 
@@ -273,7 +286,7 @@ ratelimit_key(const struct rate_limit *rl, const char *rule,
 	const struct field	*f;
 	char			*buf = xstrdup(""), *key;
 	const char		*d = rl->distinct != NULL ? "d:" : "";
-	const char		*n = rl->near ? "n:" : "";
+	const char		*n = rl->near ? "n:" : rl->ladder ? "s:" : "";
 	size_t			 len = 0, cap = 1, i;
 	int			 hash = 0;
 

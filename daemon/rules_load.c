@@ -27,6 +27,7 @@
 #include "precision.h"
 #include "ratelimit.h"
 #include "rules_list.h"
+#include "ladder.h"
 #include "rules_load.h"
 #include "xmalloc.h"
 #include "yamlfile.h"
@@ -37,7 +38,7 @@ static const char *const rule_keys[] = { "name", "match", "words", "field",
     "except", "when", "rate_limit", "action", "reason", "final", "mode",
     "caseless", "normalize", "tests", "words_file", "valid_from",
     "valid_until", "min_precision", "min_verdicts", "classify",
-    "min_probability", NULL };
+    "min_probability", "escalate", NULL };
 static const char *const test_keys[] = { "match", "no_match", NULL };
 
 struct loader {
@@ -329,6 +330,7 @@ load_rule(struct loader *l, yaml_node_t *n)
 {
 	struct rule	 r;
 	yaml_node_t	*v, *match, *words, *file, *when, *limit, *classify;
+	yaml_node_t	*esc;
 	const char	*s;
 	int		 bad = 0, caseless = 1, islist;
 	size_t		 before = l->d->n;
@@ -367,6 +369,7 @@ load_rule(struct loader *l, yaml_node_t *n)
 	file = yfile_find(l->yf, n, "words_file");
 	when = yfile_find(l->yf, n, "when");
 	limit = yfile_find(l->yf, n, "rate_limit");
+	esc = yfile_find(l->yf, n, "escalate");
 	classify = yfile_find(l->yf, n, "classify");
 	if (classify_load(l->d, l->yf, n, &r) != 0)
 		bad = 1;
@@ -399,15 +402,19 @@ load_rule(struct loader *l, yaml_node_t *n)
 		    NULL ? file : words, "a rule has one of match, words, "
 		    "words_file and classify");
 		bad = 1;
-	} else if (classify != NULL && limit != NULL) {
-		yfile_error(l->d, l->yf, classify, "a rate_limit rule cannot "
-		    "classify");
+	} else if (classify != NULL && (limit != NULL || esc != NULL)) {
+		yfile_error(l->d, l->yf, classify, "a %s rule cannot classify",
+		    limit != NULL ? "rate_limit" : "escalate");
+		bad = 1;
+	} else if (limit != NULL && esc != NULL) {
+		yfile_error(l->d, l->yf, esc, "a rule has rate_limit or "
+		    "escalate, not both");
 		bad = 1;
 	} else if (match == NULL && words == NULL && file == NULL &&
-	    classify == NULL && when == NULL && limit == NULL) {
+	    classify == NULL && when == NULL && limit == NULL && esc == NULL) {
 		yfile_error(l->d, l->yf, n, "rule %s needs match, words, "
-		    "words_file, classify, when or rate_limit", r.name ? r.name :
-		    "without a name");
+		    "words_file, classify, when, rate_limit or escalate",
+		    r.name ? r.name : "without a name");
 		bad = 1;
 	} else if (match != NULL) {
 		if ((r.match = pattern_compile(l->d, l->yf, match, caseless,
@@ -445,6 +452,10 @@ load_rule(struct loader *l, yaml_node_t *n)
 		r.limit = xcalloc(1, sizeof *r.limit);
 		if (ratelimit_parse(l->d, l->yf, limit, r.limit) != 0)
 			bad = 1;
+	} else if (esc != NULL) {
+		r.limit = xcalloc(1, sizeof *r.limit);
+		if (ladder_parse(l->d, l->yf, esc, r.limit) != 0)
+			bad = 1;
 	}
 
 	if ((v = yfile_find(l->yf, n, "except")) != NULL &&
@@ -464,7 +475,16 @@ load_rule(struct loader *l, yaml_node_t *n)
 		}
 	}
 
-	if ((v = yfile_find(l->yf, n, "action")) == NULL) {
+	if (esc != NULL) {
+		/* Its steps act; what it can do at most ranks it. */
+		if ((v = yfile_find(l->yf, n, "action")) != NULL) {
+			yfile_error(l->d, l->yf, v, "an escalate rule takes its "
+			    "actions from its steps: no action of its own");
+			bad = 1;
+		} else if (r.limit != NULL && r.limit->ladder != NULL &&
+		    r.limit->ladder->nsteps > 0)
+			r.action = ladder_top_action(r.limit->ladder);
+	} else if ((v = yfile_find(l->yf, n, "action")) == NULL) {
 		yfile_error(l->d, l->yf, n, "rule %s has no action (approve, "
 		    "flag or reject)", r.name ? r.name : "without a name");
 		bad = 1;
@@ -499,9 +519,10 @@ load_rule(struct loader *l, yaml_node_t *n)
 		bad = 1;
 	if (precision_load(l->d, l->yf, n, &r) != 0)
 		bad = 1;
-	if (r.final && limit != NULL) {
+	if (r.final && (limit != NULL || esc != NULL)) {
 		yfile_error(l->d, l->yf, yfile_find(l->yf, n, "final"), "a "
-		    "rate_limit rule cannot be final");
+		    "%s rule cannot be final", limit != NULL ? "rate_limit" :
+		    "escalate");
 		bad = 1;
 	}
 	if ((v = yfile_find(l->yf, n, "tests")) != NULL) {

@@ -14,11 +14,12 @@
 --   5 the decision stream (to tell a miss from an unknown comment).
 -- ARGV: 1 layout version, 2 group, 3 consumer, 4 join key prefix, 5 the
 --   window (ms), 6 max deliveries, 7 number of floors P, 8 number of
---   verdicts V; then per floor (4): rule name, min_precision,
---   min_verdicts, the rule's definition hash; then per verdict (5):
---   stream id, comment id, verdict (approve or remove), decision entry
---   (or ''), and why it is malformed ('' if it is not).
--- So #ARGV = 8 + 4 P + 5 V.
+--   verdicts V, 9 the prefix of escalate rules' strike records; then per
+--   floor (4): rule name, min_precision, min_verdicts, the rule's
+--   definition hash; then per verdict (5): stream id, comment id, verdict
+--   (approve or remove), decision entry (or ''), and why it is malformed
+--   ('' if it is not).
+-- So #ARGV = 9 + 4 P + 5 V.
 --
 -- The counts hash holds NAME|a and NAME|d (agreed, disagreed), and
 -- NAME|ba, NAME|bd: the counts when its demotion was last lifted, which
@@ -32,7 +33,7 @@
 -- for counted the rules' outcomes ("name=a,name=d"); then, as the last
 -- element, the demotions made: {"name level precision verdicts", ...}.
 
-local LAYOUT = 1
+local LAYOUT = 2
 
 if ARGV[1] ~= tostring(LAYOUT) then
   return redis.error_reply('moderatord verdict script: argument layout ' ..
@@ -41,14 +42,15 @@ end
 local group, consumer, jprefix = ARGV[2], ARGV[3], ARGV[4]
 local window, maxdel = tonumber(ARGV[5]), tonumber(ARGV[6])
 local nfloors, nverdicts = tonumber(ARGV[7]), tonumber(ARGV[8])
+local sprefix = ARGV[9]
 if not (window and maxdel and nfloors and nverdicts) or
-    #ARGV ~= 8 + 4 * nfloors + 5 * nverdicts or #KEYS ~= 5 then
+    #ARGV ~= 9 + 4 * nfloors + 5 * nverdicts or #KEYS ~= 5 then
   return redis.error_reply('moderatord verdict script: layout ' .. LAYOUT ..
     ': ' .. #ARGV .. ' arguments and ' .. #KEYS .. ' keys')
 end
 
 local floors = {}
-local a = 9
+local a = 10
 for _ = 1, nfloors do
   floors[ARGV[a]] = { floor = tonumber(ARGV[a + 1]),
     min = tonumber(ARGV[a + 2]), def = ARGV[a + 3] }
@@ -135,6 +137,35 @@ local function judge(name, letter)
   made[#made + 1] = name .. ' ' .. level .. ' ' .. p .. ' ' .. n
 end
 
+-- The strikes of escalate rules a verdict on comment id moves: the decide
+-- script kept, for a comment an escalate rule counted, "T KEY DECAY FROM
+-- ..." (FROM: v if a remove verdict strikes, s if its decision did). An
+-- approve verdict takes the comment's strike back; a remove verdict
+-- strikes where remove is a strike, or gives back the decision's strike
+-- an earlier approve took. The set stays bounded and expiring as
+-- decide.lua keeps it (LADDER_KEEP).
+local function strikes(id, verdict)
+  if sprefix == '' then return end
+  local rec = redis.call('GET', sprefix .. id)
+  if not rec then return end
+  local t, rest = string.match(rec, '^(%d+) (.*)$')
+  if not t then return end
+  for key, decay, from in string.gmatch(rest, '(%S+) (%d+) (%S+)') do
+    if verdict == 'approve' then
+      redis.call('ZREM', key, id)
+    elseif from ~= '-' then
+      redis.call('ZADD', key, t, id)
+      redis.call('ZREMRANGEBYSCORE', key, '-inf', tonumber(t) - tonumber(decay))
+      if redis.call('ZCARD', key) > 2000 then
+        redis.call('ZREMRANGEBYRANK', key, 0, -2001)
+      end
+      if redis.call('PTTL', key) < tonumber(decay) then
+        redis.call('PEXPIRE', key, decay)
+      end
+    end
+  end
+end
+
 local out = {}
 for _ = 1, nverdicts do
   local sid, id, verdict = ARGV[a], ARGV[a + 1], ARGV[a + 2]
@@ -149,7 +180,10 @@ for _ = 1, nverdicts do
     end
     local t = tonumber(string.match(sid, '^(%d+)')) or 0
     local j = {}
-    if bad == '' then j = joined(jprefix .. id) end
+    if bad == '' then
+      j = joined(jprefix .. id)
+      strikes(id, verdict)
+    end
     if bad ~= '' then
       redis.call('HINCRBY', totals, 'malformed', 1)
       out[#out + 1] = { 'malformed', bad }

@@ -109,6 +109,7 @@ verdict_encode(struct decide_argv *a, const struct verdict_params *p,
 	argv_u64(a, p->max_deliveries);
 	argv_u64(a, nfloors);
 	argv_u64(a, n);
+	argv_made(a, p->prefix, strlen(p->prefix), "s:", 2);
 	for (i = 0; i < rs->nrules; i++) {
 		const struct rule *r = &rs->rules[i];
 

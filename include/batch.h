@@ -23,6 +23,7 @@ struct batch_limit {
 	uint64_t	 per_ms;
 	int		 distinct;	/* counts distinct values (ids) */
 	unsigned	 near;		/* near_text: equal values needed, or 0 */
+	char		*ladder;	/* escalate: ladder_spec, or NULL */
 	size_t		 order;		/* the rule's place: precedence */
 };
 

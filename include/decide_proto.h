@@ -28,6 +28,7 @@ struct decide_params {
 	uint64_t	 max_deliveries;
 	const char	*join_prefix;	/* "": keep nothing for verdicts */
 	uint64_t	 join_ttl_ms;
+	const char	*strike_prefix;	/* escalate's records for verdicts */
 };
 
 /*

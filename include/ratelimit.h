@@ -41,6 +41,7 @@ struct rate_limit {
 	int		  near;		/* near_text is in the key */
 	double		  similarity;	/* near_text: the least that counts */
 	char		 *distinct;	/* count its distinct values, or NULL */
+	struct ladder	 *ladder;	/* escalate: strikes, not comments */
 	uint64_t	  max;
 	uint64_t	  per_ms;
 	size_t		  text_view;	/* the folded text's view, if keyed by it */
@@ -55,6 +56,8 @@ struct rate_limit {
 				 NORM_DIACRITICS | NORM_CONFUSABLES | NORM_ALNUM)
 
 int	ratelimit_parse(struct diag *, struct yfile *, yaml_node_t *,
+	    struct rate_limit *);
+int	ratelimit_parse_key(struct diag *, struct yfile *, yaml_node_t *,
 	    struct rate_limit *);
 void	ratelimit_clear(struct rate_limit *);
 int	ratelimit_has_text(const struct rate_limit *);

@@ -60,7 +60,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				    NORM_TO_CYRILLIC, NORM_ALL | NORM_TO_GREEK };
 	const struct field	*text;
 	struct decide_params	 params = { 2, "in", "out", "dead", "g", "c",
-				    "rl:", 1000, 60000, 5, "j:", 60000 };
+				    "rl:", 1000, 60000, 5, "j:", 60000, "s:" };
 	struct rules_options	 o;
 	struct entry_limits	 lim = { 4096, 16, 256 };
 	struct diag		 d;

@@ -22,7 +22,7 @@ LAYOUT = int([l for l in SCRIPT.splitlines()
 def call(r, sid, version=LAYOUT, nentries=1, extra=()):
     """The script on one entry without checks, by the documented layout."""
     argv = [version, 0, nentries, 0, 0, GROUP, "me", 1000, 600000, 5,
-            "0123456789ab", "j:", 60000,
+            "0123456789ab", "j:", 60000, "",
             sid, "c1", "reject", "spam", "", "pharma", "r", 0] + list(extra)
     return r.eval(SCRIPT, 3, IN, OUT, "comments:dead", *argv)
 
@@ -50,18 +50,18 @@ class ProtocolTest(harness.TestCase):
         with self.assertRaises(harness.redis.ResponseError) as cm:
             self.r.eval(SCRIPT, 3, IN, OUT, "comments:dead", LAYOUT, 0, 1,
                         0, 0, GROUP, "me", 1000, 600000, 5, "0123456789ab",
-                        "j:", 60000,
+                        "j:", 60000, "",
                         sid, "c1", "reject", "spam", "", "pharma", "r", "x")
         self.assertIn("entry at argument", str(cm.exception))
         # A check that names a window the call does not have: refused.
         limit = ["flood", "flag", "10", "0", "5", "60000", "fast",
-                 "rl:flood:p60000:", "0", "1", "0", "0"]
+                 "rl:flood:p60000:", "0", "1", "0", "0", ""]
         for windows, why in [(["2"], "names no window"),
                              (["x"], "names no window")]:
             with self.assertRaises(harness.redis.ResponseError) as cm:
                 self.r.eval(SCRIPT, 4, IN, OUT, "comments:dead", "5:alice",
                             LAYOUT, 1, 1, 1, len(windows), GROUP, "me",
-                            1000, 600000, 5, "0123456789ab", "j:", 60000,
+                            1000, 600000, 5, "0123456789ab", "j:", 60000, "",
                             *limit, sid, "c1", "reject", "spam", "",
                             "pharma", "r", len(windows), "1", "0",
                             *windows)
@@ -69,7 +69,7 @@ class ProtocolTest(harness.TestCase):
         # A near_text check: its 12 bands must be its limit's windows, and
         # a signature of 128 bytes must follow them.
         near = ["brigade", "flag", "10", "0", "4", "3600000", "copies",
-                "rl:brigade:p3600000:", "0", "12", "0", "45"]
+                "rl:brigade:p3600000:", "0", "12", "0", "45", ""]
         bands = ["n:%x%08x" % (b, b) for b in range(12)]
         packed = struct.pack("<12I", *range(1, 13))
         for args, why in [(["1", packed, "x" * 127], "is no signature"),
@@ -81,14 +81,14 @@ class ProtocolTest(harness.TestCase):
                 self.r.eval(SCRIPT, 3 + 13, IN, OUT, "comments:dead",
                             *bands, "5:alice", LAYOUT, 2, 1, 1, len(args),
                             GROUP, "me", 1000, 600000, 5, "0123456789ab",
-                            "j:", 60000, *near, *limit[:9], "1", "0", "0",
+                            "j:", 60000, "", *near, *limit[:9], "1", "0", "0", "",
                             sid, "c1", "reject", "spam", "", "pharma", "r",
                             len(args), "1", "0", *args)
             self.assertIn(why, str(cm.exception))
         with self.assertRaises(harness.redis.ResponseError) as cm:
             self.r.eval(SCRIPT, 3, IN, OUT, "comments:dead", LAYOUT, 1, 1,
                         0, 0, GROUP, "me", 1000, 600000, 5, "0123456789ab",
-                        "j:", 60000, *limit, sid, "c1", "reject", "spam", "",
+                        "j:", 60000, "", *limit, sid, "c1", "reject", "spam", "",
                         "pharma", "r", 0)
         self.assertIn("3 keys for 1 windows", str(cm.exception))
         self.assertEqual(self.r.xlen(OUT), 0)

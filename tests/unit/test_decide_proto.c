@@ -16,7 +16,7 @@
 
 static const struct decide_params params = {
 	7, "in", "out", "dead", "grp", "me", "rl:", 1000, 600000, 5, "j:",
-	691200000
+	691200000, "s:"
 };
 
 /* An item with its decision set by hand. */
@@ -69,6 +69,7 @@ add_limit(struct batch *b, const char *name, enum action a, size_t order,
 	l->per_ms = 60000;
 	l->distinct = 0;
 	l->near = 0;
+	l->ladder = NULL;
 	l->order = order;
 }
 
@@ -93,7 +94,7 @@ test_no_checks(void **state)
 	static const char *const want[] = {
 		"EVALSHA", "abc", "3", "in", "out", "dead",
 		"7", "0", "2", "0", "0", "grp", "me", "1000", "600000", "5",
-		"feedbeef1234", "j:", "691200000",
+		"feedbeef1234", "j:", "691200000", "s:",
 		"1-0", "c1", "approve", "", "", "", "", "0",
 		"1-1", "c2", "reject", "spam", "", "pharma", "r", "0",
 	};
@@ -128,11 +129,11 @@ test_checks(void **state)
 		"EVAL", "return 1", "6", "in", "out", "dead",
 		"3:bob", "3:eve", "rl:copy:#:ab",
 		"7", "2", "3", "2", "4", "grp", "me", "1000", "600000", "5", "",
-		"j:", "691200000",
+		"j:", "691200000", "s:",
 		"flood", "flag", "8589934587", "0", "5", "60000", "flood",
-		"rl:flood:p60000:", "0", "2", "0", "0",
+		"rl:flood:p60000:", "0", "2", "0", "0", "",
 		"copy", "reject", "12884901881", "1", "65", "60000", "copy", "",
-		"1", "1", "0", "0",
+		"1", "1", "0", "0", "",
 		"1-0", "c1", "approve", "", "", "", "", "3", "0", "0", "1", "3",
 		"00ff00ff00ff00ff",
 		"1-1", "", "flag", "", "", "malformed: no id field", "", "0",
@@ -153,7 +154,7 @@ test_checks(void **state)
 		add_check(it, 0, "a-rather-long-key-that-fills-the-buffer");
 	}
 	decide_proto_encode(&a, &params, "EVALSHA", "abc", b);
-	assert_int_equal(a.n, 6 + 1 + 13 + 12 + 40 * 11);	/* one window */
+	assert_int_equal(a.n, 6 + 1 + 14 + 13 + 40 * 11);	/* one window */
 	batch_free(b);
 
 	b = batch_new(3);
@@ -239,11 +240,11 @@ test_near(void **state)
 	snprintf(field, sizeof field, "n:d:%zx%08lx", nb - 1,
 	    (unsigned long)(uint32_t)(last ^ last >> 32));
 	assert_memory_equal(a.v[6 + nb - 1], field, strlen(field));
-	limit = 6 + nb + 13;
+	limit = 6 + nb + 14;
 	snprintf(num, sizeof num, "%zu", nb);
 	assert_arg(&a, limit + 9, num);		/* its windows */
 	assert_arg(&a, limit + 11, "45");	/* values equal */
-	base = limit + 12;
+	base = limit + 13;
 	for (i = 0; i < 2; i++) {
 		assert_arg(&a, base + 7, "4");	/* window, bands, sig, id */
 		assert_arg(&a, base + 10, "1");
