@@ -12,6 +12,7 @@
 #include "modes.h"
 #include "normalize.h"
 #include "prefilter.h"
+#include "ratelimit.h"
 #include "redis_sync.h"
 #include "rules_load.h"
 
@@ -188,7 +189,7 @@ check_main(const struct config *c)
 	struct ruleset		*rs;
 	struct redis_address	 a;
 	size_t			 i, n[ACTION_COUNT] = { 0 }, examples, failed;
-	size_t			 shadow = 0, final = 0, limits = 0;
+	size_t			 shadow = 0, final = 0, limits = 0, ladders = 0;
 	char			*cause;
 	int			 rc = 0;
 
@@ -207,13 +208,17 @@ check_main(const struct config *c)
 			n[rs->rules[i].action]++;
 			shadow += rs->rules[i].shadow;
 			final += rs->rules[i].final;
-			limits += rs->rules[i].limit != NULL;
+			limits += rs->rules[i].limit != NULL &&
+			    rs->rules[i].limit->ladder == NULL;
+			ladders += rs->rules[i].limit != NULL &&
+			    rs->rules[i].limit->ladder != NULL;
 		}
 		printf("%zu rules in %zu files: %zu reject, %zu flag, "
-		    "%zu approve; %zu shadow, %zu final, %zu rate limits; "
-		    "%zu examples, %zu failed\n", rs->nrules, rs->nfiles,
-		    n[ACTION_REJECT], n[ACTION_FLAG], n[ACTION_APPROVE], shadow,
-		    final, limits, examples, d.n);
+		    "%zu approve; %zu shadow, %zu final, %zu rate limits, "
+		    "%zu escalate; %zu examples, %zu failed\n", rs->nrules,
+		    rs->nfiles, n[ACTION_REJECT], n[ACTION_FLAG],
+		    n[ACTION_APPROVE], shadow, final, limits, ladders, examples,
+		    d.n);
 		print_windows(rs, (int64_t)clock_realtime_ms());
 		print_prefilter(rs);
 		print_classifier(c, rs);

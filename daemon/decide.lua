@@ -590,10 +590,9 @@ end
 -- returns the decision as the exceeded limits and the ladder's steps leave
 -- it (with the letters of the rules' actions, live ones and shadow ones),
 -- and whether they changed it. Ladders come last: a strike is what the
--- other rules and limits decided, never a ladder's own step, and for a
--- comment with an id the ladders' keys are kept for the verdicts on it
--- ("T KEY DECAY FROM ..." in the strike record: FROM v if a remove verdict
--- strikes, s if this decision did, else -).
+-- other rules and limits decided, never a ladder's own step; a struck
+-- comment with an id keeps where it was struck, for an approve verdict to
+-- take back ("T KEY DECAY ...", the strike record; verdict.lua).
 local function count(sid, cid, t, n, decision, rules, shadow, reason, la, sa)
   local prec, final = tonumber(ARGV[a]), ARGV[a + 1] == '1'
   local changed, tp = false, spack('<i8', t)
@@ -644,14 +643,10 @@ local function count(sid, cid, t, n, decision, rules, shadow, reason, la, sa)
           l.ladder.text
       end
     end
-    local from = l.ladder.from
-    local now = (struck == 'r' or struck == 'f') and
-      string.find(from, struck, 1, true)
-    if now then strike(l, key, t, cid ~= '' and cid or sid) end
-    if string.find(from, 'v', 1, true) or now then
-      record[#record + 1] = key .. ' ' .. l.ladder.decay .. ' ' ..
-        (string.find(from, 'v', 1, true) and 'v' or '-') ..
-        (now and 's' or '')
+    if (struck == 'r' or struck == 'f') and
+        string.find(l.ladder.from, struck, 1, true) then
+      strike(l, key, t, cid ~= '' and cid or sid)
+      record[#record + 1] = key .. ' ' .. l.ladder.decay
     end
   end
   if sprefix ~= '' and cid ~= '' and #record > 0 then

@@ -16,10 +16,12 @@
 --   window (ms), 6 max deliveries, 7 number of floors P, 8 number of
 --   verdicts V, 9 the prefix of escalate rules' strike records; then per
 --   floor (4): rule name, min_precision, min_verdicts, the rule's
---   definition hash; then per verdict (5): stream id, comment id, verdict
---   (approve or remove), decision entry (or ''), and why it is malformed
---   ('' if it is not).
--- So #ARGV = 9 + 4 P + 5 V.
+--   definition hash; then per verdict (6): stream id, comment id, verdict
+--   (approve or remove), decision entry (or ''), why it is malformed (''
+--   if it is not), and the strikes its own fields make ("KEY DECAY ...":
+--   escalate rules that remove verdicts strike in, keyed by fields the
+--   verdict carries, such as the comment's author).
+-- So #ARGV = 9 + 4 P + 6 V.
 --
 -- The counts hash holds NAME|a and NAME|d (agreed, disagreed), and
 -- NAME|ba, NAME|bd: the counts when its demotion was last lifted, which
@@ -44,7 +46,7 @@ local window, maxdel = tonumber(ARGV[5]), tonumber(ARGV[6])
 local nfloors, nverdicts = tonumber(ARGV[7]), tonumber(ARGV[8])
 local sprefix = ARGV[9]
 if not (window and maxdel and nfloors and nverdicts) or
-    #ARGV ~= 9 + 4 * nfloors + 5 * nverdicts or #KEYS ~= 5 then
+    #ARGV ~= 9 + 4 * nfloors + 6 * nverdicts or #KEYS ~= 5 then
   return redis.error_reply('moderatord verdict script: layout ' .. LAYOUT ..
     ': ' .. #ARGV .. ' arguments and ' .. #KEYS .. ' keys')
 end
@@ -137,25 +139,28 @@ local function judge(name, letter)
   made[#made + 1] = name .. ' ' .. level .. ' ' .. p .. ' ' .. n
 end
 
--- The strikes of escalate rules a verdict on comment id moves: the decide
--- script kept, for a comment an escalate rule counted, "T KEY DECAY FROM
--- ..." (FROM: v if a remove verdict strikes, s if its decision did). An
--- approve verdict takes the comment's strike back; a remove verdict
--- strikes where remove is a strike, or gives back the decision's strike
--- an earlier approve took. The set stays bounded and expiring as
--- decide.lua keeps it (LADDER_KEEP).
-local function strikes(id, verdict)
-  if sprefix == '' then return end
-  local rec = redis.call('GET', sprefix .. id)
-  if not rec then return end
-  local t, rest = string.match(rec, '^(%d+) (.*)$')
-  if not t then return end
-  for key, decay, from in string.gmatch(rest, '(%S+) (%d+) (%S+)') do
+-- The strikes of escalate rules a verdict on comment id moves: those its
+-- decision gave (the decide script kept "T KEY DECAY ..." for a struck
+-- comment) and those of the keys its own fields make (vkeys). An approve
+-- verdict takes the comment's strikes back; a remove verdict strikes, at
+-- the comment's time t when it is known (else the verdict's), and gives
+-- back the decision's strike an earlier approve took. The sets stay
+-- bounded and expiring as decide.lua keeps them (LADDER_KEEP).
+local function strikes(id, verdict, vkeys, t)
+  local rest = ''
+  if sprefix ~= '' then
+    local rec = redis.call('GET', sprefix .. id)
+    if rec then
+      local rt, keys = string.match(rec, '^(%d+) (.*)$')
+      if rt then t, rest = tonumber(rt), keys end
+    end
+  end
+  for key, decay in string.gmatch(rest .. ' ' .. vkeys, '(%S+) (%d+)') do
     if verdict == 'approve' then
       redis.call('ZREM', key, id)
-    elseif from ~= '-' then
+    else
       redis.call('ZADD', key, t, id)
-      redis.call('ZREMRANGEBYSCORE', key, '-inf', tonumber(t) - tonumber(decay))
+      redis.call('ZREMRANGEBYSCORE', key, '-inf', t - tonumber(decay))
       if redis.call('ZCARD', key) > 2000 then
         redis.call('ZREMRANGEBYRANK', key, 0, -2001)
       end
@@ -169,8 +174,8 @@ end
 local out = {}
 for _ = 1, nverdicts do
   local sid, id, verdict = ARGV[a], ARGV[a + 1], ARGV[a + 2]
-  local entry, bad = ARGV[a + 3], ARGV[a + 4]
-  a = a + 5
+  local entry, bad, vkeys = ARGV[a + 3], ARGV[a + 4], ARGV[a + 5]
+  a = a + 6
   local p = redis.call('XPENDING', KEYS[1], group, sid, sid, 1, consumer)
   if #p == 0 then
     out[#out + 1] = 0
@@ -182,7 +187,7 @@ for _ = 1, nverdicts do
     local j = {}
     if bad == '' then
       j = joined(jprefix .. id)
-      strikes(id, verdict)
+      strikes(id, verdict, vkeys, tonumber(j.t) or t)
     end
     if bad ~= '' then
       redis.call('HINCRBY', totals, 'malformed', 1)

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ladder.h"
+#include "ratelimit.h"
 #include "ruleset.h"
 #include "verdict_proto.h"
 #include "xmalloc.h"
@@ -66,6 +68,42 @@ verdict_parse(struct verdict *v, const char *sid, const struct bytes *kv,
 		v->bad = xstrdup("the verdict is neither approve nor remove");
 	else
 		v->bad = xstrdup("");
+	v->strikes = xstrdup("");
+}
+
+/*
+ * The strikes of escalate rules a remove verdict gives (and an approve
+ * verdict takes back) by the comment's own fields, when the verdict
+ * carries them (the comment's author, say): each such rule's key, with
+ * the configured prefix, and its decay.
+ */
+void
+verdict_strike_keys(struct verdict *v, const struct ruleset *rs,
+    const char *rl_prefix, const struct bytes *kv, size_t n,
+    const struct entry_limits *lim)
+{
+	const struct rule	*r;
+	struct entry		 e;
+	char			*key, *next;
+	size_t			 i;
+
+	if (*v->bad != '\0')
+		return;
+	entry_init(&e, (struct bytes){ v->sid, strlen(v->sid) }, kv, n, lim);
+	for (i = 0; i < rs->nrules; i++) {
+		r = &rs->rules[i];
+		if (r->limit == NULL || r->limit->ladder == NULL ||
+		    !(r->limit->ladder->from & LADDER_FROM_REMOVE) ||
+		    (key = ratelimit_key(r->limit, r->name, &e, NULL)) == NULL)
+			continue;
+		xasprintf(&next, "%s%s%s%s %llu", v->strikes, *v->strikes ?
+		    " " : "", rl_prefix, key,
+		    (unsigned long long)r->limit->ladder->decay_ms);
+		free(key);
+		free(v->strikes);
+		v->strikes = next;
+	}
+	entry_free(&e);
 }
 
 void
@@ -75,6 +113,7 @@ verdict_clear(struct verdict *v)
 	free(v->verdict);
 	free(v->entry);
 	free(v->bad);
+	free(v->strikes);
 	memset(v, 0, sizeof *v);
 }
 
@@ -127,6 +166,7 @@ verdict_encode(struct decide_argv *a, const struct verdict_params *p,
 		argv_str(a, v[i].verdict);
 		argv_str(a, v[i].entry);
 		argv_str(a, v[i].bad);
+		argv_str(a, v[i].strikes != NULL ? v[i].strikes : "");
 	}
 	argv_done(a);
 }

@@ -175,6 +175,9 @@ parse(struct redis_io *rio, const redisReply *entries)
 				kv[j] = (struct bytes){ "", 0 };
 		verdict_parse(&c->v[c->n], e->element[0]->str, kv,
 		    f->elements / 2);
+		verdict_strike_keys(&c->v[c->n], rio->ev.rules(rio->arg),
+		    rio->cfg.stream.rl_prefix, kv, f->elements / 2,
+		    &rio->cfg.limits);
 		lesson(rio, c, &c->v[c->n++], bytes_field(kv, f->elements / 2,
 		    "text"));
 		free(kv);

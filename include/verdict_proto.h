@@ -6,6 +6,7 @@
 
 #include "decide_proto.h"
 #include "entry.h"
+#include "ruleset.h"
 
 struct ruleset;
 
@@ -24,6 +25,7 @@ struct verdict {
 	char	*verdict;	/* "approve" or "remove", or "" */
 	char	*entry;		/* decision_entry, or "" */
 	char	*bad;		/* why it is malformed, or "" */
+	char	*strikes;	/* escalate keys its fields make: "KEY DECAY ..." */
 };
 
 struct verdict_params {
@@ -43,6 +45,9 @@ char	*verdict_key(const char *, const char *);
 void	verdict_parse(struct verdict *, const char *, const struct bytes *,
 	    size_t);
 void	verdict_clear(struct verdict *);
+void	verdict_strike_keys(struct verdict *, const struct ruleset *,
+	    const char *, const struct bytes *, size_t,
+	    const struct entry_limits *);
 void	verdict_encode(struct decide_argv *, const struct verdict_params *,
 	    const char *, const char *, const struct ruleset *,
 	    const struct verdict *, size_t);

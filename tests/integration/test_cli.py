@@ -76,7 +76,7 @@ class CliTest(unittest.TestCase):
         self.assertEqual(rc, 0, err)
         self.assertIn("configuration OK", out)
         self.assertRegex(out, r"\d+ rules in \d+ files: \d+ reject, \d+ flag, "
-                         r"\d+ approve; 1 shadow, 1 final, 4 rate limits; "
+                         r"\d+ approve; 1 shadow, 1 final, 4 rate limits, 1 escalate; "
                          r"\d+ examples, 0 failed")
 
     def test_automaton_cache(self):

@@ -97,8 +97,8 @@ class EscalateTest(harness.TestCase):
     def test_verdicts_strike_and_take_back(self):
         # With verdicts: an approve verdict on a rejected comment takes
         # its strike back, so the author's next comment is not flagged; a
-        # remove verdict on a comment no rule held is a strike, so the
-        # next one is.
+        # remove verdict on a comment no rule held, sent with the
+        # comment's author, is a strike, so the next one is.
         conf = "redis:\n  verdict_stream: %s\n" % VERDICTS
         d = self.daemon(rules=self.rules(), conf=conf)
         seq = [0]
@@ -111,8 +111,8 @@ class EscalateTest(harness.TestCase):
             self.assertTrue(harness.wait_decided(self.r, n + 1, daemon=d))
             return self.by_id()[cid]
 
-        def verdict(cid, v, strikes_key, want):
-            self.r.xadd(VERDICTS, {"id": cid, "verdict": v})
+        def verdict(cid, v, strikes_key, want, **fields):
+            self.r.xadd(VERDICTS, dict(fields, id=cid, verdict=v))
             deadline = time.time() + 60
             while time.time() < deadline:
                 if self.r.zcard(strikes_key) == want:
@@ -138,8 +138,8 @@ class EscalateTest(harness.TestCase):
                          "approve")
         self.assertEqual(post("s2", "sneaky", "more of it")["decision"],
                          "approve")
-        verdict("s1", "remove", key, 1)
-        verdict("s2", "remove", key, 2)
+        verdict("s1", "remove", key, 1, author="sneaky")
+        verdict("s2", "remove", key, 2, author="sneaky")
         self.assertEqual(post("s3", "sneaky", "and again")["decision"],
                          "flag")
         self.assertEqual(d.stop(), 0)
