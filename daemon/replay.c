@@ -21,6 +21,7 @@
 #include "clock.h"
 #include "decision.h"
 #include "jsonl.h"
+#include "ladder.h"
 #include "modes.h"
 #include "namemap.h"
 #include "near_mirror.h"
@@ -77,6 +78,7 @@ struct side {
 	struct matcher	*m;
 	struct namemap	 windows;	/* struct window by key */
 	struct near_mirror near;	/* near_text limits' buckets */
+	struct namemap	 strikes;	/* escalate: struct window by key */
 	/* Judged comments: [held (flag, reject) or approved][the verdict]. */
 	unsigned long	 judged[2][2];
 };
@@ -175,6 +177,45 @@ append(char *list, const char *name)
 	return s;
 }
 
+/*
+ * An escalate rule's check at t on key's strikes, as the decide script
+ * makes it (decide.lua, count): the step that applies, if any (its
+ * strikes in *n); a strike for the comment id if what the other rules
+ * decided (pre) is one.
+ */
+static const struct ladder_step *
+ladder_check(struct namemap *strikes, const struct ladder *lad,
+    const char *key, const char *id, int64_t t, enum action pre,
+    uint64_t *n)
+{
+	struct window			*w = namemap_get(strikes, key, sizeof *w);
+	const struct ladder_step	*st;
+	int64_t				 last = INT64_MIN;
+	size_t				 i;
+
+	for (i = 0, *n = 0; i < w->n; i++) {
+		*n += w->t[i] > t - (int64_t)lad->decay_ms;
+		if (w->t[i] > last)
+			last = w->t[i];
+	}
+	st = *n > 0 ? ladder_step_at(lad, *n, last, t) : NULL;
+	if ((pre == ACTION_REJECT && (lad->from & LADDER_FROM_REJECT)) ||
+	    (pre == ACTION_FLAG && (lad->from & LADDER_FROM_FLAG))) {
+		if (w->id == NULL)
+			w->id = xcalloc(1, sizeof *w->id);
+		w->t = xreallocarray(w->t, w->n + 1, sizeof *w->t);
+		w->id = xreallocarray(w->id, w->n + 1, sizeof *w->id);
+		w->t[w->n] = t;
+		w->id[w->n++] = xstrdup(id);
+		for (i = w->n; i-- > 0;)
+			if (w->t[i] <= t - (int64_t)lad->decay_ms)
+				window_drop(w, i);
+		while (w->n > LADDER_KEEP)
+			window_drop(w, 0);
+	}
+	return st;
+}
+
 /* Decides e with one side's rules at event time t, as the daemon would. */
 static void
 decide(struct replay *rp, struct side *s, const struct entry *e, int64_t t,
@@ -182,7 +223,9 @@ decide(struct replay *rp, struct side *s, const struct entry *e, int64_t t,
 {
 	struct decision		 d;
 	const struct rule	*r;
-	uint64_t		 prec;
+	const struct ladder_step *st;
+	enum action		 pre;
+	uint64_t		 prec, n;
 	size_t			 i;
 
 	decision_make(s->m, s->rs, e, rp->cfg->rules.default_action, &d);
@@ -193,6 +236,8 @@ decide(struct replay *rp, struct side *s, const struct entry *e, int64_t t,
 	prec = action_precedence(d.action, d.order);
 	for (i = 0; i < d.nchecks; i++) {
 		r = d.checks[i].rule;
+		if (r->limit->ladder != NULL)
+			continue;
 		if (d.checks[i].sig != NULL ? !near_mirror_over(&s->near,
 		    d.checks[i].key, d.checks[i].sig, d.checks[i].id, t,
 		    r->limit->max, r->limit->per_ms,
@@ -207,6 +252,24 @@ decide(struct replay *rp, struct side *s, const struct entry *e, int64_t t,
 			if (action_precedence(r->action, r->index) > prec) {
 				o->action = r->action;
 				prec = action_precedence(r->action, r->index);
+			}
+		}
+	}
+	pre = o->action;
+	for (i = 0; i < d.nchecks; i++) {
+		r = d.checks[i].rule;
+		if (r->limit->ladder == NULL || (st = ladder_check(&s->strikes,
+		    r->limit->ladder, d.checks[i].key, e->id != NULL &&
+		    e->id->value_len > 0 ? e->id->value : e->stream_id, t, pre,
+		    &n)) == NULL)
+			continue;
+		if (r->shadow)
+			o->shadow = append(o->shadow, r->name);
+		else if (!d.final) {
+			o->rules = append(o->rules, r->name);
+			if (action_precedence(st->action, r->index) > prec) {
+				o->action = st->action;
+				prec = action_precedence(st->action, r->index);
 			}
 		}
 	}
@@ -764,6 +827,7 @@ static void
 side_free(struct side *s)
 {
 	namemap_free(&s->windows, window_clear);
+	namemap_free(&s->strikes, window_clear);
 	near_mirror_free(&s->near);
 	matcher_free(s->m);
 	ruleset_free(s->rs);

@@ -312,5 +312,33 @@ class ReplayTest(harness.TestCase):
                          ["a4", "a5", "a6"])
         self.assertEqual(dm.stop(), 0)
 
+    def test_ladder_as_the_daemon(self):
+        # A repeat offender's comments at set times, replayed in memory
+        # and decided by the daemon: the same comments held by the ladder,
+        # steps and decay alike.
+        from test_escalate import RULES as LADDER, H, DAY, T0
+        times = [0, H, 2 * H, 3 * H, 4 * H, 5 * H, 6 * H, 5 * H + DAY,
+                 7 * DAY + 2 * H, 7 * DAY + 5 * H]
+        texts = ["viagra", "hi", "viagra", "hi", "viagra", "viagra", "hi",
+                 "hi", "hi", "hi"]
+        for i, (t, text) in enumerate(zip(times, texts)):
+            self.r.xadd(IN, {"id": "e%d" % i, "author": "troll",
+                             "text": text}, id="%d-0" % (T0 + t))
+        spam = "- name: spam\n  words: [viagra]\n  action: reject\n"
+        nolimit = self.rules("spamonly", spam)
+        ladder = self.rules("ladder", LADDER)
+        d = self.replay_stream(nolimit, ladder)
+        # e3 to e8: flagged, rejected, or named beside the spam rule.
+        self.assertEqual(d["rules"]["repeat-offenders"]["gained"], 6)
+        replayed = {e["id"] for e in
+                    d["rules"]["repeat-offenders"]["examples"]}
+        dm = self.daemon(rules=ladder)
+        self.assertTrue(harness.wait_decided(self.r, len(times), daemon=dm))
+        held = {o["id"] for o in harness.decisions(self.r)
+                if "repeat-offenders" in o["rules"].split(",")}
+        self.assertEqual(held, {"e3", "e4", "e5", "e6", "e7", "e8"})
+        self.assertTrue(replayed <= held, (replayed, held))
+        self.assertEqual(dm.stop(), 0)
+
 if __name__ == "__main__":
     harness.main()
