@@ -33,6 +33,7 @@ int	ctl_reload(struct ctl *, int, char **);
 int	ctl_export(struct ctl *, int, char **);
 int	ctl_rules(struct ctl *, int, char **);
 int	ctl_learn(struct ctl *, int, char **);
+int	ctl_strikes(struct ctl *, int, char **);
 void	ctl_learned(struct ctl *);
 void	ctl_verdicts_summary(struct ctl *);
 

@@ -35,6 +35,8 @@ static const struct command commands[] = {
 					"and state; --reset NAME" },
 	{ "learn",	ctl_learn,	"teach the classifier spam or ham: JSON "
 					"lines on stdin" },
+	{ "strikes",	ctl_strikes,	"an author's strikes under each escalate "
+					"rule, and the step that applies" },
 };
 #define NCOMMANDS	(sizeof commands / sizeof commands[0])
 

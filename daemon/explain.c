@@ -16,6 +16,7 @@
 #include "classify.h"
 #include "decision.h"
 #include "entry.h"
+#include "ladder.h"
 #include "modes.h"
 #include "prefilter.h"
 #include "ratelimit.h"
@@ -52,6 +53,23 @@ print_span(const char *s, size_t len)
 	printf(len > SPAN_SHOWN ? "\"..." : "\"");
 }
 
+/* ms as "2d3h", "5h10m", "3m20s" or "12s", into buf. */
+static const char *
+span(long long ms, char *buf, size_t size)
+{
+	long long	s = ms / 1000;
+
+	if (s >= 86400)
+		snprintf(buf, size, "%lldd%lldh", s / 86400, s % 86400 / 3600);
+	else if (s >= 3600)
+		snprintf(buf, size, "%lldh%lldm", s / 3600, s % 3600 / 60);
+	else if (s >= 60)
+		snprintf(buf, size, "%lldm%llds", s / 60, s % 60);
+	else
+		snprintf(buf, size, "%llds", s);
+	return buf;
+}
+
 /*
  * What the window of check ck holds now, and whether this comment would
  * be over the limit; a near_text limit's near-identical comments by id.
@@ -60,10 +78,33 @@ static void
 print_window(redisContext *rc, const struct config *c, const struct rule *r,
     const struct rl_check *ck, long long now)
 {
+	const struct ladder_step *st;
 	struct near_found	*found;
-	long long		 n;
+	long long		 n, last, left;
+	char			 buf[32];
 	size_t			 nfound, i;
 
+	if (r->limit->ladder != NULL) {
+		if ((n = window_strikes(rc, c, r, ck->key, now, &last)) < 0)
+			return;
+		printf("; %lld strike%s in %s now", n, n == 1 ? "" : "s",
+		    r->limit->ladder->decay);
+		if ((st = n > 0 ? ladder_step_at(r->limit->ladder,
+		    (uint64_t)n, last, now) : NULL) == NULL)
+			printf(", no step applies");
+		else if (st->for_ms > 0) {
+			left = last + (long long)st->for_ms - now;
+			printf(", the step of %llu applies: %s for %s more",
+			    (unsigned long long)st->strikes,
+			    action_name(st->action), span(left, buf,
+			    sizeof buf));
+		}
+		else
+			printf(", the step of %llu applies: %s",
+			    (unsigned long long)st->strikes,
+			    action_name(st->action));
+		return;
+	}
 	if (ck->sig == NULL)
 		n = window_count(rc, c, r, ck->key, now);
 	else
@@ -110,10 +151,18 @@ print_limits(const struct config *c, const struct ruleset *rs,
 		r = &rs->rules[i];
 		if (r->limit == NULL)
 			continue;
-		printf("rate limit: %s (%s%s, max %llu per %llums) %s:%zu: ",
-		    r->name, action_name(r->action), r->shadow ? ", shadow" :
-		    "", (unsigned long long)r->limit->max,
-		    (unsigned long long)r->limit->per_ms, r->file, r->line);
+		if (r->limit->ladder != NULL)
+			printf("escalate: %s (%zu steps, strikes decay in %s%s) "
+			    "%s:%zu: ", r->name, r->limit->ladder->nsteps,
+			    r->limit->ladder->decay, r->shadow ? ", shadow" : "",
+			    r->file, r->line);
+		else
+			printf("rate limit: %s (%s%s, max %llu per %llums) "
+			    "%s:%zu: ", r->name, action_name(r->action),
+			    r->shadow ? ", shadow" : "",
+			    (unsigned long long)r->limit->max,
+			    (unsigned long long)r->limit->per_ms, r->file,
+			    r->line);
 		for (j = 0, ck = NULL; j < dec->nchecks && ck == NULL; j++)
 			if (dec->checks[j].rule == r)
 				ck = &dec->checks[j];

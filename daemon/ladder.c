@@ -175,13 +175,21 @@ ladder_parse(struct diag *d, struct yfile *yf, yaml_node_t *n,
 	return rc;
 }
 
+/* Frees what lad holds. */
+void
+ladder_clear(struct ladder *lad)
+{
+	free(lad->decay);
+	free(lad->steps);
+	memset(lad, 0, sizeof *lad);
+}
+
 void
 ladder_free(struct ladder *lad)
 {
 	if (lad == NULL)
 		return;
-	free(lad->decay);
-	free(lad->steps);
+	ladder_clear(lad);
 	free(lad);
 }
 
@@ -225,6 +233,49 @@ ladder_spec(const struct ladder *lad, size_t order)
 		s = next;
 	}
 	return s;
+}
+
+/*
+ * The ladder of a ladder_spec string, into lad (ladder_clear frees what it
+ * holds); -1 if s is not one. moderatorctl reads the daemons' ladders so.
+ */
+int
+ladder_from_spec(const char *s, struct ladder *lad)
+{
+	char			 from[8], decay[32];
+	unsigned long long	 ms, n, prec, for_ms;
+	const char		*p;
+	char			 act[16];
+	int			 used;
+
+	memset(lad, 0, sizeof *lad);
+	if (sscanf(s, "%7[rfv] %llu %31s %n", from, &ms, decay, &used) != 3)
+		return -1;
+	lad->from = (strchr(from, 'r') ? LADDER_FROM_REJECT : 0) |
+	    (strchr(from, 'f') ? LADDER_FROM_FLAG : 0) |
+	    (strchr(from, 'v') ? LADDER_FROM_REMOVE : 0);
+	lad->decay_ms = ms;
+	lad->decay = xstrdup(decay);
+	for (p = s + used; *p != '\0' && lad->nsteps < LADDER_STEPS_MAX;) {
+		if (sscanf(p, "%llu:%15[a-z]:%llu:%llu%n", &n, act, &prec,
+		    &for_ms, &used) != 4)
+			break;
+		lad->steps = xreallocarray(lad->steps, lad->nsteps + 1,
+		    sizeof *lad->steps);
+		lad->steps[lad->nsteps].strikes = n;
+		lad->steps[lad->nsteps].for_ms = for_ms;
+		if (action_parse(act, &lad->steps[lad->nsteps].action) != 0)
+			break;
+		lad->nsteps++;
+		p += used;
+		if (*p == ',')
+			p++;
+	}
+	if (*p != '\0' || lad->nsteps == 0) {
+		ladder_clear(lad);
+		return -1;
+	}
+	return 0;
 }
 
 /*

@@ -23,6 +23,8 @@
 
 #include "bayes_proto.h"
 #include "clock.h"
+#include "ladder.h"
+#include "ratelimit.h"
 #include "redis_internal.h"
 #include "ruleset.h"
 #include "script.h"
@@ -422,8 +424,57 @@ redis_io_lift(struct redis_io *rio, const char *name)
 }
 
 /*
+ * Each escalate rule's ladder, by name, for moderatorctl strikes: "FIELDS
+ * SPEC" with its key fields comma-separated and ladder_spec's string.
+ */
+static void
+publish_ladders(struct redis_io *rio, const struct ruleset *rs)
+{
+	const struct rule	*r;
+	const char		**argv;
+	char			**vals, *key, *spec, *fields, *next;
+	size_t			  i, j, n = 0, nv = 0;
+
+	argv = xcalloc(2 + 2 * rs->nrules, sizeof *argv);
+	vals = xcalloc(rs->nrules + 1, sizeof *vals);
+	key = verdict_key(rio->cfg.verdicts.prefix, "ladders");
+	argv[n++] = "HSET";
+	argv[n++] = key;
+	for (i = 0; i < rs->nrules; i++) {
+		r = &rs->rules[i];
+		if (r->limit == NULL || r->limit->ladder == NULL)
+			continue;
+		fields = xstrdup("");
+		for (j = 0; j < r->limit->nfields; j++) {
+			xasprintf(&next, "%s%s%s", fields, j ? "," : "",
+			    r->limit->fields[j]);
+			free(fields);
+			fields = next;
+		}
+		spec = ladder_spec(r->limit->ladder, r->index);
+		xasprintf(&vals[nv], "%s %s", fields, spec);
+		free(spec);
+		free(fields);
+		argv[n++] = r->name;
+		argv[n++] = vals[nv++];
+	}
+	/* Rules gone since the last publication go with the old list. */
+	(void)rio_queue(rio, ignore_cb, NULL, 2, (const char *[]){ "DEL", key },
+	    NULL, "the ladders' list");
+	if (nv > 0)
+		(void)rio_queue(rio, ignore_cb, NULL, (int)n, argv, NULL,
+		    "the ladders' list");
+	for (i = 0; i < nv; i++)
+		free(vals[i]);
+	free(vals);
+	free(argv);
+	free(key);
+}
+
+/*
  * Each rule's own action, mode and floor, by name, for moderatorctl
- * rules: "ACTION MODE MIN_PRECISION MIN_VERDICTS FILE:LINE".
+ * rules: "ACTION MODE MIN_PRECISION MIN_VERDICTS FILE:LINE"; and the
+ * escalate rules' ladders.
  */
 void
 redis_io_publish_rules(struct redis_io *rio, const struct ruleset *rs)
@@ -432,8 +483,10 @@ redis_io_publish_rules(struct redis_io *rio, const struct ruleset *rs)
 	char		**vals, *key;
 	size_t		  i, n = 0;
 
-	if (!verdicts_on(rio) || rio->state != CONN_UP || !rio_usable(rio) ||
-	    rs->nrules == 0)
+	if (rio->state != CONN_UP || !rio_usable(rio) || rs->nrules == 0)
+		return;
+	publish_ladders(rio, rs);
+	if (!verdicts_on(rio))
 		return;
 	key = verdict_key(rio->cfg.verdicts.prefix, "rules");
 	argv = xcalloc(2 + 2 * rs->nrules, sizeof *argv);

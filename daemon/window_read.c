@@ -147,6 +147,33 @@ window_count(redisContext *rc, const struct config *c, const struct rule *r,
 	return n;
 }
 
+/*
+ * An escalate rule's strikes under key at now: how many count (in (now -
+ * decay, +inf)), and in *last the newest one's time; -1 if Redis did not
+ * say.
+ */
+long long
+window_strikes(redisContext *rc, const struct config *c,
+    const struct rule *r, const char *key, long long now, long long *last)
+{
+	redisReply	*reply;
+	long long	 n;
+
+	*last = 0;
+	if ((n = window_count(rc, c, r, key, now)) <= 0)
+		return n;
+	reply = redisCommand(rc, "ZRANGE %s%s -1 -1 WITHSCORES", c->rl_prefix,
+	    key);
+	if (reply == NULL || reply->type != REDIS_REPLY_ARRAY ||
+	    reply->elements != 2 || reply->element[1]->type !=
+	    REDIS_REPLY_STRING)
+		n = -1;
+	else
+		*last = strtoll(reply->element[1]->str, NULL, 10);
+	freeReplyObject(reply);
+	return n;
+}
+
 /* Adds ref (16 bytes) to refs unless it is there. */
 static void
 add_ref(char (**refs)[16], size_t *n, const char *ref)

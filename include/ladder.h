@@ -42,7 +42,9 @@ struct rate_limit;
 
 int		 ladder_parse(struct diag *, struct yfile *, yaml_node_t *,
 		    struct rate_limit *);
+void		 ladder_clear(struct ladder *);
 void		 ladder_free(struct ladder *);
+int		 ladder_from_spec(const char *, struct ladder *);
 enum action	 ladder_top_action(const struct ladder *);
 char		*ladder_spec(const struct ladder *, size_t);
 const struct ladder_step *ladder_step_at(const struct ladder *, uint64_t,

@@ -25,5 +25,7 @@ long long	window_near(redisContext *, const struct config *,
 		    const struct neardup_sig *, const char *, long long,
 		    struct near_found **, size_t *);
 void		near_found_free(struct near_found *, size_t);
+long long	window_strikes(redisContext *, const struct config *,
+		    const struct rule *, const char *, long long, long long *);
 
 #endif

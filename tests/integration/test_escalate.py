@@ -3,6 +3,7 @@
 decisions and from moderators' verdicts, its steps applied and decayed by
 the entries' own times, a strike taken back by an approve verdict."""
 
+import json
 import os
 import subprocess
 import sys
@@ -142,6 +143,41 @@ class EscalateTest(harness.TestCase):
         verdict("s2", "remove", key, 2, author="sneaky")
         self.assertEqual(post("s3", "sneaky", "and again")["decision"],
                          "flag")
+        self.assertEqual(d.stop(), 0)
+
+    def test_explain_and_moderatorctl(self):
+        # Strikes now: --explain --redis shows the step that would apply
+        # to the author's next comment, moderatorctl strikes lists them.
+        for i in range(4):
+            self.r.xadd(IN, {"id": "c%d" % i, "author": "troll",
+                             "text": "viagra %d" % i})
+        d = self.daemon(rules=self.rules())
+        self.assertTrue(harness.wait_decided(self.r, 4, daemon=d))
+        p = subprocess.run([harness.MODERATORD, "--explain", "-r",
+                            self.rules(), "--redis", self.redis.sock,
+                            "author=troll"], input=b"hello",
+                           capture_output=True, timeout=30)
+        line = [ln for ln in p.stdout.decode().splitlines()
+                if ln.startswith("escalate: repeat-offenders")][0]
+        self.assertRegex(line, r"counts this comment under author=troll; "
+                         r"4 strikes in 7d now, the step of 4 applies: "
+                         r"reject for 23h5\dm more")
+        p = harness.ctl(self.redis, "strikes", "troll")
+        out = p.stdout.decode()
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("repeat-offenders: 4 strikes in 7d; the next comment "
+                      "is rejected", out)
+        self.assertEqual([ln.split()[-1] for ln in out.splitlines()[1:]],
+                         ["c3", "c2", "c1", "c0"])
+        p = harness.ctl(self.redis, "strikes", "--json", "troll")
+        o = json.loads(p.stdout)
+        self.assertEqual((o["rule"], o["strikes"], o["step"]),
+                         ("repeat-offenders", 4, "reject"))
+        self.assertEqual([x["id"] for x in o["comments"]],
+                         ["c3", "c2", "c1", "c0"])
+        p = harness.ctl(self.redis, "strikes", "nobody")
+        self.assertIn("repeat-offenders: 0 strikes in 7d\n",
+                      p.stdout.decode())
         self.assertEqual(d.stop(), 0)
 
     def test_shadow_ladder(self):
