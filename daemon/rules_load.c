@@ -403,8 +403,8 @@ load_rule(struct loader *l, yaml_node_t *n)
 		    "words_file and classify");
 		bad = 1;
 	} else if (classify != NULL && (limit != NULL || esc != NULL)) {
-		yfile_error(l->d, l->yf, classify, "a %s rule cannot classify",
-		    limit != NULL ? "rate_limit" : "escalate");
+		yfile_error(l->d, l->yf, classify, "%s rule cannot classify",
+		    limit != NULL ? "a rate_limit" : "an escalate");
 		bad = 1;
 	} else if (limit != NULL && esc != NULL) {
 		yfile_error(l->d, l->yf, esc, "a rule has rate_limit or "
@@ -520,9 +520,9 @@ load_rule(struct loader *l, yaml_node_t *n)
 	if (precision_load(l->d, l->yf, n, &r) != 0)
 		bad = 1;
 	if (r.final && (limit != NULL || esc != NULL)) {
-		yfile_error(l->d, l->yf, yfile_find(l->yf, n, "final"), "a "
-		    "%s rule cannot be final", limit != NULL ? "rate_limit" :
-		    "escalate");
+		yfile_error(l->d, l->yf, yfile_find(l->yf, n, "final"), "%s "
+		    "rule cannot be final", limit != NULL ? "a rate_limit" :
+		    "an escalate");
 		bad = 1;
 	}
 	if ((v = yfile_find(l->yf, n, "tests")) != NULL) {

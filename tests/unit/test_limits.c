@@ -9,6 +9,7 @@
 #include "testutil.h"
 #include "condition.h"
 #include "decision.h"
+#include "ladder.h"
 #include "ratelimit.h"
 
 #define B(s)	((struct bytes){ (s), strlen(s) })
@@ -370,6 +371,76 @@ test_near_text(void **state)
 	ruleset_free(rs);
 }
 
+/*
+ * escalate: parsed into a rule whose window holds strikes (key
+ * "<rule>:s:<fields>"), its spec read back as written, and the step that
+ * applies by strikes, for and the last strike's time.
+ */
+static void
+test_ladder(void **state)
+{
+	struct ruleset		*rs;
+	struct ladder		 back;
+	const struct ladder	*lad;
+	char			*spec;
+	const char *const	 kv[] = { "id=1", "author=troll", "text=x" };
+	char			*key;
+
+	rs = test_load_ok(
+	    "- name: repeat\n  escalate:\n    key: author\n"
+	    "    strikes_from: [reject, remove]\n    decay: 7d\n"
+	    "    steps:\n      - { strikes: 2, action: flag }\n"
+	    "      - { strikes: 4, action: reject, for: 24h }\n"
+	    "  reason: repeat offender\n");
+	lad = rs->rules[0].limit->ladder;
+	assert_non_null(lad);
+	assert_int_equal(rs->rules[0].action, ACTION_REJECT);
+	assert_int_equal(lad->from, LADDER_FROM_REJECT | LADDER_FROM_REMOVE);
+	assert_int_equal(lad->decay_ms, 7ull * 86400000);
+	assert_int_equal(lad->nsteps, 2);
+	key = key_of(rs, kv, 3);
+	assert_string_equal(key, "repeat:s:5:troll");
+	free(key);
+	spec = ladder_spec(lad, 0);
+	assert_string_equal(spec, "rv 604800000 7d 2:flag:8589934591:0,"
+	    "4:reject:12884901887:86400000");
+	assert_int_equal(ladder_from_spec(spec, &back), 0);
+	assert_int_equal(back.from, lad->from);
+	assert_int_equal(back.nsteps, 2);
+	assert_int_equal(back.steps[1].for_ms, 86400000);
+	assert_int_equal(back.steps[1].action, ACTION_REJECT);
+	ladder_clear(&back);
+	free(spec);
+	assert_int_equal(ladder_from_spec("rv 1 1s", &back), -1);
+	assert_int_equal(ladder_from_spec("x 1 1s 2:flag:0:0", &back), -1);
+	assert_int_equal(ladder_from_spec("r 1 1s 2:flag:0:0,junk", &back),
+	    -1);
+	/* 1 strike: none; 3: flag; 4 within a day of the last: reject. */
+	assert_null(ladder_step_at(lad, 1, 0, 10));
+	assert_int_equal(ladder_step_at(lad, 3, 0, 10)->action, ACTION_FLAG);
+	assert_int_equal(ladder_step_at(lad, 4, 1000, 1000 + 86400000 - 1)->
+	    action, ACTION_REJECT);
+	assert_int_equal(ladder_step_at(lad, 4, 1000, 1000 + 86400000)->
+	    action, ACTION_FLAG);
+	ruleset_free(rs);
+
+	expect_error("- name: x\n  escalate: { key: author, strikes_from: "
+	    "[reject], decay: 7d, steps: [{ strikes: 2, action: flag }] }\n"
+	    "  final: true\n", "an escalate rule cannot be final");
+	expect_error("- name: x\n  escalate: { key: near_text, strikes_from: "
+	    "[reject], decay: 7d, steps: [{ strikes: 2, action: flag }] }\n",
+	    "an escalate key cannot be near_text");
+	expect_error("- name: x\n  escalate: { key: author, strikes_from: "
+	    "[reject], decay: 7d, steps: [] }\n", "escalate needs steps");
+	expect_error("- name: x\n  escalate: { key: author, strikes_from: "
+	    "[], decay: 7d, steps: [{ strikes: 2, action: flag }] }\n",
+	    "strikes_from is a list");
+	expect_error("- name: x\n  rate_limit: { key: a, max: 1, per: 1s }\n"
+	    "  escalate: { key: author, strikes_from: [reject], decay: 7d, "
+	    "steps: [{ strikes: 2, action: flag }] }\n  action: flag\n",
+	    "rate_limit or escalate, not both");
+}
+
 /* The engine lists the checks; final rules do not stop the counting. */
 static void
 test_decision_checks(void **state)
@@ -424,6 +495,7 @@ main(void)
 		cmocka_unit_test(test_keys),
 		cmocka_unit_test(test_distinct),
 		cmocka_unit_test(test_near_text),
+		cmocka_unit_test(test_ladder),
 		cmocka_unit_test(test_decision_checks),
 	};
 
