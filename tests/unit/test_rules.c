@@ -177,7 +177,8 @@ test_errors(void **state)
 	expect_error("- name: x\n  match: a\n", "rules.yaml:1:3: rule x has no "
 	    "action");
 	expect_error("- name: x\n  action: flag\n", "rules.yaml:1:3: rule x "
-	    "needs match, words, words_file, classify, when or rate_limit");
+	    "needs match, words, words_file, classify, when, rate_limit or "
+	    "escalate");
 	expect_error("- name: x\n  match: a\n  words: [a]\n  action: flag\n",
 	    "rules.yaml:3:10: a rule has one of match, words, words_file and "
 	    "classify");
