@@ -31,10 +31,11 @@ verdicts paced while comments wait (verdicts: busy_rate, the default)
 and not (busy_rate 0); for each run, how many verdicts were counted
 while it decided and how long the rest took once it was done.
 
---brigade: the shipped rules without the brigade rule (near_text) and
-with it; the Redis memory a comment (used_memory when the last decision
-is in, less before the daemon started) tells what its buckets and
-signatures keep.
+--brigade: the shipped rules without the brigade rule (near_text) and the
+repeat-offenders ladder (escalate), with the brigade rule, and with both;
+the Redis memory a comment (used_memory when the last decision is in,
+less before the daemon started) tells what their buckets, signatures and
+strikes keep.
 --wait: the shipped rules on a Redis with one replica, without and with
 redis: wait_replicas: 1 (a WAIT for the replica behind each batch).
 --spread SECONDS: the comments' stream ids spread evenly over that much
@@ -87,8 +88,8 @@ def corpus(n):
     return out
 
 
-def without_rule(src, dst, name):
-    """The rules of src without the rule called name into dst."""
+def without_rules(src, dst, names):
+    """The rules of src without the rules called names into dst."""
     os.mkdir(dst)
     for f_name in sorted(os.listdir(src)):
         if not f_name.endswith(".yaml"):
@@ -96,8 +97,8 @@ def without_rule(src, dst, name):
         with open(os.path.join(src, f_name), encoding="utf-8") as f:
             rules = yaml.safe_load(f) or []
         with open(os.path.join(dst, f_name), "w", encoding="utf-8") as f:
-            yaml.safe_dump([r for r in rules if r.get("name") != name], f,
-                           allow_unicode=True, sort_keys=False)
+            yaml.safe_dump([r for r in rules if r.get("name") not in names],
+                           f, allow_unicode=True, sort_keys=False)
 
 
 def strip_normalize(src, dst):
@@ -380,11 +381,14 @@ def main():
                        ("verdicts at 10 %, not paced", b, shipped,
                         unpaced)]
         if args.brigade:
-            nob = os.path.join(tmp, "no-brigade")
-            without_rule(shipped, nob, "brigade")
+            neither = os.path.join(tmp, "neither")
+            without_rules(shipped, neither, ("brigade", "repeat-offenders"))
+            brig = os.path.join(tmp, "brigade-only")
+            without_rules(shipped, brig, ("repeat-offenders",))
             configs = [configs[0],
-                       ("shipped rules without brigade", b, nob, quiet),
-                       ("shipped rules with brigade", b, shipped, quiet)]
+                       ("shipped, no brigade, no ladder", b, neither, quiet),
+                       ("shipped with brigade, no ladder", b, brig, quiet),
+                       ("shipped (brigade and ladder)", b, shipped, quiet)]
         if args.wait:
             rep = quiet + "# with a replica\n"
             configs = [configs[0],
