@@ -329,6 +329,34 @@ class TestCase(unittest.TestCase):
         self.daemons.append(d)
         return d
 
+    def rules_dir(self, text, name="rules"):
+        """A rules directory in the test's directory, holding text."""
+        d = os.path.join(self.tmp, name)
+        os.makedirs(d, exist_ok=True)
+        with open(os.path.join(d, "rules.yaml"), "w") as f:
+            f.write(text)
+        return d
+
+    def by_id(self):
+        """The decisions so far, by comment id."""
+        return {o["id"]: o for o in decisions(self.r)}
+
+    def kill_four(self, rules, conf):
+        """A consumer that read 100 entries and died, then four daemons
+        killed one after the other, each a little later after it
+        connected: the entries pending after each kill."""
+        self.r.xgroup_create(IN, GROUP, id="0")
+        self.r.xreadgroup(GROUP, "test-1", {IN: ">"}, count=100)
+        pend = []
+        for k in range(4):
+            d = self.daemon(rules=rules, conf=conf)
+            self.assertTrue(d.wait_log("connected"))
+            time.sleep(0.02 * k)
+            d.signal(signal.SIGKILL)
+            d.wait()
+            pend.append(pending(self.r))
+        return pend
+
 
 def main():
     # redis-py's pools close sockets lazily; that is not what we test.

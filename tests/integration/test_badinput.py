@@ -13,7 +13,6 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
-from harness import IN  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BLNS = os.environ.get("BLNS_JSON", os.path.join(

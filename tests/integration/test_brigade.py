@@ -3,10 +3,8 @@
 (rate_limit key: near_text), exact across daemons and redeliveries."""
 
 import os
-import signal
 import subprocess
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
@@ -55,14 +53,7 @@ class BrigadeTest(harness.TestCase):
     appendonly = True
 
     def rules(self):
-        d = os.path.join(self.tmp, "rules")
-        os.makedirs(d, exist_ok=True)
-        with open(os.path.join(d, "rules.yaml"), "w") as f:
-            f.write(RULES)
-        return d
-
-    def by_id(self):
-        return {o["id"]: o for o in harness.decisions(self.r)}
+        return self.rules_dir(RULES)
 
     def test_edited_copies_from_many_authors(self):
         # Eight authors paste edited copies, one of them twice, between
@@ -151,14 +142,7 @@ class BrigadeTest(harness.TestCase):
         p.execute()
         rules = self.rules()
         conf = "redis:\n  batch_size: 20\n  max_deliveries: 20\n"
-        self.r.xgroup_create(IN, harness.GROUP, id="0")
-        self.r.xreadgroup(harness.GROUP, "test-1", {IN: ">"}, count=100)
-        for k in range(4):
-            d = self.daemon(rules=rules, conf=conf)
-            self.assertTrue(d.wait_log("connected"))
-            time.sleep(0.02 * k)
-            d.signal(signal.SIGKILL)
-            d.wait()
+        self.kill_four(rules, conf)
         a = self.daemon(consumer="a", rules=rules, conf=conf)
         b = self.daemon(consumer="b", rules=rules, conf=conf)
         self.assertTrue(harness.wait_decided(self.r, 300, daemon=a))

@@ -39,14 +39,7 @@ class EscalateTest(harness.TestCase):
     appendonly = True
 
     def rules(self, text=RULES):
-        d = os.path.join(self.tmp, "rules")
-        os.makedirs(d, exist_ok=True)
-        with open(os.path.join(d, "rules.yaml"), "w") as f:
-            f.write(text)
-        return d
-
-    def by_id(self):
-        return {o["id"]: o for o in harness.decisions(self.r)}
+        return self.rules_dir(text)
 
     def test_steps_and_decay(self):
         # One author's comments at set times: spam is rejected and each

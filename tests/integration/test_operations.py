@@ -5,7 +5,6 @@ STATUS, RELOADING, STOPPING, WATCHDOG; a stopped loop sends no
 WATCHDOG)."""
 
 import os
-import re
 import signal
 import socket
 import subprocess

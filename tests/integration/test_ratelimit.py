@@ -2,7 +2,6 @@
 """Rate limits and duplicate detection against a real Redis."""
 
 import os
-import signal
 import struct
 import subprocess
 import sys
@@ -63,9 +62,6 @@ class RateLimitTest(harness.TestCase):
         with open(os.path.join(d, "rules.yaml"), "w") as f:
             f.write(RULES % {"max": max_})
         return d
-
-    def by_id(self):
-        return {o["id"]: o for o in harness.decisions(self.r)}
 
     def xadd_at(self, ms, fields, seq=0):
         self.r.xadd(IN, fields, id="%d-%d" % (ms, seq))
@@ -257,22 +253,6 @@ class RateLimitTest(harness.TestCase):
         got = self.by_id()
         self.assertEqual([got["r%d" % i]["decision"] for i in (1, 2, 3)],
                          ["approve", "approve", "flag"])
-
-    def kill_four(self, rules, conf):
-        """A consumer that read 100 entries and died, then four daemons
-        killed one after the other, each a little later after it
-        connected: the entries pending after each kill."""
-        self.r.xgroup_create(IN, harness.GROUP, id="0")
-        self.r.xreadgroup(harness.GROUP, "test-1", {IN: ">"}, count=100)
-        pend = []
-        for k in range(4):
-            d = self.daemon(rules=rules, conf=conf)
-            self.assertTrue(d.wait_log("connected"))
-            time.sleep(0.02 * k)
-            d.signal(signal.SIGKILL)
-            d.wait()
-            pend.append(harness.pending(self.r))
-        return pend
 
     def test_redelivery_counts_once(self):
         # Entries read and never acknowledged by a consumer that died are

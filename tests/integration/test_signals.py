@@ -11,7 +11,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
-from harness import IN, GROUP  # noqa: E402
+from harness import IN  # noqa: E402
 
 
 class SignalTest(harness.TestCase):
