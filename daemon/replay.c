@@ -178,6 +178,26 @@ append(char *list, const char *name)
 }
 
 /*
+ * Rule r's limit (or ladder step, of action a) held the comment: named
+ * in the outcome, and deciding it if it outranks what did (*prec), as in
+ * the decide script's count.
+ */
+static void
+held(struct outcome *o, const struct rule *r, enum action a, int final,
+    uint64_t *prec)
+{
+	if (r->shadow)
+		o->shadow = append(o->shadow, r->name);
+	else if (!final) {
+		o->rules = append(o->rules, r->name);
+		if (action_precedence(a, r->index) > *prec) {
+			o->action = a;
+			*prec = action_precedence(a, r->index);
+		}
+	}
+}
+
+/*
  * An escalate rule's check at t on key's strikes, as the decide script
  * makes it (decide.lua, count): the step that applies, if any (its
  * strikes in *n); a strike for the comment id if what the other rules
@@ -245,15 +265,7 @@ decide(struct replay *rp, struct side *s, const struct entry *e, int64_t t,
 		    !window_over(&s->windows, d.checks[i].key, t,
 		    d.checks[i].id, r->limit->max, r->limit->per_ms))
 			continue;
-		if (r->shadow)
-			o->shadow = append(o->shadow, r->name);
-		else if (!d.final) {
-			o->rules = append(o->rules, r->name);
-			if (action_precedence(r->action, r->index) > prec) {
-				o->action = r->action;
-				prec = action_precedence(r->action, r->index);
-			}
-		}
+		held(o, r, r->action, d.final, &prec);
 	}
 	pre = o->action;
 	for (i = 0; i < d.nchecks; i++) {
@@ -263,15 +275,7 @@ decide(struct replay *rp, struct side *s, const struct entry *e, int64_t t,
 		    e->id->value_len > 0 ? e->id->value : e->stream_id, t, pre,
 		    &n)) == NULL)
 			continue;
-		if (r->shadow)
-			o->shadow = append(o->shadow, r->name);
-		else if (!d.final) {
-			o->rules = append(o->rules, r->name);
-			if (action_precedence(st->action, r->index) > prec) {
-				o->action = st->action;
-				prec = action_precedence(st->action, r->index);
-			}
-		}
+		held(o, r, st->action, d.final, &prec);
 	}
 	for (i = 0; i < d.nhits; i++) {
 		if (d.hits[i].rule->index == d.order || !o->span) {
