@@ -45,6 +45,7 @@ int	ctl_number(const char *, const char *, const char *, unsigned long,
 	    unsigned long, unsigned long *);
 
 /* redis.c: commands and replies; a lost connection ends the program. */
+redisContext	*ctl_rc(struct ctl *);
 redisReply	*ctl_command(struct ctl *, const char *, ...);
 redisReply	*ctl_argv(struct ctl *, int, const char **, const size_t *);
 const char	*ctl_field(const redisReply *, const char *);

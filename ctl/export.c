@@ -81,7 +81,7 @@ ctl_export(struct ctl *c, int argc, char **argv)
 			return 1;
 		}
 	}
-	if (redis_sync_last_entries(c->rc, "moderatorctl export", stream,
+	if (redis_sync_last_entries(ctl_rc(c), "moderatorctl export", stream,
 	    count, print_entry, NULL) != 0)
 		return 1;
 	if (fflush(stdout) != 0 || ferror(stdout)) {

@@ -43,7 +43,7 @@ flush(struct learning *l)
 	if (!l->failed) {
 		bayes_learn_encode(&l->argv, l->c->cfg.verdict_prefix,
 		    l->c->cfg.verdict_window_ms, l->items, l->n);
-		r = redisCommandArgv(l->c->rc, (int)l->argv.n, l->argv.v,
+		r = redisCommandArgv(ctl_rc(l->c), (int)l->argv.n, l->argv.v,
 		    l->argv.len);
 		if (r == NULL || r->type != REDIS_REPLY_ARRAY ||
 		    r->elements != l->n) {
@@ -76,7 +76,7 @@ ctl_learned(struct ctl *c)
 	unsigned long long	 spam, ham;
 	const char		*why;
 
-	if (redis_sync_learned(c->rc, c->cfg.verdict_prefix, &spam, &ham,
+	if (redis_sync_learned(ctl_rc(c), c->cfg.verdict_prefix, &spam, &ham,
 	    &why) == 0)
 		printf("the classifier has learned %llu spam and %llu ham "
 		    "comments\n", spam, ham);

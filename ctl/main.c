@@ -91,7 +91,6 @@ main(int argc, char **argv)
 	struct ctl		 c;
 	const struct command	*cmd = NULL;
 	const char		*conf = MODERATORD_CONF_DEFAULT, *redis = NULL;
-	char			*cause;
 	int			 ch, explicit = 0, color = 1, rc;
 	size_t			 i;
 
@@ -153,25 +152,9 @@ main(int argc, char **argv)
 	}
 	c.tty = isatty(STDOUT_FILENO);
 	c.color = c.tty && color && getenv("NO_COLOR") == NULL;
-	/* A command's --help needs no Redis. */
-	for (i = 1; i < (size_t)argc; i++)
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
-			break;
-	if (i == (size_t)argc) {
-		if (config_read_password(&c.cfg, &cause) != 0) {
-			fprintf(stderr, "moderatorctl: redis password file: %s\n",
-			    cause);
-			free(cause);
-			config_free(&c.cfg);
-			return 1;
-		}
-		if ((c.rc = redis_sync_connect(&c.cfg, "moderatorctl")) ==
-		    NULL) {
-			config_free(&c.cfg);
-			return 1;
-		}
-	}
+	/* Connected at the first command sent: a bad option needs no Redis. */
 	optind = 0;	/* each command parses its own options */
+	opterr = 1;	/* and getopt names a bad one */
 	rc = cmd->run(&c, argc, argv);
 	if (c.rc != NULL)
 		redisFree(c.rc);

@@ -6,6 +6,28 @@
 #include <string.h>
 
 #include "ctl.h"
+#include "redis_sync.h"
+
+/*
+ * The connection, made at the first use: a command's --help or a bad
+ * option says so without Redis. A failure ends the program.
+ */
+redisContext *
+ctl_rc(struct ctl *c)
+{
+	char	*cause;
+
+	if (c->rc != NULL)
+		return c->rc;
+	if (config_read_password(&c->cfg, &cause) != 0) {
+		fprintf(stderr, "moderatorctl: redis password file: %s\n", cause);
+		free(cause);
+		exit(1);
+	}
+	if ((c->rc = redis_sync_connect(&c->cfg, "moderatorctl")) == NULL)
+		exit(1);
+	return c->rc;
+}
 
 static redisReply *
 checked(struct ctl *c, redisReply *r)
@@ -25,7 +47,7 @@ ctl_command(struct ctl *c, const char *fmt, ...)
 	void	*r;
 
 	va_start(ap, fmt);
-	r = redisvCommand(c->rc, fmt, ap);
+	r = redisvCommand(ctl_rc(c), fmt, ap);
 	va_end(ap);
 	return checked(c, r);
 }
@@ -33,7 +55,7 @@ ctl_command(struct ctl *c, const char *fmt, ...)
 redisReply *
 ctl_argv(struct ctl *c, int argc, const char **argv, const size_t *lens)
 {
-	return checked(c, redisCommandArgv(c->rc, argc, argv, lens));
+	return checked(c, redisCommandArgv(ctl_rc(c), argc, argv, lens));
 }
 
 /* The value of name in a flat field/value array (HGETALL, XINFO, entry). */

@@ -157,12 +157,12 @@ comments_of(struct ctl *c, const redisReply *page)
 	for (i = 0; i < page->elements; i++) {
 		entry = ctl_entry(page->element[i], &e) == 0 ?
 		    ctl_field(e.fields, "entry") : NULL;
-		redisAppendCommand(c->rc, "XRANGE %s %s %s",
+		redisAppendCommand(ctl_rc(c), "XRANGE %s %s %s",
 		    c->cfg.input_stream, entry ? entry : "0-1",
 		    entry ? entry : "0-1");
 	}
 	for (i = 0; i < page->elements; i++) {
-		if (redisGetReply(c->rc, (void **)&in[i]) != REDIS_OK) {
+		if (redisGetReply(ctl_rc(c), (void **)&in[i]) != REDIS_OK) {
 			fprintf(stderr, "moderatorctl: Redis: %s\n",
 			    c->rc->errstr);
 			exit(1);

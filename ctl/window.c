@@ -46,10 +46,10 @@ count_authors(struct ctl *c, struct counter *k, const char **ids, size_t n)
 	size_t		 i;
 
 	for (i = 0; i < n; i++)
-		redisAppendCommand(c->rc, "XRANGE %s %s %s",
+		redisAppendCommand(ctl_rc(c), "XRANGE %s %s %s",
 		    c->cfg.input_stream, ids[i], ids[i]);
 	for (i = 0; i < n; i++) {
-		if (redisGetReply(c->rc, (void **)&r) != REDIS_OK) {
+		if (redisGetReply(ctl_rc(c), (void **)&r) != REDIS_OK) {
 			fprintf(stderr, "moderatorctl: Redis: %s\n",
 			    c->rc->errstr);
 			exit(1);

@@ -612,8 +612,11 @@ start_operations(struct daemon *dm)
 			free(cause);
 			return -1;
 		}
-		log_info(&dm->log, "metrics on http://%s/metrics",
-		    dm->cfg.metrics_listen);
+		/* ":9469" listens on every address: a URL needs a host. */
+		log_info(&dm->log, "metrics on http://%s%s/metrics%s",
+		    *dm->cfg.metrics_listen == ':' ? "localhost" : "",
+		    dm->cfg.metrics_listen, *dm->cfg.metrics_listen == ':' ?
+		    " (listening on every address)" : "");
 	}
 	if ((usec = notify_watchdog_usec()) != 0) {
 		/* Twice per interval, as sd_watchdog_enabled(3) advises. */
@@ -805,7 +808,7 @@ daemon_run(struct daemon *dm)
 	}
 	log_rule_time(dm, dm->rules);
 	log_info(&dm->log, "stopped: %llu approved, %llu flagged, %llu "
-	    "rejected, %llu dead-lettered, %llu rule errors; %llu reloads, "
+	    "rejected, %llu dead-lettered, %llu rule errors; %llu reload%s, "
 	    "%llu refused",
 	    (unsigned long long)dm->metrics.decided[ACTION_APPROVE],
 	    (unsigned long long)dm->metrics.decided[ACTION_FLAG],
@@ -813,6 +816,7 @@ daemon_run(struct daemon *dm)
 	    (unsigned long long)dm->metrics.dead_lettered,
 	    (unsigned long long)dm->metrics.rule_errors,
 	    (unsigned long long)dm->metrics.reloads_ok,
+	    dm->metrics.reloads_ok == 1 ? "" : "s",
 	    (unsigned long long)dm->metrics.reloads_failed);
 
 out:

@@ -393,6 +393,13 @@ class CtlTest(harness.TestCase):
         rc, out, err = self.ctl("export", "--count", "0")
         self.assertEqual(rc, 1)
         self.assertIn("--count must be 1 to", err)
+        # A bad option is named, before any Redis is needed.
+        for cmd in ("tail", "stats", "export", "strikes"):
+            p = subprocess.run([CTL, "--redis", "/nonexistent", cmd,
+                                "--bogus"], capture_output=True, timeout=30)
+            self.assertEqual(p.returncode, 1, cmd)
+            self.assertIn("--bogus", p.stderr.decode(), cmd)
+            self.assertNotIn("cannot connect", p.stderr.decode(), cmd)
 
 
 if __name__ == "__main__":
