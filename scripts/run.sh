@@ -6,10 +6,13 @@
 # an attack with rival claims about who is behind it; or the thread files
 # given) and prints the decisions as they come. Everything started here
 # is stopped on exit or Ctrl-C.
-# Usage: scripts/run.sh [thread.tsv ...]
+# It builds into build/run/. Usage: scripts/run.sh [thread.tsv ...]
 set -eu
 cd "$(dirname "$0")/.."
-scripts/deps.sh
+scripts/deps.sh --run || {
+	echo "run.sh: the packages moderatord needs could not be installed" >&2
+	exit 1
+}
 cmake -S . -B build/run -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DMODERATORD_TESTS=OFF >/dev/null
 cmake --build build/run -j "$(nproc 2>/dev/null || echo 2)" >/dev/null
