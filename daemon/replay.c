@@ -30,7 +30,8 @@
 #include "replay_verdicts.h"
 #include "xmalloc.h"
 
-#define EXAMPLES	3	/* a transition's or a rule's */
+#define EXAMPLES	20	/* a transition's or a rule's, kept (--json) */
+#define EXAMPLES_SHOWN	3	/* ... in the text report */
 #define SNIPPET		60	/* bytes of text around a match */
 #define BAD_SHOWN	10
 
@@ -86,7 +87,8 @@ struct side {
 struct replay {
 	const struct config	*cfg;
 	struct side		 old, new;
-	unsigned long		 total, changed, malformed;
+	unsigned long		 total, changed, malformed;	/* lines */
+	unsigned long		 bad_entries;	/* decided as malformed */
 	unsigned long		 bad_lines[BAD_SHOWN];
 	struct namemap		 transitions;	/* struct tally by "a -> b" */
 	struct namemap		 rules;		/* struct tally by rule name */
@@ -463,6 +465,7 @@ replay_one(struct replay *rp, const struct entry *e, int64_t t)
 	char		 name[64];
 	int		 v = verdict_of(rp, e);
 
+	rp->bad_entries += e->malformed != NULL || e->too_long;
 	decide(rp, &rp->old, e, t, &o);
 	decide(rp, &rp->new, e, t, &n);
 	rp->judged += v != VERDICT_NONE;
@@ -622,7 +625,7 @@ print_examples(const struct tally *t)
 {
 	size_t	i;
 
-	for (i = 0; i < t->nex; i++) {
+	for (i = 0; i < t->nex && i < EXAMPLES_SHOWN; i++) {
 		printf("      %s: \"%s\"", t->ex[i].id, t->ex[i].snippet);
 		if (*t->ex[i].match)
 			printf("  [matched \"%s\"]", t->ex[i].match);
@@ -713,10 +716,12 @@ report_json(struct replay *rp)
 	json_t		*root, *trans, *rules, *never;
 	size_t		 i;
 
-	root = json_pack("{s:s, s:s, s:I, s:I, s:I}", "old_ruleset",
+	root = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I}", "old_ruleset",
 	    rp->old.rs->hash, "new_ruleset", rp->new.rs->hash, "total",
 	    (json_int_t)rp->total, "changed", (json_int_t)rp->changed,
-	    "malformed", (json_int_t)rp->malformed);
+	    "malformed", (json_int_t)(rp->malformed + rp->bad_entries),
+	    "unreadable", (json_int_t)rp->malformed, "malformed_entries",
+	    (json_int_t)rp->bad_entries);
 	trans = json_object();
 	for (i = 0; i < tr.n; i++)
 		json_object_set_new(trans, tr.v[i]->name, json_pack(
@@ -776,6 +781,9 @@ report_text(struct replay *rp)
 		printf("; %lu lines not read (line %lu%s)", rp->malformed,
 		    rp->bad_lines[0], rp->malformed > 1 ? " and more: see "
 		    "stderr" : "");
+	if (rp->bad_entries > 0)
+		printf("; %lu malformed comments (decided flag by both)",
+		    rp->bad_entries);
 	printf("\n");
 	if (tr.n > 0)
 		printf("\nchanged decisions:\n");

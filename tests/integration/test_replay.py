@@ -186,8 +186,18 @@ class ReplayTest(harness.TestCase):
         self.assertEqual(rc, 0, err)
         d = json.loads(out)
         self.assertEqual((d["total"], d["malformed"]), (10, 2))
+        self.assertEqual((d["unreadable"], d["malformed_entries"]), (2, 0))
         self.assertIn("line 3:", err)
         self.assertIn("line 6:", err)
+        # Comments without an id or a text are read, decided flag, and
+        # counted as malformed too.
+        lines = self.jsonl().splitlines(keepends=True)
+        lines += [b'{"ts": 5, "text": "no id"}\n', b'{"ts": 6, "id": "x"}\n']
+        rc, out, err = self.replay(old, "-r", old, "--json",
+                                   stdin=b"".join(lines))
+        d = json.loads(out)
+        self.assertEqual((d["total"], d["malformed"], d["unreadable"],
+                          d["malformed_entries"]), (12, 2, 0, 2))
 
     def test_at(self):
         rules = self.rules("w", "- name: surge\n  match: 'polls'\n"
