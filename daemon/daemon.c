@@ -664,8 +664,17 @@ on_reload(const char *gen, void *arg)
 static int
 loop_done(struct daemon *dm)
 {
-	return dm->quit || (dm->stopping && redis_io_idle(dm->rio) &&
-	    redis_io_idle(dm->control));
+	if (dm->quit)
+		return 1;
+	if (!dm->stopping || !redis_io_idle(dm->rio) ||
+	    !redis_io_idle(dm->control))
+		return 0;
+	/* Drained: the record goes, and the stop waits for that too. */
+	if (!dm->left) {
+		dm->left = 1;
+		return redis_io_leave(dm->control) != 0;
+	}
+	return 1;
 }
 
 /* Runs the daemon in the foreground; returns the exit code. */

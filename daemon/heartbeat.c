@@ -21,9 +21,58 @@
 #include "xmalloc.h"
 
 static void	time_cb(redisAsyncContext *, void *, void *);
+static void	leave_cb(redisAsyncContext *, void *, void *);
 static void	beat(struct redis_io *, uint64_t);
 static void	beat_cb(redisAsyncContext *, void *, void *);
 static void	reload_cb(redisAsyncContext *, void *, void *);
+
+/*
+ * A clean stop: this daemon's record goes at once, so that moderatorctl
+ * status stops listing it now rather than when the record expires. The
+ * replies count as writes in flight, which the stop waits for. -1 if
+ * nothing could be sent.
+ */
+int
+heartbeat_leave(struct redis_io *rio)
+{
+	const char	*argv[3];
+	char		*inst, *all;
+	int		 rc = -1;
+
+	if (rio->ac == NULL || rio->state != CONN_UP)
+		return -1;
+	rio->left = 1;
+	inst = presence_key(PRESENCE_INSTANCE, rio->cfg.stream.group,
+	    rio->cfg.stream.consumer);
+	all = presence_key(PRESENCE_INSTANCES, rio->cfg.stream.group, NULL);
+	argv[0] = "DEL";
+	argv[1] = inst;
+	if (rio_queue(rio, leave_cb, NULL, 2, argv, NULL, "the leaving") != 0)
+		goto out;
+	rio->writes++;
+	argv[0] = "ZREM";
+	argv[1] = all;
+	argv[2] = rio->cfg.stream.consumer;
+	if (rio_queue(rio, leave_cb, NULL, 3, argv, NULL, "the leaving") != 0)
+		goto out;
+	rio->writes++;
+	rc = 0;
+out:
+	free(inst);
+	free(all);
+	return rc;
+}
+
+static void
+leave_cb(redisAsyncContext *ac, void *r, void *priv)
+{
+	struct redis_io	*rio = ac->data;
+
+	(void)r;
+	(void)priv;
+	if (rio != NULL && rio->writes > 0)
+		rio->writes--;
+}
 
 /* The connection is gone: no beat is in flight. */
 void

@@ -687,7 +687,7 @@ tick_cb(evutil_socket_t fd, short events, void *arg)
 		}
 	}
 	if (c->role == REDIS_CONTROL) {
-		if (rio->state == CONN_UP && !rio->beating &&
+		if (rio->state == CONN_UP && !rio->beating && !rio->left &&
 		    now - rio->last_beat_us >= PRESENCE_EVERY_MS * 1000u) {
 			heartbeat_send(rio);
 			verdicts_poll(rio);
@@ -719,6 +719,13 @@ redis_io_group(const struct redis_io *rio, int64_t *lag, int64_t *pending)
 {
 	*lag = rio->group_lag;
 	*pending = rio->group_pending;
+}
+
+/* A clean stop's end: this daemon's record for moderatorctl goes. */
+int
+redis_io_leave(struct redis_io *rio)
+{
+	return heartbeat_leave(rio);
 }
 
 /* Stop reading new batches; what is in flight is finished. */

@@ -62,6 +62,7 @@ struct daemon {
 	char		  reload_result[256];
 	uint64_t	  reload_ms;
 	int		  stopping;	/* a stop was asked: drain, then leave */
+	int		  left;		/* ... and its record was removed */
 	int		  quit;		/* leave the loop now */
 	int		  exit_code;
 	int		  ready;

@@ -59,6 +59,7 @@ struct redis_io {
 	int			 reading;	/* an XREADGROUP is in flight */
 	int			 blocking;	/* ... with BLOCK */
 	int			 writes;	/* decide scripts in flight */
+	int			 left;		/* its record removed: no beats */
 	int			 claiming;	/* an XAUTOCLAIM is in flight */
 	int			 pending_phase;	/* re-reading our own entries */
 	int			 full;		/* the last read filled a batch */
@@ -96,6 +97,7 @@ void	rio_create_group(struct redis_io *);
 
 /* heartbeat.c */
 void	heartbeat_send(struct redis_io *);
+int	heartbeat_leave(struct redis_io *);
 void	heartbeat_reset(struct redis_io *);
 
 /* verdicts.c */

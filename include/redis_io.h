@@ -115,6 +115,7 @@ void		 redis_io_free(struct redis_io *);
 int		 redis_io_start(struct redis_io *);
 /* Stop reading; what is in flight is finished. */
 void		 redis_io_stop(struct redis_io *);
+int		 redis_io_leave(struct redis_io *);
 void		 redis_io_unblock(struct redis_io *, const struct redis_io *);
 /*
  * The consumer group's lag (entries not yet delivered to it) and pending

@@ -189,12 +189,17 @@ class CtlTest(harness.TestCase):
                           if l.startswith("host-b")][0],
                          r"\b%d\b.*failed" % shipped)
 
-        # A stopped instance leaves status once its record expires; with
-        # none left, reload says so and fails.
+        # A cleanly stopped instance leaves status at once (a killed one
+        # when its record expires); with none left, reload says so and
+        # fails.
         self.assertEqual(a.stop(), 0)
+        rc, out, _ = self.ctl("status")
+        self.assertNotIn("host-a", out)
+        self.assertIn("host-b", out)
         self.assertEqual(b.stop(), 0)
-        self.r.delete("moderatord:%s:instance:host-a" % GROUP,
-                      "moderatord:%s:instance:host-b" % GROUP)
+        self.assertFalse(self.r.exists("moderatord:%s:instance:host-b"
+                                       % GROUP))
+        self.assertEqual(self.r.zcard("moderatord:%s:instances" % GROUP), 0)
         rc, out, _ = self.ctl("status")
         self.assertEqual(rc, 0)
         self.assertIn("no running instance", out)
