@@ -124,7 +124,19 @@ parse_error:
 	} else {
 		line = parser.problem_mark.line + 1;
 		col = parser.problem_mark.column + 1;
-		if (parser.context != NULL)
+		/*
+		 * libyaml finds some mistakes only where it gives up (an
+		 * unclosed quote: at the end of the file); where what it was
+		 * reading began is where to look.
+		 */
+		if (parser.context != NULL &&
+		    parser.context_mark.line != parser.problem_mark.line)
+			diag_add(d, path, line, col, "%s %s that begins at line "
+			    "%zu, column %zu: the mistake is there or after it",
+			    parser.problem, parser.context,
+			    (size_t)parser.context_mark.line + 1,
+			    (size_t)parser.context_mark.column + 1);
+		else if (parser.context != NULL)
 			diag_add(d, path, line, col, "%s %s", parser.problem,
 			    parser.context);
 		else
