@@ -1,4 +1,8 @@
-/* Matching one entry against one rule: PCRE2 only, no I/O. */
+/*
+ * Matching one entry against one rule, no I/O: the prefilter's scan of
+ * each view picks the candidates, PCRE2 alone decides a match and its
+ * span.
+ */
 
 #include <stdio.h>
 #include <stdlib.h>
