@@ -104,6 +104,49 @@ names_csv(const struct decision *d, int shadow)
 }
 
 /*
+ * The rules a pass visits, in rule order: every rule, or with a prefilter
+ * its candidates merged with the rules it does not cover (two sorted
+ * lists).
+ */
+struct rule_walk {
+	size_t		 nrules, i;
+	const unsigned	*cand, *always;
+	size_t		 ncand, nalways, k, j;
+};
+
+static void
+walk_begin(struct rule_walk *w, size_t nrules, const unsigned *cand,
+    size_t ncand, const unsigned *always, size_t nalways)
+{
+	memset(w, 0, sizeof *w);
+	w->nrules = nrules;
+	w->cand = cand;
+	w->ncand = ncand;
+	w->always = always;
+	w->nalways = nalways;
+}
+
+/* The next rule's index into *i; 0 when the pass has seen them all. */
+static int
+walk_next(struct rule_walk *w, size_t *i)
+{
+	if (w->cand == NULL) {
+		if (w->i == w->nrules)
+			return 0;
+		*i = w->i++;
+		return 1;
+	}
+	if (w->k == w->ncand && w->j == w->nalways)
+		return 0;
+	if (w->k == w->ncand || (w->j < w->nalways &&
+	    w->always[w->j] < w->cand[w->k]))
+		*i = w->always[w->j++];
+	else
+		*i = w->cand[w->k++];
+	return 1;
+}
+
+/*
  * Decides entry e. The caller frees d with decision_free; its hits borrow
  * rules from rs.
  */
@@ -115,7 +158,8 @@ decision_make(struct matcher *m, const struct ruleset *rs,
 	const unsigned		*cand, *always = NULL;
 	struct hit		 h;
 	enum match_result	 res;
-	size_t			 i, j, k, ncand, nalways = 0, cap = 0, ccap = 0;
+	struct rule_walk	 w;
+	size_t			 i, ncand, nalways = 0, cap = 0, ccap = 0;
 	uint64_t		 slow;
 	int			 pass;
 
@@ -148,12 +192,8 @@ decision_make(struct matcher *m, const struct ruleset *rs,
 	for (pass = 0; pass < 3; pass++) {
 		if (pass == 2 && decider != NULL)
 			break;
-		for (i = j = k = 0; cand == NULL ? i < rs->nrules :
-		    (j < nalways || k < ncand); i++) {
-			if (cand != NULL)
-				i = k == ncand || (j < nalways &&
-				    always[j] < cand[k]) ? always[j++] :
-				    cand[k++];
+		walk_begin(&w, rs->nrules, cand, ncand, always, nalways);
+		while (walk_next(&w, &i)) {
 			r = &rs->rules[i];
 			if (rs->timed > 0 && !rule_in_force(r, m->now))
 				continue;
