@@ -14,7 +14,7 @@ systemd) holds its databases: what is timed is deciding, not compiling.
                         [--corpus sample|real] [--compare OTHER_BINARY]
                         [--normalize] [--metrics] [--verdicts]
                         [--commandstats] [--wait] [--spread SECONDS]
-                        [--brigade]
+                        [--brigade] [--verdicts-off]
 
 --corpus real: comments of real length (median about 1 KiB) from 5,000
 authors, made by bench/corpus.py from public text; sample (the default):
@@ -36,6 +36,9 @@ repeat-offenders ladder (escalate), with the brigade rule, and with both;
 the Redis memory a comment (used_memory when the last decision is in,
 less before the daemon started) tells what their buckets, signatures and
 strikes keep.
+--verdicts-off: every configuration with the verdict stream off
+(verdict_stream: ""), so that no join record is written for the
+comments rules name: what the rate limits themselves cost.
 --wait: the shipped rules on a Redis with one replica, without and with
 redis: wait_replicas: 1 (a WAIT for the replica behind each batch).
 --spread SECONDS: the comments' stream ids spread evenly over that much
@@ -324,6 +327,7 @@ def main():
     ap.add_argument("--commandstats", action="store_true")
     ap.add_argument("--wait", action="store_true")
     ap.add_argument("--brigade", action="store_true")
+    ap.add_argument("--verdicts-off", action="store_true")
     ap.add_argument("--spread", type=float, default=0, metavar="SECONDS")
     args = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="moderatord-bench.")
@@ -338,6 +342,8 @@ def main():
         shutil.copytree(os.path.join(ROOT, "rules"), no_limits,
                         ignore=shutil.ignore_patterns("*floods.yaml", "*.md"))
         quiet = "log:\n  stdout_decisions: none\n"
+        if args.verdicts_off:
+            quiet += "redis:\n  verdict_stream: \"\"\n"
         b = args.binary
         shipped = os.path.join(ROOT, "rules")
         configs = [
