@@ -6,7 +6,7 @@
 
 #include "ctl.h"
 #include "presence.h"
-#include "xinfo.h"
+#include "redis_xinfo.h"
 #include "xmalloc.h"
 
 static unsigned long long

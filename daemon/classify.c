@@ -12,7 +12,7 @@
 #include "classify.h"
 #include "diag.h"
 #include "ruleset.h"
-#include "yamlfile.h"
+#include "yfile.h"
 
 int
 classify_load(struct diag *d, struct yfile *yf, yaml_node_t *n,

@@ -16,7 +16,7 @@
 #include "config.h"
 #include "log.h"
 #include "xmalloc.h"
-#include "yamlfile.h"
+#include "yfile.h"
 
 #define PASSWORD_FILE_MAX	4096
 

@@ -14,7 +14,7 @@
 #include "diag.h"
 #include "precision.h"
 #include "ruleset.h"
-#include "yamlfile.h"
+#include "yfile.h"
 
 /* The interval of agreed out of agreed + disagreed; [0, 1] for none. */
 void

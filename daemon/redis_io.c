@@ -3,8 +3,8 @@
  * event base (async_open.c), its setup, and its repair.
  *
  * Setup, pipelined on every (re)connect: AUTH, SELECT, SCRIPT LOAD of the
- * decide script, XGROUP CREATE ... 0 MKSTREAM. Then stream.c re-reads this
- * consumer's pending entries and goes on with new ones.
+ * decide script, XGROUP CREATE ... 0 MKSTREAM. Then redis_stream.c
+ * re-reads this consumer's pending entries and goes on with new ones.
  *
  * With sentinels, each connect first asks them where the master is
  * (sentinel_ask.c), and the setup checks ROLE: a replica is dropped and

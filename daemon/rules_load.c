@@ -30,7 +30,7 @@
 #include "ladder.h"
 #include "rules_load.h"
 #include "xmalloc.h"
-#include "yamlfile.h"
+#include "yfile.h"
 
 #define RULE_NAME_MAX	64
 

@@ -5,7 +5,7 @@
 
 #include "diag.h"
 #include "entry.h"
-#include "yamlfile.h"
+#include "yfile.h"
 
 struct pcre2_real_match_data_8;
 struct pcre2_real_match_context_8;

@@ -6,7 +6,7 @@
 
 #include "action.h"
 #include "diag.h"
-#include "yamlfile.h"
+#include "yfile.h"
 
 /*
  * escalate: a repeat-offender ladder. Its rule is a rate-limit rule whose

@@ -4,7 +4,7 @@
 #include <stddef.h>
 
 #include "diag.h"
-#include "yamlfile.h"
+#include "yfile.h"
 
 struct pcre2_real_code_8;
 

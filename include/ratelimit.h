@@ -8,7 +8,7 @@
 #include "entry.h"
 #include "normalize.h"
 #include "textview.h"
-#include "yamlfile.h"
+#include "yfile.h"
 
 #define RATELIMIT_MAX_MAX	10000
 #define RATELIMIT_MAX_PER_MS	(31ull * 24 * 3600 * 1000)

@@ -3,7 +3,7 @@
 
 #include "diag.h"
 #include "wordlist.h"
-#include "yamlfile.h"
+#include "yfile.h"
 
 struct lexicon;
 struct normalizer;

@@ -12,7 +12,7 @@
 #include <strings.h>
 
 #include "xmalloc.h"
-#include "yamlfile.h"
+#include "yfile.h"
 
 static int	read_whole(const char *, char **, size_t *, struct diag *);
 static int	parse(struct yfile *, struct diag *);

@@ -1,5 +1,5 @@
-#ifndef YAMLFILE_H
-#define YAMLFILE_H
+#ifndef YFILE_H
+#define YFILE_H
 
 #include <stdint.h>
 #include <yaml.h>

@@ -1,5 +1,5 @@
-#ifndef XINFO_H
-#define XINFO_H
+#ifndef REDIS_XINFO_H
+#define REDIS_XINFO_H
 
 #include <stdint.h>
 

@@ -29,7 +29,7 @@
 #include "decide_proto.h"
 #include "redis_internal.h"
 #include "script.h"
-#include "xinfo.h"
+#include "redis_xinfo.h"
 #include "xmalloc.h"
 
 #define WRITE_RETRY_MS	1000

@@ -4,7 +4,7 @@
 
 #include <hiredis/hiredis.h>
 
-#include "xinfo.h"
+#include "redis_xinfo.h"
 
 static int
 is_string(const redisReply *r)
