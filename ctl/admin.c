@@ -3,7 +3,6 @@
  * group and the dead letters.
  */
 
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,43 +19,25 @@
 #define REQUEUE_PAGE		100
 
 /*
- * Options of a command that has only --help (and maybe --count N, when
- * count is not NULL). Returns -1 to go on, else the exit code.
+ * Options of a command that has only --help (and maybe --count N or
+ * --timeout S, when count or timeout is not NULL). Returns -1 to go on,
+ * else the exit code.
  */
 static int
 parse(int argc, char **argv, const char *usage, unsigned long *count,
     unsigned long *timeout)
 {
-	static const struct option longopts[] = {
-		{ "count",	required_argument,	NULL, 'n' },
-		{ "timeout",	required_argument,	NULL, 'T' },
-		{ "help",	no_argument,		NULL, 'h' },
-		{ NULL,		0,			NULL, 0 }
-	};
-	unsigned long	*to;
-	int		 ch;
+	struct ctl_opt	opts[3];
+	size_t		n = 0;
 
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		to = ch == 'n' ? count : ch == 'T' ? timeout : NULL;
-		if (ch == 'h') {
-			fputs(usage, stdout);
-			return 0;
-		}
-		if (to == NULL) {
-			fputs(usage, stderr);
-			return 1;
-		}
-		if (ctl_number(argv[0], ch == 'n' ? "--count" : "--timeout",
-		    optarg, 1, ULONG_MAX, to) != 0)
-			return 1;
-	}
-	if (optind < argc) {
-		fprintf(stderr, "moderatorctl %s: unexpected argument '%s'\n",
-		    argv[0], argv[optind]);
-		fputs(usage, stderr);
-		return 1;
-	}
-	return -1;
+	if (count != NULL)
+		opts[n++] = (struct ctl_opt){ "count", CTL_NUMBER, count, 1,
+		    ULONG_MAX };
+	if (timeout != NULL)
+		opts[n++] = (struct ctl_opt){ "timeout", CTL_NUMBER, timeout,
+		    1, ULONG_MAX };
+	opts[n] = (struct ctl_opt){ NULL, CTL_FLAG, NULL, 0, 0 };
+	return ctl_options(argc, argv, usage, opts, NULL, 0);
 }
 
 static const char *

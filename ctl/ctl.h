@@ -37,6 +37,16 @@ int	ctl_strikes(struct ctl *, int, char **);
 void	ctl_learned(struct ctl *);
 void	ctl_verdicts_summary(struct ctl *);
 
+/* options.c: a command's options, and where each goes. */
+struct ctl_opt {
+	const char	*name;		/* without "--"; NULL ends a list */
+	enum { CTL_FLAG, CTL_NUMBER, CTL_STRING } kind;
+	void		*to;		/* int *, unsigned long *, const char ** */
+	unsigned long	 min, max;	/* a number's range */
+};
+int	ctl_options(int, char **, const char *, const struct ctl_opt *,
+	    const char **, size_t);
+
 /*
  * main.c: a number argument of command cmd's option opt, min to max;
  * 0, or -1 after a message.

@@ -5,7 +5,6 @@
  * group.
  */
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,34 +52,17 @@ print_entry(const char *id, const redisReply *fields, void *arg)
 int
 ctl_export(struct ctl *c, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "count",	required_argument,	NULL, 'n' },
-		{ "stream",	required_argument,	NULL, 's' },
-		{ "help",	no_argument,		NULL, 'h' },
-		{ NULL,		0,			NULL, 0 }
+	const char		*stream = c->cfg.input_stream;
+	unsigned long		 count = 1000;
+	int			 rc;
+	const struct ctl_opt	 opts[] = {
+		{ "count", CTL_NUMBER, &count, 1, EXPORT_MAX },
+		{ "stream", CTL_STRING, &stream, 0, 0 },
+		{ NULL, CTL_FLAG, NULL, 0, 0 }
 	};
-	const char	*stream = c->cfg.input_stream;
-	unsigned long	 count = 1000;
-	int		 ch;
 
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'n':
-			if (ctl_number("export", "--count", optarg, 1,
-			    EXPORT_MAX, &count) != 0)
-				return 1;
-			break;
-		case 's':
-			stream = optarg;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return 0;
-		default:
-			fputs(usage, stderr);
-			return 1;
-		}
-	}
+	if ((rc = ctl_options(argc, argv, usage, opts, NULL, 0)) >= 0)
+		return rc;
 	if (redis_sync_last_entries(ctl_rc(c), "moderatorctl export", stream,
 	    count, print_entry, NULL) != 0)
 		return 1;

@@ -94,19 +94,21 @@ ctl_learn(struct ctl *c, int argc, char **argv)
 	size_t			 cap = 0;
 	ssize_t			 len;
 	unsigned long		 lineno = 0, bad = 0;
-	int			 spam;
+	const char		*class;
+	int			 spam, rc;
+	static const char	 usage[] =
+"usage: moderatorctl learn spam|ham < comments.jsonl\n"
+"  teaches the classifier the comments of JSON lines on stdin: each an\n"
+"  object with \"text\"; with \"id\", a comment is learned once\n";
 
-	if (argc != 2 || (strcmp(argv[1], "spam") != 0 &&
-	    strcmp(argv[1], "ham") != 0)) {
-		fprintf(argc == 2 && strcmp(argv[1], "--help") == 0 ? stdout :
-		    stderr, "usage: moderatorctl learn spam|ham < "
-		    "comments.jsonl\n"
-		    "  teaches the classifier the comments of JSON lines "
-		    "on stdin: each an\n  object with \"text\"; with \"id\", "
-		    "a comment is learned once\n");
-		return argc == 2 && strcmp(argv[1], "--help") == 0 ? 0 : 1;
+	if ((rc = ctl_options(argc, argv, usage, NULL, &class, 1)) >= 0)
+		return rc;
+	if (class == NULL || (strcmp(class, "spam") != 0 &&
+	    strcmp(class, "ham") != 0)) {
+		fputs(usage, stderr);
+		return 1;
 	}
-	spam = strcmp(argv[1], "spam") == 0;
+	spam = strcmp(class, "spam") == 0;
 	memset(&l, 0, sizeof l);
 	l.c = c;
 	decide_argv_init(&l.argv);

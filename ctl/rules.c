@@ -94,20 +94,23 @@ ctl_rules(struct ctl *c, int argc, char **argv)
 	struct jbuf	 j;
 	char		*k;
 	size_t		 i, n = 0;
-	int		 json = 0, a;
+	int		 json = 0, rc;
 	double		 lo, hi, p;
+	const char	*name = NULL;
+	static const char usage[] =
+"usage: moderatorctl rules [--json] [--reset NAME]\n"
+"  every rule with its verdicts, precision and state; --reset NAME lifts\n"
+"  a demotion\n";
+	const struct ctl_opt opts[] = {
+		{ "json", CTL_FLAG, &json, 0, 0 },
+		{ "reset", CTL_STRING, &name, 0, 0 },
+		{ NULL, CTL_FLAG, NULL, 0, 0 }
+	};
 
-	for (a = 1; a < argc; a++) {
-		if (strcmp(argv[a], "--json") == 0)
-			json = 1;
-		else if (strcmp(argv[a], "--reset") == 0 && a + 1 < argc)
-			return reset(c, argv[a + 1]);
-		else {
-			fprintf(stderr, "usage: moderatorctl rules [--json] "
-			    "[--reset NAME]\n");
-			return strcmp(argv[a], "--help") == 0 ? 0 : 1;
-		}
-	}
+	if ((rc = ctl_options(argc, argv, usage, opts, NULL, 0)) >= 0)
+		return rc;
+	if (name != NULL)
+		return reset(c, name);
 	k = verdict_key(c->cfg.verdict_prefix, "rules");
 	meta = ctl_command(c, "HGETALL %s", k);
 	free(k);

@@ -4,7 +4,6 @@
  * with the instances and the backlog.
  */
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,11 +114,6 @@ print_chart(const struct ctl_window *w)
 int
 ctl_stats(struct ctl *c, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "minutes",	required_argument,	NULL, 'm' },
-		{ "help",	no_argument,		NULL, 'h' },
-		{ NULL,		0,			NULL, 0 }
-	};
 	static const char usage[] =
 "usage: moderatorctl stats [--minutes N]\n"
 "\n"
@@ -129,23 +123,14 @@ ctl_stats(struct ctl *c, int argc, char **argv)
 	struct ctl_window	 w;
 	unsigned long		 minutes = 60;
 	char			 from[8], to[8];
-	int			 ch;
+	int			 rc;
+	const struct ctl_opt	 opts[] = {
+		{ "minutes", CTL_NUMBER, &minutes, 1, STATS_MAX_MIN },
+		{ NULL, CTL_FLAG, NULL, 0, 0 }
+	};
 
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'm':
-			if (ctl_number("stats", "--minutes", optarg, 1,
-			    STATS_MAX_MIN, &minutes) != 0)
-				return 1;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return 0;
-		default:
-			fputs(usage, stderr);
-			return 1;
-		}
-	}
+	if ((rc = ctl_options(argc, argv, usage, opts, NULL, 0)) >= 0)
+		return rc;
 	if (ctl_window_read(c, minutes, 1, &w) != 0)
 		return 1;
 	hhmm(w.from_ms, from, sizeof from);
@@ -239,11 +224,6 @@ top_frame(struct ctl *c)
 int
 ctl_top(struct ctl *c, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "once",	no_argument,		NULL, '1' },
-		{ "help",	no_argument,		NULL, 'h' },
-		{ NULL,		0,			NULL, 0 }
-	};
 	static const char usage[] =
 "usage: moderatorctl top [--once]\n"
 "\n"
@@ -251,21 +231,14 @@ ctl_top(struct ctl *c, int argc, char **argv)
 "latency, backlog and dead letters, the running instances, and the rules\n"
 "that matched most in the last minute. --once (or output that is not a\n"
 "terminal) prints one screen and exits.\n";
-	int	ch, once = 0;
+	int			 rc, once = 0;
+	const struct ctl_opt	 opts[] = {
+		{ "once", CTL_FLAG, &once, 0, 0 },
+		{ NULL, CTL_FLAG, NULL, 0, 0 }
+	};
 
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (ch) {
-		case '1':
-			once = 1;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return 0;
-		default:
-			fputs(usage, stderr);
-			return 1;
-		}
-	}
+	if ((rc = ctl_options(argc, argv, usage, opts, NULL, 0)) >= 0)
+		return rc;
 	if (!c->tty)
 		once = 1;
 	for (;;) {

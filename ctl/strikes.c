@@ -143,26 +143,23 @@ ctl_strikes(struct ctl *c, int argc, char **argv)
 	struct bytes		 kv[2];
 	redisReply		*lads;
 	char			*k;
-	const char		*author = NULL;
+	static const char	 usage[] =
+"usage: moderatorctl strikes [--json] AUTHOR\n"
+"\n"
+"The author's strikes under each escalate rule keyed by author, newest\n"
+"first, and whether their next comment would be flagged or rejected.\n";
+	const char		*author;
 	size_t			 i, shown = 0;
-	int			 json = 0, a;
+	int			 json = 0, rc;
+	const struct ctl_opt	 opts[] = {
+		{ "json", CTL_FLAG, &json, 0, 0 },
+		{ NULL, CTL_FLAG, NULL, 0, 0 }
+	};
 
-	for (a = 1; a < argc; a++) {
-		if (strcmp(argv[a], "--json") == 0)
-			json = 1;
-		else if (argv[a][0] != '-' && author == NULL)
-			author = argv[a];
-		else {
-			fprintf(stderr, "%s%s%susage: moderatorctl strikes "
-			    "[--json] AUTHOR\n", strcmp(argv[a], "--help") ?
-			    "moderatorctl strikes: unknown argument " : "",
-			    strcmp(argv[a], "--help") ? argv[a] : "",
-			    strcmp(argv[a], "--help") ? "\n" : "");
-			return strcmp(argv[a], "--help") == 0 ? 0 : 1;
-		}
-	}
+	if ((rc = ctl_options(argc, argv, usage, opts, &author, 1)) >= 0)
+		return rc;
 	if (author == NULL || *author == '\0') {
-		fprintf(stderr, "usage: moderatorctl strikes [--json] AUTHOR\n");
+		fputs(usage, stderr);
 		return 1;
 	}
 	k = verdict_key(c->cfg.verdict_prefix, "ladders");

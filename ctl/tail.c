@@ -5,7 +5,6 @@
  * JSON object a line otherwise.
  */
 
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,10 +26,7 @@ struct tail_opts {
 	int		 json;
 };
 
-static void
-tail_usage(FILE *f)
-{
-	fprintf(f,
+static const char tail_usage[] =
 "usage: moderatorctl tail [--decision approve|flag|reject] [--rule NAME]\n"
 "                         [--author A] [--thread T] [--since ID]\n"
 "                         [--count N] [--json]\n"
@@ -40,8 +36,7 @@ tail_usage(FILE *f)
 "  --since ID   start after this decision id (0: from the oldest kept);\n"
 "               default: only decisions written from now on\n"
 "  --rule NAME  decisions that name the rule (live or shadow)\n"
-"  --count N    stop after N decisions shown\n");
-}
+"  --count N    stop after N decisions shown\n";
 
 /* Is name one of the comma-separated list? */
 static int
@@ -225,64 +220,35 @@ show_page(struct ctl *c, const struct tail_opts *o, const redisReply *page,
 int
 ctl_tail(struct ctl *c, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "decision",	required_argument,	NULL, 'd' },
-		{ "rule",	required_argument,	NULL, 'r' },
-		{ "author",	required_argument,	NULL, 'a' },
-		{ "thread",	required_argument,	NULL, 't' },
-		{ "since",	required_argument,	NULL, 's' },
-		{ "count",	required_argument,	NULL, 'n' },
-		{ "json",	no_argument,		NULL, 'j' },
-		{ "help",	no_argument,		NULL, 'h' },
-		{ NULL,		0,			NULL, 0 }
-	};
 	struct tail_opts	 o;
 	struct ctl_entry	 e;
 	redisReply		*r, *page;
 	char			 last[64] = "$";
+	const char		*since = NULL;
 	unsigned long		 shown = 0;
 	enum action		 a;
-	int			 ch;
+	int			 rc;
+	const struct ctl_opt	 opts[] = {
+		{ "decision", CTL_STRING, &o.decision, 0, 0 },
+		{ "rule", CTL_STRING, &o.rule, 0, 0 },
+		{ "author", CTL_STRING, &o.author, 0, 0 },
+		{ "thread", CTL_STRING, &o.thread, 0, 0 },
+		{ "since", CTL_STRING, &since, 0, 0 },
+		{ "count", CTL_NUMBER, &o.count, 1, ULONG_MAX },
+		{ "json", CTL_FLAG, &o.json, 0, 0 },
+		{ NULL, CTL_FLAG, NULL, 0, 0 }
+	};
 
 	memset(&o, 0, sizeof o);
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'd':
-			if (action_parse(optarg, &a) != 0) {
-				fprintf(stderr, "moderatorctl tail: --decision "
-				    "must be approve, flag or reject\n");
-				return 1;
-			}
-			o.decision = optarg;
-			break;
-		case 'r':
-			o.rule = optarg;
-			break;
-		case 'a':
-			o.author = optarg;
-			break;
-		case 't':
-			o.thread = optarg;
-			break;
-		case 's':
-			snprintf(last, sizeof last, "%s", optarg);
-			break;
-		case 'n':
-			if (ctl_number("tail", "--count", optarg, 1, ULONG_MAX,
-			    &o.count) != 0)
-				return 1;
-			break;
-		case 'j':
-			o.json = 1;
-			break;
-		case 'h':
-			tail_usage(stdout);
-			return 0;
-		default:
-			tail_usage(stderr);
-			return 1;
-		}
+	if ((rc = ctl_options(argc, argv, tail_usage, opts, NULL, 0)) >= 0)
+		return rc;
+	if (o.decision != NULL && action_parse(o.decision, &a) != 0) {
+		fprintf(stderr, "moderatorctl tail: --decision must be approve, "
+		    "flag or reject\n");
+		return 1;
 	}
+	if (since != NULL)
+		snprintf(last, sizeof last, "%s", since);
 	if (!c->tty)
 		o.json = 1;
 	/*
