@@ -52,16 +52,10 @@ field_or(const redisReply *rec, const char *name, const char *dflt)
 static void
 clock_time(const char *ms, char *buf, size_t len)
 {
-	time_t		t;
-	struct tm	tm;
-
-	if (ms == NULL || strtoull(ms, NULL, 10) == 0) {
+	if (ms == NULL || strtoull(ms, NULL, 10) == 0)
 		snprintf(buf, len, "-");
-		return;
-	}
-	t = (time_t)(strtoull(ms, NULL, 10) / 1000);
-	localtime_r(&t, &tm);
-	strftime(buf, len, "%H:%M:%S", &tm);
+	else
+		ctl_time(strtoull(ms, NULL, 10), CTL_HMS, buf, len);
 }
 
 int

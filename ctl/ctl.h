@@ -46,6 +46,12 @@ struct ctl_opt {
 };
 int	ctl_options(int, char **, const char *, const struct ctl_opt *,
 	    const char **, size_t);
+enum ctl_when {
+	CTL_HM,		/* local 14:05 */
+	CTL_HMS,	/* local 14:05:09 */
+	CTL_UTC		/* 2026-12-04T13:05:09, UTC */
+};
+char	*ctl_time(uint64_t, enum ctl_when, char *, size_t);
 
 /*
  * main.c: a number argument of command cmd's option opt, min to max;

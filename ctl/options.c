@@ -1,5 +1,6 @@
 /*
- * moderatorctl's command options, one parser for all: each command lists
+ * moderatorctl's command options, one parser for all, and how it shows
+ * times. Each command lists
  * its options (a flag, a number in a range, a string) and where each
  * goes; --help prints the command's usage. getopt_long underneath, so
  * "--count 5" and "--count=5" both work.
@@ -9,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ctl.h"
 
@@ -77,4 +79,20 @@ ctl_options(int argc, char **argv, const char *usage,
 		pos[i] = argv[optind];
 	}
 	return -1;
+}
+
+/* Time ms (since the epoch) as w says, in buf; buf. */
+char *
+ctl_time(uint64_t ms, enum ctl_when w, char *buf, size_t len)
+{
+	time_t		t = (time_t)(ms / 1000);
+	struct tm	tm;
+
+	if (w == CTL_UTC)
+		gmtime_r(&t, &tm);
+	else
+		localtime_r(&t, &tm);
+	strftime(buf, len, w == CTL_HM ? "%H:%M" : w == CTL_HMS ? "%H:%M:%S" :
+	    "%Y-%m-%dT%H:%M:%S", &tm);
+	return buf;
 }

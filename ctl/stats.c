@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "ctl.h"
@@ -15,16 +14,6 @@
 #define CHART_WIDTH	40
 #define CHART_ROWS	60
 #define STATS_MAX_MIN	(7 * 24 * 60)
-
-static void
-hhmm(uint64_t ms, char *buf, size_t len)
-{
-	time_t		t = (time_t)(ms / 1000);
-	struct tm	tm;
-
-	localtime_r(&t, &tm);
-	strftime(buf, len, "%H:%M", &tm);
-}
 
 static void
 print_counts(const char *title, const struct ctl_count *v, size_t n,
@@ -91,8 +80,8 @@ print_chart(const struct ctl_window *w)
 	printf("\nper %zu minute%s ('#' flagged or rejected, '=' approved)\n",
 	    step, step == 1 ? "" : "s");
 	for (i = 0; i < rows; i++) {
-		hhmm(w->from_ms + (uint64_t)(i * step + 1) * 60000, at,
-		    sizeof at);
+		ctl_time(w->from_ms + (uint64_t)(i * step + 1) * 60000, CTL_HM,
+		    at, sizeof at);
 		nb = most ? (int)((bad[i] * CHART_WIDTH + most - 1) / most) : 0;
 		ng = most ? (int)((all[i] * CHART_WIDTH + most - 1) / most) -
 		    nb : 0;
@@ -133,8 +122,8 @@ ctl_stats(struct ctl *c, int argc, char **argv)
 		return rc;
 	if (ctl_window_read(c, minutes, 1, &w) != 0)
 		return 1;
-	hhmm(w.from_ms, from, sizeof from);
-	hhmm(w.to_ms, to, sizeof to);
+	ctl_time(w.from_ms, CTL_HM, from, sizeof from);
+	ctl_time(w.to_ms, CTL_HM, to, sizeof to);
 	printf("%llu decisions in the last %lu minutes (%s to %s)%s\n",
 	    (unsigned long long)w.total, minutes, from, to, w.truncated ?
 	    ", counting the newest 1,000,000" : "");
@@ -161,8 +150,6 @@ top_frame(struct ctl *c)
 	size_t			 i, n;
 	uint64_t		 now;
 	char			 at[16];
-	time_t			 t;
-	struct tm		 tm;
 
 	if (ctl_window_read(c, 1, 0, &w) != 0)
 		exit(1);
@@ -176,9 +163,7 @@ top_frame(struct ctl *c)
 
 	if (c->tty)
 		printf("\033[H\033[2J");
-	t = (time_t)(now / 1000);
-	localtime_r(&t, &tm);
-	strftime(at, sizeof at, "%H:%M:%S", &tm);
+	ctl_time(now, CTL_HMS, at, sizeof at);
 	printf("moderatorctl top - %s - group %s on %s\n\n", at, c->cfg.group,
 	    c->cfg.input_stream);
 	printf("rate     %8.1f/s last 10 s  %8.1f/s last minute\n",

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "ctl.h"
 #include "entry.h"
@@ -17,17 +16,6 @@
 #include "ratelimit.h"
 #include "verdict_proto.h"
 #include "xmalloc.h"
-
-/* ms since the epoch as "2026-12-04T01:57:41Z". */
-static void
-utc(uint64_t ms, char *buf, size_t len)
-{
-	time_t		t = (time_t)(ms / 1000);
-	struct tm	tm;
-
-	gmtime_r(&t, &tm);
-	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
 
 /* The JSON line of one ladder's strikes r (ZRANGE WITHSCORES). */
 static void
@@ -50,7 +38,8 @@ show_json(const char *author, const char *name, const struct ladder *lad,
 	jbuf_raw(&j, ",\"comments\":[", 13);
 	for (i = r->elements; i >= 2; i -= 2) {
 		t = strtoll(r->element[i - 1]->str, NULL, 10);
-		utc((uint64_t)t, when, sizeof when);
+		ctl_time((uint64_t)t, CTL_UTC, when, sizeof when - 1);
+		strcat(when, "Z");
 		jbuf_init(&one);
 		jbuf_open(&one);
 		jbuf_cstr(&one, "id", r->element[i - 2]->str);
@@ -123,7 +112,8 @@ show(struct ctl *c, const char *author, const char *name,
 		/* Newest first. */
 		for (i = r->elements; i >= 2; i -= 2) {
 			t = strtoll(r->element[i - 1]->str, NULL, 10);
-			utc((uint64_t)t, when, sizeof when);
+			ctl_time((uint64_t)t, CTL_UTC, when, sizeof when - 1);
+		strcat(when, "Z");
 			printf("  %s  %s%s\n", when, r->element[i - 2]->str,
 			    t > (int64_t)now - (int64_t)lad.decay_ms ? "" :
 			    "  (decayed)");

@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "ctl.h"
 #include "json.h"
@@ -76,13 +75,10 @@ show_line(struct ctl *c, uint64_t ms, const char *decision,
 	static const char *const colors[] = { "\033[32m", "\033[33m",
 	    "\033[1;31m" };
 	char		 when[16];
-	time_t		 t = (time_t)(ms / 1000);
-	struct tm	 tm;
 	enum action	 a = ACTION_APPROVE;
 	const char	*rules = ctl_field(d, "rules"), *shadow;
 
-	localtime_r(&t, &tm);
-	strftime(when, sizeof when, "%H:%M:%S", &tm);
+	ctl_time(ms, CTL_HMS, when, sizeof when);
 	(void)action_parse(decision, &a);
 	printf("%s  %s", when, c->color ? colors[a] : "");
 	put_cell(decision, 7);
@@ -113,13 +109,10 @@ show_json(const char *sid, uint64_t ms, const redisReply *d,
 	    "shadow", "reason", "entry", "ruleset" };
 	struct jbuf	 j;
 	char		 ts[40];
-	time_t		 t = (time_t)(ms / 1000);
-	struct tm	 tm;
 	size_t		 i;
 	const char	*v;
 
-	gmtime_r(&t, &tm);
-	strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%S", &tm);
+	ctl_time(ms, CTL_UTC, ts, sizeof ts);
 	snprintf(ts + strlen(ts), sizeof ts - strlen(ts), ".%03uZ",
 	    (unsigned)(ms % 1000));
 	jbuf_init(&j);
