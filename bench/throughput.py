@@ -91,32 +91,34 @@ def corpus(n):
     return out
 
 
-def without_rules(src, dst, names):
-    """The rules of src without the rules called names into dst."""
-    os.mkdir(dst)
-    for f_name in sorted(os.listdir(src)):
-        if not f_name.endswith(".yaml"):
-            continue
-        with open(os.path.join(src, f_name), encoding="utf-8") as f:
-            rules = yaml.safe_load(f) or []
-        with open(os.path.join(dst, f_name), "w", encoding="utf-8") as f:
-            yaml.safe_dump([r for r in rules if r.get("name") not in names],
-                           f, allow_unicode=True, sort_keys=False)
-
-
-def strip_normalize(src, dst):
-    """The rules of src without normalize (and their tests) into dst."""
+def rewrite_rules(src, dst, change):
+    """The rules of src into dst, each file's list of rules through
+    change (which returns the list to write)."""
     os.mkdir(dst)
     for name in sorted(os.listdir(src)):
         if not name.endswith(".yaml"):
             continue
         with open(os.path.join(src, name), encoding="utf-8") as f:
             rules = yaml.safe_load(f) or []
+        with open(os.path.join(dst, name), "w", encoding="utf-8") as f:
+            yaml.safe_dump(change(rules), f, allow_unicode=True,
+                           sort_keys=False)
+
+
+def without_rules(src, dst, names):
+    """The rules of src without the rules called names into dst."""
+    rewrite_rules(src, dst, lambda rules: [r for r in rules
+                                           if r.get("name") not in names])
+
+
+def strip_normalize(src, dst):
+    """The rules of src without normalize (and their tests) into dst."""
+    def strip(rules):
         for r in rules:
             if r.pop("normalize", None) is not None:
                 r.pop("tests", None)
-        with open(os.path.join(dst, name), "w", encoding="utf-8") as f:
-            yaml.safe_dump(rules, f, allow_unicode=True, sort_keys=False)
+        return rules
+    rewrite_rules(src, dst, strip)
 
 
 def start_redis(d, port=0, extra=()):

@@ -357,6 +357,23 @@ class TestCase(unittest.TestCase):
             pend.append(pending(self.r))
         return pend
 
+    def decide_through_kills(self, rules, n):
+        """The n comments of the input stream decided through kill_four
+        and then by two daemons at once (small batches, so that both
+        take part): the decisions, each comment's exactly once."""
+        conf = "redis:\n  batch_size: 20\n  max_deliveries: 20\n"
+        self.kill_four(rules, conf)
+        a = self.daemon(consumer="a", rules=rules, conf=conf)
+        b = self.daemon(consumer="b", rules=rules, conf=conf)
+        self.assertTrue(wait_decided(self.r, n, daemon=a))
+        self.assertEqual(a.stop(), 0)
+        self.assertEqual(b.stop(), 0)
+        out = decisions(self.r)
+        self.assertEqual(len(out), n)
+        self.assertEqual(len({o["id"] for o in out}), n)
+        self.assertEqual(pending(self.r), 0)
+        return out
+
 
 def main():
     # redis-py's pools close sockets lazily; that is not what we test.

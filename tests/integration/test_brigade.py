@@ -140,22 +140,11 @@ class BrigadeTest(harness.TestCase):
             p.xadd(IN, {"id": "k%d" % i, "author": "a%d" % (i % 10),
                         "text": text}, id="%d-0" % (10**9 + i))
         p.execute()
-        rules = self.rules()
-        conf = "redis:\n  batch_size: 20\n  max_deliveries: 20\n"
-        self.kill_four(rules, conf)
-        a = self.daemon(consumer="a", rules=rules, conf=conf)
-        b = self.daemon(consumer="b", rules=rules, conf=conf)
-        self.assertTrue(harness.wait_decided(self.r, 300, daemon=a))
-        self.assertEqual(a.stop(), 0)
-        self.assertEqual(b.stop(), 0)
-        out = harness.decisions(self.r)
-        self.assertEqual(len(out), 300)
-        self.assertEqual(len({o["id"] for o in out}), 300)
+        out = self.decide_through_kills(self.rules(), 300)
         approved = [int(o["id"][1:]) for o in out
                     if o["decision"] == "approve"]
         self.assertEqual(len(approved), 4, approved)
         self.assertEqual(len({i % 10 for i in approved}), 4, approved)
-        self.assertEqual(harness.pending(self.r), 0)
 
     def test_explain_names_the_copies(self):
         # --explain --redis reads the buckets: the near-identical comments

@@ -341,17 +341,7 @@ class RateLimitTest(harness.TestCase):
                         "thread": "kill", "text": "x"},
                    id="%d-0" % (10**6 + i))
         p.execute()
-        rules = self.distinct_rules()
-        conf = "redis:\n  batch_size: 20\n  max_deliveries: 20\n"
-        self.kill_four(rules, conf)
-        a = self.daemon(consumer="a", rules=rules, conf=conf)
-        b = self.daemon(consumer="b", rules=rules, conf=conf)
-        self.assertTrue(harness.wait_decided(self.r, 600, daemon=a))
-        self.assertEqual(a.stop(), 0)
-        self.assertEqual(b.stop(), 0)
-        out = harness.decisions(self.r)
-        self.assertEqual(len({o["id"] for o in out}), 600)
-        self.assertEqual(len(out), 600)
+        out = self.decide_through_kills(self.distinct_rules(), 600)
         approved = [int(o["id"][1:]) for o in out
                     if o["decision"] == "approve"]
         self.assertEqual(len(approved), 5, approved)

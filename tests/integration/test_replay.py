@@ -266,6 +266,15 @@ class ReplayTest(harness.TestCase):
         self.assertEqual(dm.stop(), 0)
 
 
+    def held_by_daemon(self, rules, rule, n):
+        """The ids of the n comments of the input stream that a daemon
+        with rules names rule for, sorted."""
+        dm = self.daemon(rules=rules)
+        self.assertTrue(harness.wait_decided(self.r, n, daemon=dm))
+        self.assertEqual(dm.stop(), 0)
+        return sorted(o["id"] for o in harness.decisions(self.r)
+                      if rule in o["rules"].split(","))
+
     def test_distinct_limits_as_the_daemon(self):
         # A thread's distinct authors (max 2 per 60 s), replayed in memory
         # and decided by the daemon: the same comments held.
@@ -284,12 +293,8 @@ class ReplayTest(harness.TestCase):
         self.assertEqual(d["rules"]["swarm"]["gained"], 3)
         replayed = sorted(e["id"] for e in d["rules"]["swarm"]["examples"])
         self.assertEqual(replayed, ["f4", "f5", "f8"])
-        dm = self.daemon(rules=limit)
-        self.assertTrue(harness.wait_decided(self.r, len(rows), daemon=dm))
-        flooded = sorted(o["id"] for o in harness.decisions(self.r)
-                         if "swarm" in o["rules"].split(","))
-        self.assertEqual(flooded, replayed)
-        self.assertEqual(dm.stop(), 0)
+        self.assertEqual(self.held_by_daemon(limit, "swarm", len(rows)),
+                         replayed)
 
     def test_brigade_as_the_daemon(self):
         # Edited copies from seven authors (one posts twice, one copy is
@@ -313,14 +318,10 @@ class ReplayTest(harness.TestCase):
         d = self.replay_stream(nolimit, limit)
         self.assertEqual(d["rules"]["brigade"]["gained"], 3)
         replayed = sorted(e["id"] for e in d["rules"]["brigade"]["examples"])
-        dm = self.daemon(rules=limit)
-        self.assertTrue(harness.wait_decided(self.r, len(rows), daemon=dm))
-        held = sorted(o["id"] for o in harness.decisions(self.r)
-                      if "brigade" in o["rules"].split(","))
+        held = self.held_by_daemon(limit, "brigade", len(rows))
         self.assertEqual(held, replayed)
         self.assertEqual(sorted(rows[int(i[1:])][1] for i in held),
                          ["a4", "a5", "a6"])
-        self.assertEqual(dm.stop(), 0)
 
     def test_ladder_as_the_daemon(self):
         # A repeat offender's comments at set times, replayed in memory
@@ -340,15 +341,11 @@ class ReplayTest(harness.TestCase):
         d = self.replay_stream(nolimit, ladder)
         # e3 to e8: flagged, rejected, or named beside the spam rule.
         self.assertEqual(d["rules"]["repeat-offenders"]["gained"], 6)
-        replayed = {e["id"] for e in
-                    d["rules"]["repeat-offenders"]["examples"]}
-        dm = self.daemon(rules=ladder)
-        self.assertTrue(harness.wait_decided(self.r, len(times), daemon=dm))
-        held = {o["id"] for o in harness.decisions(self.r)
-                if "repeat-offenders" in o["rules"].split(",")}
-        self.assertEqual(held, {"e3", "e4", "e5", "e6", "e7", "e8"})
-        self.assertTrue(replayed <= held, (replayed, held))
-        self.assertEqual(dm.stop(), 0)
+        replayed = sorted(e["id"] for e in
+                          d["rules"]["repeat-offenders"]["examples"])
+        held = self.held_by_daemon(ladder, "repeat-offenders", len(times))
+        self.assertEqual(held, ["e3", "e4", "e5", "e6", "e7", "e8"])
+        self.assertEqual(held, replayed)
 
 if __name__ == "__main__":
     harness.main()
