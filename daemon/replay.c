@@ -3,9 +3,10 @@
  * (JSON lines on stdin, or the last entries of a stream, read without
  * consuming them) with two rule sets and report what the change would
  * do: decisions changed and how, rules that gain and lose comments, with
- * examples, and rules that never fire. Rate limits are replayed in
- * memory in input order, at each comment's event time, with the decide
- * script's window semantics.
+ * examples, and rules that never fire. Rate limits, near_text limits and
+ * escalate rules are counted in memory in input order, at each comment's
+ * event time, by the decide script's mirrors (limits_mirror.c,
+ * near_mirror.c).
  */
 
 #include <stdio.h>
@@ -24,6 +25,7 @@
 #include "ladder.h"
 #include "modes.h"
 #include "namemap.h"
+#include "limits_mirror.h"
 #include "near_mirror.h"
 #include "ratelimit.h"
 #include "redis_sync.h"
@@ -34,17 +36,6 @@
 #define EXAMPLES_SHOWN	3	/* ... in the text report */
 #define SNIPPET		60	/* bytes of text around a match */
 #define BAD_SHOWN	10
-
-/*
- * A rate-limit window: the newest max + 1 event times of one key, each
- * with the identity of its value for a limit that counts distinct values
- * (each value once, at its newest time).
- */
-struct window {
-	int64_t		*t;
-	char		**id;		/* or NULL */
-	size_t		 n;
-};
 
 /* What one rule set decided for one comment, rate limits settled. */
 struct outcome {
@@ -100,75 +91,6 @@ struct replay {
 	unsigned long		 judged;	/* comments with a verdict */
 };
 
-/* Drops entry i of w. */
-static void
-window_drop(struct window *w, size_t i)
-{
-	if (w->id != NULL) {
-		free(w->id[i]);
-		memmove(w->id + i, w->id + i + 1, (w->n - i - 1) *
-		    sizeof *w->id);
-	}
-	memmove(w->t + i, w->t + i + 1, (w->n - i - 1) * sizeof *w->t);
-	w->n--;
-}
-
-/*
- * Counts event t (of value id, or NULL) in key's window; is it over max
- * in (t - per, +inf)? As the decide script: later events count too, a
- * value counts once at its newest time, and only the newest max + 1 are
- * kept, which is enough to answer exactly.
- */
-static int
-window_over(struct namemap *windows, const char *key, int64_t t,
-    const char *id, uint64_t max, uint64_t per)
-{
-	struct window	*w = namemap_get(windows, key, sizeof *w);
-	size_t		 i, in = 0;
-	int		 add = 1;
-
-	for (i = 0; id != NULL && i < w->n; i++) {
-		if (strcmp(w->id[i], id) != 0)
-			continue;
-		if (w->t[i] >= t)
-			add = 0;
-		else
-			window_drop(w, i);
-		break;
-	}
-	if (add) {
-		w->t = xreallocarray(w->t, w->n + 1, sizeof *w->t);
-		if (id != NULL)
-			w->id = xreallocarray(w->id, w->n + 1, sizeof *w->id);
-		for (i = w->n; i > 0 && w->t[i - 1] > t; i--) {
-			w->t[i] = w->t[i - 1];
-			if (id != NULL)
-				w->id[i] = w->id[i - 1];
-		}
-		w->t[i] = t;
-		if (id != NULL)
-			w->id[i] = xstrdup(id);
-		w->n++;
-	}
-	while (w->n > max + 1)
-		window_drop(w, 0);
-	for (i = 0; i < w->n; i++)
-		in += w->t[i] > t - (int64_t)per;
-	return in > max;
-}
-
-static void
-window_clear(void *p)
-{
-	struct window	*w = p;
-	size_t		 i;
-
-	for (i = 0; w->id != NULL && i < w->n; i++)
-		free(w->id[i]);
-	free(w->id);
-	free(w->t);
-}
-
 static char *
 append(char *list, const char *name)
 {
@@ -199,45 +121,6 @@ held(struct outcome *o, const struct rule *r, enum action a, int final,
 	}
 }
 
-/*
- * An escalate rule's check at t on key's strikes, as the decide script
- * makes it (decide.lua, count): the step that applies, if any (its
- * strikes in *n); a strike for the comment id if what the other rules
- * decided (pre) is one.
- */
-static const struct ladder_step *
-ladder_check(struct namemap *strikes, const struct ladder *lad,
-    const char *key, const char *id, int64_t t, enum action pre,
-    uint64_t *n)
-{
-	struct window			*w = namemap_get(strikes, key, sizeof *w);
-	const struct ladder_step	*st;
-	int64_t				 last = INT64_MIN;
-	size_t				 i;
-
-	for (i = 0, *n = 0; i < w->n; i++) {
-		*n += w->t[i] > t - (int64_t)lad->decay_ms;
-		if (w->t[i] > last)
-			last = w->t[i];
-	}
-	st = *n > 0 ? ladder_step_at(lad, *n, last, t) : NULL;
-	if ((pre == ACTION_REJECT && (lad->from & LADDER_FROM_REJECT)) ||
-	    (pre == ACTION_FLAG && (lad->from & LADDER_FROM_FLAG))) {
-		if (w->id == NULL)
-			w->id = xcalloc(1, sizeof *w->id);
-		w->t = xreallocarray(w->t, w->n + 1, sizeof *w->t);
-		w->id = xreallocarray(w->id, w->n + 1, sizeof *w->id);
-		w->t[w->n] = t;
-		w->id[w->n++] = xstrdup(id);
-		for (i = w->n; i-- > 0;)
-			if (w->t[i] <= t - (int64_t)lad->decay_ms)
-				window_drop(w, i);
-		while (w->n > LADDER_KEEP)
-			window_drop(w, 0);
-	}
-	return st;
-}
-
 /* Decides e with one side's rules at event time t, as the daemon would. */
 static void
 decide(struct replay *rp, struct side *s, const struct entry *e, int64_t t,
@@ -264,7 +147,7 @@ decide(struct replay *rp, struct side *s, const struct entry *e, int64_t t,
 		    d.checks[i].key, d.checks[i].sig, d.checks[i].id, t,
 		    r->limit->max, r->limit->per_ms,
 		    ratelimit_near_need(r->limit)) :
-		    !window_over(&s->windows, d.checks[i].key, t,
+		    !mirror_window_over(&s->windows, d.checks[i].key, t,
 		    d.checks[i].id, r->limit->max, r->limit->per_ms))
 			continue;
 		held(o, r, r->action, d.final, &prec);
@@ -272,7 +155,7 @@ decide(struct replay *rp, struct side *s, const struct entry *e, int64_t t,
 	pre = o->action;
 	for (i = 0; i < d.nchecks; i++) {
 		r = d.checks[i].rule;
-		if (r->limit->ladder == NULL || (st = ladder_check(&s->strikes,
+		if (r->limit->ladder == NULL || (st = mirror_ladder(&s->strikes,
 		    r->limit->ladder, d.checks[i].key, e->id != NULL &&
 		    e->id->value_len > 0 ? e->id->value : e->stream_id, t, pre,
 		    &n)) == NULL)
@@ -838,8 +721,8 @@ tally_clear(void *p)
 static void
 side_free(struct side *s)
 {
-	namemap_free(&s->windows, window_clear);
-	namemap_free(&s->strikes, window_clear);
+	namemap_free(&s->windows, mirror_window_clear);
+	namemap_free(&s->strikes, mirror_window_clear);
 	near_mirror_free(&s->near);
 	matcher_free(s->m);
 	ruleset_free(s->rs);

@@ -34,6 +34,26 @@ RULES = """
 """
 
 
+WINDOW_CASES = os.path.join(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))), "window_cases.txt")
+
+
+def window_cases():
+    """tests/window_cases.txt: [(name, max, per_ms, distinct, [(t, value,
+    over)])], the cases the C copy of the script is tested with too."""
+    cases = []
+    with open(WINDOW_CASES) as f:
+        for line in f:
+            w = line.split()
+            if not w or w[0].startswith("#"):
+                continue
+            if w[0] == "case":
+                cases.append((w[1], int(w[2]), int(w[3]), w[4] == "1", []))
+            else:
+                cases[-1][4].append((int(w[0]), w[1], w[2] == "1"))
+    return cases
+
+
 # The field that makes a period hash a hash table from the start.
 MARK = b"~"
 
@@ -88,6 +108,44 @@ class RateLimitTest(harness.TestCase):
         self.assertEqual(got["w3"]["reason"], "posting too fast")
         # bob: 2 within 60 s, then a gap... the same pattern, same result.
         self.assertEqual([got["o%d" % i]["decision"] for i in range(7)], want)
+
+    def test_window_cases(self):
+        # The window cases the C copy (--replay) is tested with, through
+        # the decide script itself, each comment counted in the order
+        # given (which no single stream allows: each comment is an entry
+        # of a stream of its own, at its time, pending for this consumer):
+        # the script says over exactly where the table does.
+        script = open(os.environ.get("DECIDE_LUA",
+                                     "daemon/decide.lua")).read()
+        layout = int([l for l in script.splitlines()
+                      if l.startswith("local LAYOUT = ")][0].split("=")[1])
+        sha = self.r.script_load(script)
+        wrong, n = [], 0
+        for name, m, per, distinct, comments in window_cases():
+            short = m <= 64
+            window = "case:" + name if short else "rl:%s:case" % name
+            for t, value, over in comments:
+                n += 1
+                stream = "in:%d" % n
+                sid = "%d-%d" % (t, n)
+                self.r.xadd(stream, {"id": "c"}, id=sid)
+                self.r.xgroup_create(stream, "g", id="0")
+                self.r.xreadgroup("g", "me", {stream: ">"})
+                limit = [name, "flag", 10, 0, m, per, "over",
+                         "rl:%s:p%d:" % (name, per) if short else "",
+                         int(distinct), 1, t // per, 0, ""]
+                check = [0, 0, 1] + ([value.ljust(16, "_")[:16]]
+                                     if distinct else [])
+                got = self.r.evalsha(
+                    sha, 4, stream, "out", "dead", window, layout, 1, 1, 1,
+                    len(check) - 2, "g", "me", 1000, 600000, 5, "r", "",
+                    0, "", *limit, sid, "c%d" % n, "approve", "", "", "",
+                    "", len(check) - 2, *check)
+                said = isinstance(got[0], list)
+                if said != over:
+                    wrong.append((name, t, value, said, over))
+        self.assertEqual(wrong, [])
+        self.assertGreater(n, 100)
 
     def test_window_layouts_agree(self):
         # Short windows (max up to 64: period hashes) and long ones (sorted
