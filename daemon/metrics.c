@@ -225,6 +225,35 @@ render_histogram(FILE *f, const char *name, const char *help,
 enum rule_family { RF_HITS, RF_ERRORS, RF_SECONDS, RF_RUNS, RF_MATCHES,
 	RF_VERDICTS, RF_PRECISION, RF_DEMOTED };
 
+/* The series a rule has, in the order served. */
+static const struct {
+	const char		*name, *type, *help;
+	enum rule_family	 family;
+} rule_series[] = {
+	{ "moderatord_rule_hits_total", "counter",
+	    "Written decisions each rule matched, live or shadow.", RF_HITS },
+	{ "moderatord_rule_errors_total", "counter",
+	    "Times a rule could not run on a comment (a PCRE2 limit, say).",
+	    RF_ERRORS },
+	{ "moderatord_rule_seconds_total", "counter",
+	    "Time spent matching each rule.", RF_SECONDS },
+	{ "moderatord_rule_runs_total", "counter",
+	    "Times PCRE2 ran each rule: for a rule on the automaton or on "
+	    "literals, the times they reported it.", RF_RUNS },
+	{ "moderatord_rule_matches_total", "counter",
+	    "Runs of each rule that PCRE2 confirmed (over runs: the precision "
+	    "of what picked it).", RF_MATCHES },
+	{ "moderatord_rule_verdicts_total", "counter",
+	    "Verdicts this instance counted for each rule, by whether the "
+	    "moderator agreed with the rule.", RF_VERDICTS },
+	{ "moderatord_rule_precision", "gauge",
+	    "Each judged rule's precision over every instance's verdicts: "
+	    "agreed / (agreed + disagreed).", RF_PRECISION },
+	{ "moderatord_rule_demoted", "gauge",
+	    "1: the rule acts one step milder (reject as flag), 2: as shadow; "
+	    "moderators' verdicts put it under its min_precision.", RF_DEMOTED },
+};
+
 struct rule_walk {
 	FILE			*f;
 	enum rule_family	 family;
@@ -324,41 +353,16 @@ metrics_render(const struct metrics *m, const struct metrics_gauges *g,
 	fprintf(f, "moderatord_dead_letters_total %llu\n",
 	    (unsigned long long)m->dead_lettered);
 
-	header(f, "moderatord_rule_hits_total", "counter",
-	    "Written decisions each rule matched, live or shadow.");
-	render_rules(m, f, RF_HITS);
-	header(f, "moderatord_rule_errors_total", "counter",
-	    "Times a rule could not run on a comment (a PCRE2 limit, say).");
-	render_rules(m, f, RF_ERRORS);
-	header(f, "moderatord_rule_seconds_total", "counter",
-	    "Time spent matching each rule.");
-	render_rules(m, f, RF_SECONDS);
-	header(f, "moderatord_rule_runs_total", "counter",
-	    "Times PCRE2 ran each rule: for a rule on the automaton or on "
-	    "literals, the times they reported it.");
-	render_rules(m, f, RF_RUNS);
-	header(f, "moderatord_rule_matches_total", "counter",
-	    "Runs of each rule that PCRE2 confirmed (over runs: the precision "
-	    "of what picked it).");
-	render_rules(m, f, RF_MATCHES);
-
+	for (i = 0; i < sizeof rule_series / sizeof rule_series[0]; i++) {
+		header(f, rule_series[i].name, rule_series[i].type,
+		    rule_series[i].help);
+		render_rules(m, f, rule_series[i].family);
+	}
 	header(f, "moderatord_verdicts_total", "counter",
 	    "Moderators' verdicts this instance took, by what became of them.");
 	for (i = 0; i < VERDICT_OUTCOMES; i++)
 		fprintf(f, "moderatord_verdicts_total{verdict=\"%s\"} %llu\n",
 		    verdict_outcomes[i], (unsigned long long)m->verdicts[i]);
-	header(f, "moderatord_rule_verdicts_total", "counter",
-	    "Verdicts this instance counted for each rule, by whether the "
-	    "moderator agreed with the rule.");
-	render_rules(m, f, RF_VERDICTS);
-	header(f, "moderatord_rule_precision", "gauge",
-	    "Each judged rule's precision over every instance's verdicts: "
-	    "agreed / (agreed + disagreed).");
-	render_rules(m, f, RF_PRECISION);
-	header(f, "moderatord_rule_demoted", "gauge",
-	    "1: the rule acts one step milder (reject as flag), 2: as shadow; "
-	    "moderators' verdicts put it under its min_precision.");
-	render_rules(m, f, RF_DEMOTED);
 
 	render_histogram(f, "moderatord_decision_latency_seconds",
 	    "Time from reading a batch to its decisions being written.",
