@@ -709,7 +709,9 @@ rules_load_dir(const char *dir, const struct rules_options *opts,
 		    strcmp(de->d_name + len - 5, ".yaml") != 0)
 			continue;
 		paths = xreallocarray(paths, n + 1, sizeof *paths);
-		xasprintf(&paths[n++], "%s/%s", dir, de->d_name);
+		/* "rules/" names its files rules/x.yaml, not rules//x.yaml. */
+		xasprintf(&paths[n++], "%s%s%s", dir, *dir != '\0' &&
+		    dir[strlen(dir) - 1] == '/' ? "" : "/", de->d_name);
 	}
 	closedir(dp);
 	if (n == 0) {
