@@ -111,7 +111,6 @@ near_mirror_over(struct near_mirror *nm, const char *key,
 	const struct near_record *r;
 	struct near_bucket	*b;
 	size_t			*found = NULL, nfound = 0, i, j, k, me, n = 1;
-	unsigned		 same;
 	const char		**ids;
 	char			*field;
 
@@ -139,9 +138,7 @@ near_mirror_over(struct near_mirror *nm, const char *key,
 	ids[0] = id;
 	for (i = 0; i < nfound; i++) {
 		r = &nm->recs[found[i]];
-		for (j = 0, same = 0; j < NEARDUP_K; j++)
-			same += r->sig.v[j] == sig->v[j];
-		if (same < need)
+		if (neardup_same(&r->sig, sig) < need)
 			continue;
 		if (id == NULL) {
 			n++;

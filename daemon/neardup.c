@@ -138,15 +138,22 @@ neardup_signature(const char *text, size_t len, struct neardup_sig *sig)
 	}
 }
 
+/* How many of two signatures' NEARDUP_K values are equal. */
+unsigned
+neardup_same(const struct neardup_sig *a, const struct neardup_sig *b)
+{
+	unsigned	i, same = 0;
+
+	for (i = 0; i < NEARDUP_K; i++)
+		same += a->v[i] == b->v[i];
+	return same;
+}
+
 /* The share of equal values: the estimated Jaccard similarity. */
 double
 neardup_similarity(const struct neardup_sig *a, const struct neardup_sig *b)
 {
-	size_t	i, same = 0;
-
-	for (i = 0; i < NEARDUP_K; i++)
-		same += a->v[i] == b->v[i];
-	return (double)same / NEARDUP_K;
+	return (double)neardup_same(a, b) / NEARDUP_K;
 }
 
 /* Band b of a signature: NEARDUP_ROWS values as one number. */

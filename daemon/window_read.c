@@ -188,6 +188,45 @@ add_ref(char (**refs)[16], size_t *n, const char *ref)
 }
 
 /*
+ * A near_text record as decide.lua writes it (a signature of NEARDUP_K
+ * little-endian 16-bit values, an identity of idlen characters, the
+ * comment id) into sig; -1 if it is too short to be one.
+ */
+static int
+record_sig(const redisReply *rec, size_t idlen, struct neardup_sig *sig)
+{
+	size_t	k;
+
+	if (rec->type != REDIS_REPLY_STRING || rec->len < 2 * NEARDUP_K + idlen)
+		return -1;
+	for (k = 0; k < NEARDUP_K; k++)
+		sig->v[k] = (uint16_t)((unsigned char)rec->str[2 * k] |
+		    (unsigned char)rec->str[2 * k + 1] << 8);
+	return 0;
+}
+
+/*
+ * Does identity id (of a distinct limit's record) count anew: neither the
+ * comment's own (self) nor one counted before (in *ids, *nids of them)?
+ * It is then added.
+ */
+static int
+new_value(char ***ids, size_t *nids, const char *id, size_t len,
+    const char *self)
+{
+	size_t	k;
+
+	if (self != NULL && strlen(self) == len && memcmp(self, id, len) == 0)
+		return 0;
+	for (k = 0; k < *nids; k++)
+		if (strlen((*ids)[k]) == len && memcmp((*ids)[k], id, len) == 0)
+			return 0;
+	*ids = xreallocarray(*ids, *nids + 1, sizeof **ids);
+	(*ids)[(*nids)++] = xstrndup(id, len);
+	return 1;
+}
+
+/*
  * The comments in the buckets of near_text key (under rule r) in (now -
  * per, +inf) whose signature is alike enough to sig: into *found (*nfound
  * of them, the caller frees them), and how many count (their distinct
@@ -199,11 +238,12 @@ window_near(redisContext *rc, const struct config *c, const struct rule *r,
     long long now, struct near_found **found, size_t *nfound)
 {
 	const struct rate_limit	*rl = r->limit;
+	struct neardup_sig	 other;
 	redisReply		*got;
 	char			*hashes, *field, (*refs)[16] = NULL, rec[17];
 	char			**ids = NULL;
 	long long		*live, n = 0, per = (long long)rl->per_ms;
-	size_t			 nlive, nrefs = 0, nids = 0, i, j, k, idlen;
+	size_t			 nlive, nrefs = 0, nids = 0, i, j, idlen, at;
 	unsigned		 same, need = ratelimit_near_need(rl);
 	int			 err = 0;
 
@@ -230,44 +270,22 @@ window_near(redisContext *rc, const struct config *c, const struct rule *r,
 		    (long long)le64(refs[i]) / per, rec, (size_t)17);
 		if (got == NULL || got->type == REDIS_REPLY_ERROR)
 			err = 1;
-		else if (got->type == REDIS_REPLY_STRING &&
-		    got->len >= 2 * NEARDUP_K + idlen) {
-			for (k = 0, same = 0; k < NEARDUP_K; k++)
-				same += ((unsigned char)got->str[2 * k] |
-				    (unsigned char)got->str[2 * k + 1] << 8) ==
-				    sig->v[k];
-			if (same >= need) {
-				*found = xreallocarray(*found, *nfound + 1,
-				    sizeof **found);
-				k = 2 * NEARDUP_K + idlen;
-				(*found)[*nfound].id = xstrndup(got->str + k,
-				    got->len - k);
-				(*found)[(*nfound)++].similarity =
-				    (double)same / NEARDUP_K;
-				if (idlen == 0)
-					n++;
-				else {
-					field = xstrndup(got->str + 2 *
-					    NEARDUP_K, RATELIMIT_ID_LEN);
-					for (k = 0; k < nids &&
-					    strcmp(ids[k], field) != 0; k++)
-						;
-					if (k < nids || (id != NULL &&
-					    strcmp(field, id) == 0))
-						free(field);
-					else {
-						ids = xreallocarray(ids,
-						    nids + 1, sizeof *ids);
-						ids[nids++] = field;
-						n++;
-					}
-				}
-			}
+		else if (record_sig(got, idlen, &other) == 0 &&
+		    (same = neardup_same(&other, sig)) >= need) {
+			at = 2 * NEARDUP_K + idlen;
+			*found = xreallocarray(*found, *nfound + 1,
+			    sizeof **found);
+			(*found)[*nfound].id = xstrndup(got->str + at,
+			    got->len - at);
+			(*found)[(*nfound)++].similarity =
+			    (double)same / NEARDUP_K;
+			n += idlen == 0 || new_value(&ids, &nids, got->str +
+			    2 * NEARDUP_K, idlen, id);
 		}
 		freeReplyObject(got);
 	}
-	for (k = 0; k < nids; k++)
-		free(ids[k]);
+	for (i = 0; i < nids; i++)
+		free(ids[i]);
 	free(ids);
 	free(refs);
 	free(live);

@@ -27,6 +27,8 @@ struct neardup_sig {
 };
 
 void	 neardup_signature(const char *, size_t, struct neardup_sig *);
+unsigned neardup_same(const struct neardup_sig *,
+	    const struct neardup_sig *);
 double	 neardup_similarity(const struct neardup_sig *,
 	    const struct neardup_sig *);
 uint64_t neardup_band(const struct neardup_sig *, size_t);
