@@ -87,6 +87,7 @@ limit_of(struct batch *b, const struct rule *r)
 	l->near = r->limit->near ? ratelimit_near_need(r->limit) : 0;
 	l->ladder = r->limit->ladder != NULL ? ladder_spec(r->limit->ladder,
 	    r->index) : NULL;
+	l->short_windows = ratelimit_short(r->limit);
 	l->order = r->index;
 	return b->nlimits++;
 }

@@ -251,7 +251,7 @@ decide_proto_encode(struct decide_argv *a, const struct decide_params *p,
 			continue;
 		w = number[refs[k].slot];
 		nwindows[c->limit]++;
-		if (RATELIMIT_SHORT(b->limits[c->limit].max)) {
+		if (b->limits[c->limit].short_windows) {
 			key = refs[k].name;
 			argv_made(a, "", 0, key, strlen(key));
 		} else
@@ -292,7 +292,7 @@ decide_proto_encode(struct decide_argv *a, const struct decide_params *p,
 		argv_u64(a, l->max);
 		argv_u64(a, l->per_ms);
 		argv_str(a, l->reason);
-		if (RATELIMIT_SHORT(l->max)) {
+		if (l->short_windows) {
 			hashes = ratelimit_hashes(p->rl_prefix, l->name,
 			    l->per_ms);
 			argv_made(a, "", 0, hashes, strlen(hashes));

@@ -171,7 +171,6 @@ ladder_parse(struct diag *d, struct yfile *yf, yaml_node_t *n,
 	}
 	/* The window a key's strikes are kept for. */
 	rl->per_ms = lad->decay_ms;
-	rl->max = RATELIMIT_SHORT_MAX + 1;
 	return rc;
 }
 

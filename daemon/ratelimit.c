@@ -193,6 +193,17 @@ ratelimit_clear(struct rate_limit *rl)
 	memset(rl, 0, sizeof *rl);
 }
 
+/*
+ * Are rl's windows short, fields of period hashes, rather than sorted
+ * sets? Those of a limit with max up to RATELIMIT_SHORT_MAX are; an
+ * escalate rule's strikes never are.
+ */
+int
+ratelimit_short(const struct rate_limit *rl)
+{
+	return rl->ladder == NULL && rl->max <= RATELIMIT_SHORT_MAX;
+}
+
 /* Is the text one of the key's fields, or what is counted distinct? */
 int
 ratelimit_has_text(const struct rate_limit *rl)

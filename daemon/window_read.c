@@ -125,7 +125,7 @@ window_count(redisContext *rc, const struct config *c, const struct rule *r,
 	size_t		 nlive;
 	int		 err;
 
-	if (!RATELIMIT_SHORT(r->limit->max)) {
+	if (!ratelimit_short(r->limit)) {
 		reply = redisCommand(rc, "ZCOUNT %s%s (%lld +inf", c->rl_prefix,
 		    key, since);
 		if (reply != NULL && reply->type == REDIS_REPLY_INTEGER)

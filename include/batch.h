@@ -24,6 +24,7 @@ struct batch_limit {
 	int		 distinct;	/* counts distinct values (ids) */
 	unsigned	 near;		/* near_text: equal values needed, or 0 */
 	char		*ladder;	/* escalate: ladder_spec, or NULL */
+	int		 short_windows;	/* in period hashes (ratelimit_short) */
 	size_t		 order;		/* the rule's place: precedence */
 };
 

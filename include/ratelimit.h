@@ -20,7 +20,6 @@
  * its own ("<rule>:<fields>", the key).
  */
 #define RATELIMIT_SHORT_MAX	64
-#define RATELIMIT_SHORT(max)	((max) <= RATELIMIT_SHORT_MAX)
 /* A distinct value's identity: hex digits of its digest. */
 #define RATELIMIT_ID_LEN	16
 
@@ -61,6 +60,7 @@ int	ratelimit_parse_key(struct diag *, struct yfile *, yaml_node_t *,
 	    struct rate_limit *);
 void	ratelimit_clear(struct rate_limit *);
 int	ratelimit_has_text(const struct rate_limit *);
+int	ratelimit_short(const struct rate_limit *);
 char	*ratelimit_key(const struct rate_limit *, const char *,
 	    const struct entry *, const struct textview *);
 char	*ratelimit_identity(const struct rate_limit *, const struct entry *,

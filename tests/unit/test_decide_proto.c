@@ -70,6 +70,7 @@ add_limit(struct batch *b, const char *name, enum action a, size_t order,
 	l->distinct = 0;
 	l->near = 0;
 	l->ladder = NULL;
+	l->short_windows = 1;
 	l->order = order;
 }
 
@@ -161,6 +162,7 @@ test_checks(void **state)
 	add_limit(b, "flood", ACTION_FLAG, 4, 0);
 	add_limit(b, "copy", ACTION_REJECT, 6, 1);
 	b->limits[1].max = RATELIMIT_SHORT_MAX + 1;	/* a sorted set */
+	b->limits[1].short_windows = 0;
 	b->limits[1].distinct = 1;
 	it = add_item(b, "1-0", "c1", ACTION_APPROVE, "", "", SIZE_MAX, 0);
 	add_check(it, 0, "flood:3:bob");
