@@ -407,21 +407,22 @@ local function hash_of(l, p)
   return h
 end
 
+-- The record named ref: the batch's copies of its period's records, its
+-- field, its hash.
 local function near_record(l, ref)
-  local hash = hash_of(l, floor(sunpack('<i8', ref) / l.per))
+  local hash = hash_of(l, period(l, sunpack('<i8', ref)))
   local byfield = records[hash]
   if not byfield then byfield = {}; records[hash] = byfield end
-  return byfield, 'c' .. ref
+  return byfield, 'c' .. ref, hash
 end
 
 -- Reads the records of refs not read yet: one HMGET a period.
 local function near_fetch(l, refs)
   local want = {}
   for _, ref in ipairs(refs) do
-    local byfield, field = near_record(l, ref)
+    local byfield, field, hash = near_record(l, ref)
     if byfield[field] == nil then
       byfield[field] = false
-      local hash = hash_of(l, floor(sunpack('<i8', ref) / l.per))
       local list = want[hash]
       if not list then list = {}; want[hash] = list end
       list[#list + 1] = field
@@ -486,7 +487,6 @@ local function near_over(l, c, t, tp, seq, cid)
   local id = l.distinct and ARGV[c + 3] or nil
   local ref = tp .. (id and sub(id, 1, 8) or spack('<i8', seq))
   local found, refs, since = {}, {}, t - l.per
-  local mine = floor(t / l.per)	-- its period
   local ws = { sunpack(BANDFMT, ARGV[c + 1]) }
   for b = 1, BANDS do
     local w = ws[b]
@@ -501,12 +501,12 @@ local function near_over(l, c, t, tp, seq, cid)
     end
     s = near_insert(s, ref, t, id)
     short[w] = s
-    dirty[w] = floor(sunpack('<i8', s, #s - 15) / l.per)
+    dirty[w] = period(l, sunpack('<i8', s, #s - 15))
   end
   local byfield, field = near_record(l, ref)
   byfield[field] = sig .. (id or '') .. sub(cid, 1, 100)
   l.made = l.made or {}
-  l.made[#l.made + 1] = { mine, field, byfield[field] }
+  l.made[#l.made + 1] = { period(l, t), field, byfield[field] }
   if #refs == 0 then return 1 > l.max end
   near_fetch(l, refs)
   local v, n, ids = { sunpack(SIGFMT, sig) }, 1, {}
@@ -598,11 +598,25 @@ local function count(sid, cid, t, n, decision, rules, shadow, reason, la, sa)
   local changed, tp = false, spack('<i8', t)
   local c, last = a + 2, a + 1 + n
   local ladders = {}
+  -- Limit l (or its step, of action act) held the comment.
+  local function held(l, act, aprec, why)
+    if l.shadow then
+      shadow, changed = append(shadow, l.name), true
+      sa = sa .. sub(act, 1, 1)
+    elseif not final then
+      rules, changed = append(rules, l.name), true
+      la = la .. sub(act, 1, 1)
+      if aprec > prec then
+        decision, prec, reason = act, aprec, why
+      end
+    end
+  end
   while c <= last do
     local w = tonumber(ARGV[c])
     local l = limitof[w]
-    local id = l.distinct and ARGV[c + check_width(l) - 1] or nil
-    local over, act, aprec, why = false, l.action, l.prec, l.reason
+    local width = check_width(l)
+    local id = l.distinct and ARGV[c + width - 1] or nil
+    local over = false
     if l.ladder then
       ladders[#ladders + 1] = w
     elseif l.near then
@@ -613,35 +627,16 @@ local function count(sid, cid, t, n, decision, rules, shadow, reason, la, sa)
     else
       over = long_over(KEYS[3 + w], l, t, id or sid)
     end
-    c = c + check_width(l)
-    if over then
-      if l.shadow then
-        shadow, changed = append(shadow, l.name), true
-        sa = sa .. sub(act, 1, 1)
-      elseif not final then
-        rules, changed = append(rules, l.name), true
-        la = la .. sub(act, 1, 1)
-        if aprec > prec then
-          decision, prec, reason = act, aprec, why
-        end
-      end
-    end
+    c = c + width
+    if over then held(l, l.action, l.prec, l.reason) end
   end
   local struck, record = sub(decision, 1, 1), {}
   for _, w in ipairs(ladders) do
     local l, key = limitof[w], KEYS[3 + w]
     local st, strikes = ladder_step(l, key, t)
-    if st and l.shadow then
-      shadow, changed = append(shadow, l.name), true
-      sa = sa .. sub(st.action, 1, 1)
-    elseif st and not final then
-      rules, changed = append(rules, l.name), true
-      la = la .. sub(st.action, 1, 1)
-      if st.prec > prec then
-        decision, prec = st.action, st.prec
-        reason = l.reason .. ': ' .. strikes .. ' strikes in ' ..
-          l.ladder.text
-      end
+    if st then
+      held(l, st.action, st.prec, l.reason .. ': ' .. strikes ..
+        ' strikes in ' .. l.ladder.text)
     end
     if (struck == 'r' or struck == 'f') and
         string.find(l.ladder.from, struck, 1, true) then

@@ -145,7 +145,9 @@ end
 -- verdict takes the comment's strikes back; a remove verdict strikes, at
 -- the comment's time t when it is known (else the verdict's), and gives
 -- back the decision's strike an earlier approve took. The sets stay
--- bounded and expiring as decide.lua keeps them (LADDER_KEEP).
+-- bounded and expiring as decide.lua keeps them.
+local LADDER_KEEP = 2000	-- ladder.h, decide.lua
+
 local function strikes(id, verdict, vkeys, t)
   local rest = ''
   if sprefix ~= '' then
@@ -161,8 +163,8 @@ local function strikes(id, verdict, vkeys, t)
     else
       redis.call('ZADD', key, t, id)
       redis.call('ZREMRANGEBYSCORE', key, '-inf', t - tonumber(decay))
-      if redis.call('ZCARD', key) > 2000 then
-        redis.call('ZREMRANGEBYRANK', key, 0, -2001)
+      if redis.call('ZCARD', key) > LADDER_KEEP then
+        redis.call('ZREMRANGEBYRANK', key, 0, -(LADDER_KEEP + 1))
       end
       if redis.call('PTTL', key) < tonumber(decay) then
         redis.call('PEXPIRE', key, decay)
